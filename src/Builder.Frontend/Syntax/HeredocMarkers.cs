@@ -1,0 +1,8 @@
+using System.Collections.Immutable;
+
+namespace Builder.Frontend.Syntax;
+
+internal static class HeredocMarkers
+{
+    public static ImmutableArray<Heredoc> Find(string arguments) => [];
+}
