@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using Builder.Frontend.Diagnostics;
+using Builder.Frontend.Syntax;
+
+namespace Builder.Frontend.Instructions;
+
+/// <summary>Turns each <see cref="InstructionSyntax"/> into its typed <see cref="Instruction"/>, checking flags and arguments.</summary>
+public static class InstructionParser
+{
+    private static readonly Dictionary<string, Func<InstructionSyntax, Instruction>> Parsers = new(StringComparer.Ordinal)
+    {
+        ["FROM"] = FromInstruction.Parse,
+        ["RUN"] = RunInstruction.Parse,
+        ["CMD"] = CmdInstruction.Parse,
+        ["LABEL"] = LabelInstruction.Parse,
+        ["MAINTAINER"] = MaintainerInstruction.Parse,
+        ["EXPOSE"] = ExposeInstruction.Parse,
+        ["ENV"] = EnvInstruction.Parse,
+        ["ADD"] = AddInstruction.Parse,
+        ["COPY"] = CopyInstruction.Parse,
+        ["ENTRYPOINT"] = EntrypointInstruction.Parse,
+        ["VOLUME"] = VolumeInstruction.Parse,
+        ["USER"] = UserInstruction.Parse,
+        ["WORKDIR"] = WorkdirInstruction.Parse,
+        ["ARG"] = ArgInstruction.Parse,
+        ["ONBUILD"] = OnbuildInstruction.Parse,
+        ["STOPSIGNAL"] = StopSignalInstruction.Parse,
+        ["HEALTHCHECK"] = HealthcheckInstruction.Parse,
+        ["SHELL"] = ShellInstruction.Parse,
+    };
+
+    /// <summary>The instruction names of the Dockerfile reference.</summary>
+    public static IEnumerable<string> InstructionNames => Parsers.Keys;
+
+    /// <summary>Types every instruction of a parsed Dockerfile, in order.</summary>
+    public static ImmutableArray<Instruction> Parse(DockerfileSyntax dockerfile) =>
+        [.. dockerfile.Instructions.Select(Parse)];
+
+    /// <summary>Types one instruction; an unknown keyword is an error that suggests the nearest instruction.</summary>
+    public static Instruction Parse(InstructionSyntax syntax)
+    {
+        if (Parsers.TryGetValue(syntax.Name, out var parse)) return parse(syntax);
+        string? nearest = Nearest(syntax.Name);
+        throw new DockerfileException(new DockerfileDiagnostic(DiagnosticCodes.UnknownInstruction, syntax.KeywordSpan,
+            syntax.Text, $"unknown instruction: {syntax.Keyword}" + (nearest is null ? "" : $" (did you mean {nearest}?)"),
+            nearest is null ? "instructions are: " + string.Join(", ", Parsers.Keys) : null));
+    }
+
+    // The instruction within edit distance 2 (or a third of the word), BuildKit's "did you mean" rule in spirit.
+    private static string? Nearest(string word)
+    {
+        if (word.Length > 64) return null;
+        (string? best, int distance) = (null, int.MaxValue);
+        foreach (string name in Parsers.Keys)
+        {
+            int d = EditDistance(word, name);
+            if (d < distance) (best, distance) = (name, d);
+        }
+        return distance <= Math.Max(2, word.Length / 3) ? best : null;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) previous[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j] + 1, current[j - 1] + 1));
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+}
