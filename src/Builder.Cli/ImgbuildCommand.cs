@@ -1,3 +1,6 @@
+using System.CommandLine;
+using Builder.Cli.Commands;
+
 namespace Builder.Cli;
 
 /// <summary>Builds the command tree and runs it with the given output streams, so tests can call it in-process.</summary>
@@ -5,7 +8,8 @@ internal static class ImgbuildCommand
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        stderr.WriteLine("imgbuild: no command given");
-        return 2;
+        var root = new RootCommand("imgbuild: builds container images from Dockerfiles");
+        root.Subcommands.Add(ParseCommand.Create(stdout, stderr));
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 }
