@@ -11,7 +11,7 @@ namespace Builder.Cache.Oci;
 public sealed record Platform
 {
     /// <summary>Creates a platform, normalising the values (lowercase; <c>x86_64</c> → <c>amd64</c>, …).</summary>
-    /// <exception cref="FormatException">A component is empty or has characters other than letters, digits, '_' and '-'.</exception>
+    /// <exception cref="FormatException">A component is empty or has characters other than letters, digits, '_', '.' and '-'.</exception>
     public Platform(string os, string architecture, string? variant = null)
     {
         string written = variant is null or "" ? $"{os}/{architecture}" : $"{os}/{architecture}/{variant}";
@@ -43,6 +43,8 @@ public sealed record Platform
     public static Platform Parse(string specifier)
     {
         ArgumentNullException.ThrowIfNull(specifier);
+        if (specifier.Length == 0)
+            throw new FormatException("'' is not a platform: the platform is empty; expected 'os/arch', for example 'linux/arm64'");
         string[] parts = specifier.Split('/');
         switch (parts.Length)
         {
@@ -95,10 +97,10 @@ public sealed record Platform
             throw new FormatException($"'{written}' is not a platform: the {what} is empty");
         foreach (char c in value)
         {
-            // containerd's specifier grammar: [A-Za-z0-9_-]+ per component.
-            if (!char.IsAsciiLetterOrDigit(c) && c != '_' && c != '-')
+            // containerd's specifier grammar: [A-Za-z0-9_.-]+ per component.
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.' or '-'))
                 throw new FormatException(
-                    $"'{written}' is not a platform: the {what} '{value}' may only have letters, digits, '_' and '-'");
+                    $"'{written}' is not a platform: the {what} '{value}' may only have letters, digits, '_', '.' and '-'");
         }
     }
 
