@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+using Builder.Cache.Oci;
+
+namespace Builder.Frontend.Conversion;
+
+/// <summary>What a build asks of the Dockerfile: the target stage, build arguments, platforms and ignore patterns.</summary>
+public sealed record ConversionOptions
+{
+    /// <summary>The stage to build (<c>--target</c>); null for the last stage.</summary>
+    public string? Target { get; init; }
+
+    /// <summary><c>--build-arg</c> values by name.</summary>
+    public ImmutableDictionary<string, string> BuildArgs { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>The platform images are built for (TARGETPLATFORM).</summary>
+    public Platform TargetPlatform { get; init; } = Platform.Current;
+
+    /// <summary>The platform the build runs on (BUILDPLATFORM).</summary>
+    public Platform BuildPlatform { get; init; } = Platform.Current;
+
+    /// <summary>The build context's .dockerignore patterns, in order (<c>!</c> exceptions included).</summary>
+    public ImmutableArray<string> IgnorePatterns { get; init; } = [];
+}

@@ -1,0 +1,269 @@
+using System.Collections.Immutable;
+using Builder.Cache.Oci;
+using Builder.Frontend.Diagnostics;
+using Builder.Frontend.Expansion;
+using Builder.Frontend.Instructions;
+using Builder.Frontend.Syntax;
+using Builder.Solver.Graph;
+
+namespace Builder.Frontend.Conversion;
+
+/// <summary>
+/// Turns a parsed Dockerfile into the <see cref="BuildGraph"/> of its target stage: global ARGs, stages and
+/// their references (<c>FROM stage</c>, <c>COPY --from</c>, <c>RUN --mount=from=</c>), base-image ONBUILD
+/// triggers, and one step per filesystem-changing instruction. Stages the target does not reach are never
+/// converted, so they are not in the graph.
+/// </summary>
+public sealed class DockerfileConverter
+{
+    private readonly DockerfileSyntax _dockerfile;
+    private readonly ConversionOptions _options;
+    private readonly IImageConfigResolver _resolver;
+    private readonly ShellLexer _lexer;
+    private readonly List<FromInstruction> _froms = [];
+    private readonly List<ImmutableArray<Instruction>> _stageInstructions = [];
+    private readonly Dictionary<string, string?> _globalArgs = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, Task<StageState>> _converted = [];
+    private readonly HashSet<int> _inProgress = [];
+
+    private DockerfileConverter(DockerfileSyntax dockerfile, ConversionOptions options, IImageConfigResolver resolver)
+    {
+        (_dockerfile, _options, _resolver) = (dockerfile, options, resolver);
+        _lexer = new ShellLexer(dockerfile.Directives.EscapeToken);
+    }
+
+    /// <summary>Converts <paramref name="dockerfile"/>. Throws <see cref="DockerfileException"/> for anything wrong in it.</summary>
+    public static async Task<BuildGraph> ConvertAsync(
+        DockerfileSyntax dockerfile, ConversionOptions options, IImageConfigResolver resolver, CancellationToken cancellationToken = default)
+    {
+        var converter = new DockerfileConverter(dockerfile, options, resolver);
+        converter.SplitStages(InstructionParser.Parse(dockerfile));
+        int target = converter.TargetIndex();
+        StageState stage = await converter.StageAsync(target, cancellationToken).ConfigureAwait(false);
+        string name = stage.Name ?? target.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new BuildGraph(new BuildTarget(name, stage.Root, stage.Config.Build()));
+    }
+
+    internal ConversionOptions Options => _options;
+
+    internal ShellLexer Lexer => _lexer;
+
+    private void SplitStages(ImmutableArray<Instruction> instructions)
+    {
+        List<Instruction>? current = null;
+        foreach (Instruction instruction in instructions)
+        {
+            if (instruction is FromInstruction from)
+            {
+                if (current is not null) _stageInstructions.Add([.. current]);
+                if (from.StageName is not null && _froms.Any(f => f.StageName == from.StageName))
+                {
+                    throw InstructionErrors.At(from.Syntax, from.Syntax.Arguments[2], DiagnosticCodes.InvalidStage,
+                        $"duplicate stage name '{from.StageName}'", "give each stage its own name");
+                }
+                _froms.Add(from);
+                current = [];
+            }
+            else if (current is not null)
+            {
+                current.Add(instruction);
+            }
+            else if (instruction is ArgInstruction arg)
+            {
+                DeclareGlobalArgs(arg);
+            }
+            else
+            {
+                throw InstructionErrors.At(instruction.Syntax, DiagnosticCodes.MisplacedInstruction,
+                    $"{instruction.Name} comes before the first FROM: only ARG may come before FROM",
+                    "start the stage with FROM <image> before this instruction");
+            }
+        }
+        if (current is not null) _stageInstructions.Add([.. current]);
+        if (_froms.Count == 0)
+        {
+            throw new DockerfileException(new DockerfileDiagnostic(DiagnosticCodes.MisplacedInstruction,
+                _dockerfile.Instructions[^1].Span, _dockerfile.Instructions[^1].Text, "the Dockerfile has no FROM instruction",
+                "add FROM <image> to start a build stage"));
+        }
+    }
+
+    // Global ARGs: --build-arg wins over the default; defaults expand with the global ARGs declared above them.
+    private void DeclareGlobalArgs(ArgInstruction arg)
+    {
+        var expander = new WordExpander(_lexer, GlobalEnvironment(), arg);
+        foreach (ArgDeclaration declaration in arg.Declarations)
+        {
+            string? value = _options.BuildArgs.TryGetValue(declaration.Name, out string? given) ? given
+                : expander.Optional(declaration.DefaultValue);
+            _globalArgs[declaration.Name] = value ?? PredefinedArgs().GetValueOrDefault(declaration.Name);
+        }
+    }
+
+    /// <summary>What FROM sees: the predefined platform ARGs and the global ARGs that have a value.</summary>
+    private Dictionary<string, string> GlobalEnvironment()
+    {
+        var environment = PredefinedArgs();
+        foreach ((string name, string? value) in _globalArgs)
+        {
+            if (value is not null) environment[name] = value;
+        }
+        return environment;
+    }
+
+    /// <summary>TARGETPLATFORM, TARGETOS... BUILDVARIANT, from the build's platforms.</summary>
+    internal Dictionary<string, string> PredefinedArgs()
+    {
+        Platform target = _options.TargetPlatform, build = _options.BuildPlatform;
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["TARGETPLATFORM"] = target.ToString(), ["TARGETOS"] = target.OS, ["TARGETARCH"] = target.Architecture,
+            ["TARGETVARIANT"] = target.Variant, ["BUILDPLATFORM"] = build.ToString(), ["BUILDOS"] = build.OS,
+            ["BUILDARCH"] = build.Architecture, ["BUILDVARIANT"] = build.Variant,
+        };
+    }
+
+    private int TargetIndex()
+    {
+        if (_options.Target is null) return _froms.Count - 1;
+        int index = _froms.FindIndex(f => string.Equals(f.StageName, _options.Target, StringComparison.OrdinalIgnoreCase));
+        if (index >= 0) return index;
+        throw new DockerfileException(new DockerfileDiagnostic(DiagnosticCodes.InvalidStage,
+            SourceSpan.At(_dockerfile.File, 1, 1), string.Empty, $"target stage '{_options.Target}' is not in the Dockerfile",
+            StageList()));
+    }
+
+    private string StageList()
+    {
+        string[] names = [.. _froms.Select((f, i) => f.StageName ?? i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        return "stages are: " + string.Join(", ", names);
+    }
+
+    /// <summary>The converted stage <paramref name="index"/>, converting it (once) on first use.</summary>
+    internal Task<StageState> StageAsync(int index, CancellationToken cancellationToken)
+    {
+        // Conversion is sequential, so a stage still in progress that is asked for again is a cycle.
+        if (_inProgress.Contains(index))
+        {
+            FromInstruction from = _froms[index];
+            throw InstructionErrors.At(from.Syntax, DiagnosticCodes.InvalidStage,
+                $"circular dependency: stage '{from.StageName ?? index.ToString(System.Globalization.CultureInfo.InvariantCulture)}' depends on itself",
+                "a stage cannot use itself, directly or through other stages");
+        }
+        if (_converted.TryGetValue(index, out Task<StageState>? done)) return done;
+        _inProgress.Add(index);
+        Task<StageState> task = ConvertStageAsync(index, cancellationToken);
+        _converted[index] = task;
+        return task;
+    }
+
+    /// <summary>The stage a FROM, --from or from= names (by name, case-insensitively, or by index), or -1.</summary>
+    internal int FindStage(string reference)
+    {
+        int byName = _froms.FindIndex(f => string.Equals(f.StageName, reference, StringComparison.OrdinalIgnoreCase));
+        if (byName >= 0) return byName;
+        return int.TryParse(reference, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i)
+            && i < _froms.Count ? i : -1;
+    }
+
+    /// <summary>
+    /// The filesystem <c>COPY --from</c> or <c>RUN --mount=from=</c> names: a stage's result, or an image.
+    /// </summary>
+    internal async Task<BuildStep> SourceAsync(string reference, Instruction instruction, StageState stage, CancellationToken cancellationToken)
+    {
+        int index = FindStage(reference);
+        if (index >= 0) return (await StageAsync(index, cancellationToken).ConfigureAwait(false)).Root;
+        if (int.TryParse(reference, out _))
+        {
+            throw InstructionErrors.At(instruction.Syntax, DiagnosticCodes.InvalidStage,
+                $"stage index {reference} does not exist: the Dockerfile has {_froms.Count} stages", StageList());
+        }
+        if (!ImageReference.TryParse(reference, out ImageReference? image))
+        {
+            throw InstructionErrors.At(instruction.Syntax, DiagnosticCodes.InvalidStage,
+                $"'{reference}' is neither a stage nor a valid image reference", StageList());
+        }
+        (_, Digest? digest) = await _resolver.ResolveAsync(image, stage.Platform, cancellationToken).ConfigureAwait(false);
+        return new ImageSourceStep(image, stage.Platform) { ResolvedDigest = digest };
+    }
+
+    private async Task<StageState> ConvertStageAsync(int index, CancellationToken cancellationToken)
+    {
+        FromInstruction from = _froms[index];
+        var expander = new WordExpander(_lexer, GlobalEnvironment(), from);
+        string baseName = expander.Word(from.BaseName);
+        Platform platform = _options.TargetPlatform;
+        if (expander.Optional(from.Platform) is string platformText && !Platform.TryParse(platformText, out platform!))
+        {
+            throw InstructionErrors.At(from.Syntax, from.Syntax.Flags[0], DiagnosticCodes.InvalidFlagValue,
+                $"invalid platform '{platformText}'", "write --platform=<os>/<arch>[/<variant>], for example linux/amd64");
+        }
+
+        StageState stage;
+        int parent = FindStage(baseName);
+        if (parent >= 0 && !int.TryParse(baseName, out _))
+        {
+            StageState parentStage = await StageAsync(parent, cancellationToken).ConfigureAwait(false);
+            stage = new StageState(from.StageName, parentStage.Root, new ImageConfigBuilder(parentStage.Config.Build()), parentStage.Platform);
+        }
+        else if (baseName.Equals("scratch", StringComparison.OrdinalIgnoreCase))
+        {
+            stage = new StageState(from.StageName, new ScratchStep { Origin = Origin(from) }, new ImageConfigBuilder(ImageConfig.Empty(platform)), platform);
+        }
+        else
+        {
+            if (!ImageReference.TryParse(baseName, out ImageReference? image))
+            {
+                throw InstructionErrors.At(from.Syntax, from.Syntax.Arguments[0], DiagnosticCodes.InvalidArgument,
+                    $"'{baseName}' is not a valid image reference or stage name",
+                    "write a lower-case image name such as alpine:3.20 or registry:5000/team/app@sha256:…, or the name of an earlier stage");
+            }
+            (ImageConfig config, Digest? digest) = await _resolver.ResolveAsync(image, platform, cancellationToken).ConfigureAwait(false);
+            stage = new StageState(from.StageName, new ImageSourceStep(image, platform) { ResolvedDigest = digest, Origin = Origin(from) },
+                new ImageConfigBuilder(config), platform);
+            await ApplyOnbuildTriggersAsync(stage, config, baseName, cancellationToken).ConfigureAwait(false);
+        }
+
+        var instructions = new InstructionConverter(this, stage);
+        foreach (Instruction instruction in _stageInstructions[index])
+        {
+            await instructions.ConvertAsync(instruction, cancellationToken).ConfigureAwait(false);
+        }
+        _inProgress.Remove(index);
+        return stage;
+    }
+
+    // A base image's ONBUILD triggers run first in the stage that uses it, and are not inherited further.
+    private async Task ApplyOnbuildTriggersAsync(StageState stage, ImageConfig config, string baseName, CancellationToken cancellationToken)
+    {
+        ImmutableArray<string> triggers = config.Config.OnBuild;
+        if (triggers.IsDefaultOrEmpty) return;
+        stage.Config.ClearOnBuild();
+        var converter = new InstructionConverter(this, stage);
+        foreach (string trigger in triggers)
+        {
+            DockerfileSyntax syntax = DockerfileParser.Parse(trigger, $"ONBUILD of {baseName}");
+            foreach (Instruction instruction in InstructionParser.Parse(syntax))
+            {
+                if (instruction is FromInstruction or MaintainerInstruction or OnbuildInstruction)
+                {
+                    throw InstructionErrors.At(instruction.Syntax, DiagnosticCodes.MisplacedInstruction,
+                        $"{instruction.Name} is not allowed as an ONBUILD trigger (in base image {baseName})");
+                }
+                await converter.ConvertAsync(instruction, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    internal StepOrigin Origin(Instruction instruction) =>
+        new(_dockerfile.File, instruction.Syntax.Span.StartLine, instruction.Syntax.LastLine, instruction.Syntax.Text.Trim());
+
+    /// <summary>The value a stage's <c>ARG name</c> gets: --build-arg, else its default, else the global ARG, else a predefined ARG.</summary>
+    internal string? StageArgValue(ArgDeclaration declaration, WordExpander expander)
+    {
+        if (PredefinedArgs().TryGetValue(declaration.Name, out string? predefined) && declaration.DefaultValue is null) return predefined;
+        if (_options.BuildArgs.TryGetValue(declaration.Name, out string? given)) return given;
+        if (declaration.DefaultValue is not null) return expander.Word(declaration.DefaultValue);
+        return _globalArgs.GetValueOrDefault(declaration.Name);
+    }
+}

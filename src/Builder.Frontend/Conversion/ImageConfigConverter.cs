@@ -1,0 +1,136 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using Builder.Cache.Oci;
+using Builder.Frontend.Diagnostics;
+using Builder.Frontend.Instructions;
+using Builder.Solver.Graph;
+
+namespace Builder.Frontend.Conversion;
+
+/// <summary>
+/// Converts the instructions that change only the image config (ENV, ARG, LABEL, EXPOSE, USER, VOLUME, CMD,
+/// ENTRYPOINT, SHELL, STOPSIGNAL, HEALTHCHECK, ONBUILD, MAINTAINER) and WORKDIR, which also creates its
+/// directory. Each is a few lines, so they share one type rather than thirteen files.
+/// </summary>
+internal sealed partial class ImageConfigConverter(DockerfileConverter dockerfile, StageState stage)
+{
+    [GeneratedRegex(@"^(\d+)(?:-(\d+))?(?:/([A-Za-z]+))?$")]
+    private static partial Regex PortPattern();
+
+    [GeneratedRegex(@"^(SIG)?[A-Z][A-Z0-9]*([+-]\d+)?$|^\d+$", RegexOptions.IgnoreCase)]
+    private static partial Regex SignalPattern();
+
+    public void Convert(Instruction instruction)
+    {
+        var expand = new WordExpander(dockerfile.Lexer, stage.ExpansionEnvironment(), instruction);
+        ImageConfigBuilder config = stage.Config;
+        switch (instruction)
+        {
+            case EnvInstruction env:
+                foreach (KeyValue pair in env.Variables)
+                {
+                    // Each pair sees the ones before it on the same line, as BuildKit expands them in order.
+                    var pairExpander = new WordExpander(dockerfile.Lexer, stage.ExpansionEnvironment(), instruction);
+                    config.SetEnv(pairExpander.Word(pair.Key), pairExpander.Word(pair.Value));
+                }
+                break;
+            case ArgInstruction arg:
+                foreach (ArgDeclaration declaration in arg.Declarations)
+                {
+                    stage.DeclareArg(declaration.Name, dockerfile.StageArgValue(declaration, expand));
+                }
+                break;
+            case LabelInstruction label:
+                foreach (KeyValue pair in label.Labels) config.SetLabel(expand.Word(pair.Key), expand.Word(pair.Value));
+                break;
+            case MaintainerInstruction maintainer:
+                config.Author = expand.Word(maintainer.Author);
+                break;
+            case ExposeInstruction expose:
+                foreach (string word in expose.Ports) AddPorts(expose, expand.Word(word));
+                break;
+            case UserInstruction user:
+                config.User = expand.Word(user.User);
+                break;
+            case WorkdirInstruction workdir:
+                config.WorkingDir = stage.ResolvePath(expand.Word(workdir.Path)).TrimEnd('/') is { Length: > 0 } dir ? dir : "/";
+                // BuildKit creates the directory at WORKDIR time, so an empty one exists in the image.
+                stage.Root = new FileStep([new MkdirAction(config.WorkingDir, 0b111_101_101, MakeParents: true)])
+                {
+                    Inputs = [stage.Root], Origin = dockerfile.Origin(instruction),
+                };
+                break;
+            case VolumeInstruction volume:
+                foreach (string path in volume.Paths)
+                {
+                    string expanded = expand.Word(path);
+                    if (expanded.Trim().Length == 0) throw Error(instruction, "VOLUME paths cannot be empty", "remove the empty path");
+                    config.AddVolume(expanded);
+                }
+                break;
+            case CmdInstruction cmd:
+                config.Cmd = CommandWords(cmd.Command);
+                stage.CmdSetInStage = true;
+                break;
+            case EntrypointInstruction entrypoint:
+                config.Entrypoint = CommandWords(entrypoint.Command);
+                // Dockerfile reference: ENTRYPOINT resets a CMD inherited from the base image.
+                if (!stage.CmdSetInStage) config.Cmd = [];
+                break;
+            case ShellInstruction shell:
+                config.Shell = shell.Shell;
+                break;
+            case StopSignalInstruction stopSignal:
+                string signal = expand.Word(stopSignal.Signal);
+                if (!SignalPattern().IsMatch(signal))
+                {
+                    throw Error(instruction, $"invalid STOPSIGNAL '{signal}'", "write a signal name or number, for example SIGTERM or 15");
+                }
+                config.StopSignal = signal;
+                break;
+            case HealthcheckInstruction health:
+                config.Healthcheck = health.Command is null
+                    ? new Healthcheck { Test = ["NONE"] }
+                    : new Healthcheck
+                    {
+                        Test = health.Command.IsShellForm ? ["CMD-SHELL", .. health.Command.Words] : ["CMD", .. health.Command.Words],
+                        Interval = health.Interval ?? TimeSpan.Zero, Timeout = health.Timeout ?? TimeSpan.Zero,
+                        StartPeriod = health.StartPeriod ?? TimeSpan.Zero, StartInterval = health.StartInterval ?? TimeSpan.Zero,
+                        Retries = health.Retries ?? 0,
+                    };
+                break;
+            case OnbuildInstruction onbuild:
+                config.AddOnBuild(onbuild.Expression);
+                break;
+            default:
+                throw new DockerfileException(new DockerfileDiagnostic(DiagnosticCodes.NotSupportedYet, instruction.Syntax.Span,
+                    instruction.Syntax.Text, $"not supported yet: {instruction.Name}"));
+        }
+        stage.AddHistory(instruction, instruction.Syntax.Text.Trim(), emptyLayer: instruction is not WorkdirInstruction);
+    }
+
+    // CMD and ENTRYPOINT are stored unexpanded; the shell form runs through the stage's SHELL.
+    private ImmutableArray<string> CommandWords(CommandLine command) =>
+        command.IsShellForm ? [.. stage.Shell, .. command.Words] : command.Words;
+
+    // EXPOSE 80, 80/tcp, 53/udp, 8000-8010: each port of a range is exposed, with tcp as the default protocol.
+    private void AddPorts(Instruction instruction, string word)
+    {
+        Match match = PortPattern().Match(word);
+        string protocol = match.Success && match.Groups[3].Success ? match.Groups[3].Value.ToLowerInvariant() : "tcp";
+        if (!match.Success || protocol is not ("tcp" or "udp" or "sctp")
+            || !int.TryParse(match.Groups[1].Value, out int first) || first > 65535)
+        {
+            throw Error(instruction, $"invalid port '{word}'", "write a port from 0 to 65535 with an optional /tcp, /udp or /sctp, or a range 8000-8010");
+        }
+        int last = first;
+        if (match.Groups[2].Success && (!int.TryParse(match.Groups[2].Value, out last) || last < first || last > 65535))
+        {
+            throw Error(instruction, $"invalid port range '{word}'", "write the lower port first: 8000-8010");
+        }
+        for (int port = first; port <= last; port++) stage.Config.AddExposedPort($"{port}/{protocol}");
+    }
+
+    private static DockerfileException Error(Instruction instruction, string message, string hint) =>
+        InstructionErrors.At(instruction.Syntax, DiagnosticCodes.InvalidArgument, message, hint);
+}
