@@ -1,0 +1,241 @@
+using System.Collections.Immutable;
+using Builder.Cache.Oci;
+using Builder.Frontend.Conversion;
+using Builder.Frontend.Diagnostics;
+using Builder.Frontend.Syntax;
+using Builder.Solver.Graph;
+
+namespace Builder.Frontend.Tests.Conversion;
+
+public sealed class DockerfileConverterTests
+{
+    private static readonly Platform Amd64 = Platform.Parse("linux/amd64");
+
+    /// <summary>A resolver that serves configs by familiar name, and counts what it was asked.</summary>
+    private sealed class FakeResolver(Dictionary<string, ImageConfig>? configs = null) : IImageConfigResolver
+    {
+        public List<string> Asked { get; } = [];
+
+        public Task<(ImageConfig Config, Digest? ManifestDigest)> ResolveAsync(ImageReference image, Platform platform, CancellationToken cancellationToken)
+        {
+            Asked.Add(image.FamiliarName);
+            ImageConfig config = configs is not null && configs.TryGetValue(image.FamiliarName, out var c) ? c : ImageConfig.Empty(platform);
+            return Task.FromResult<(ImageConfig, Digest?)>((config, null));
+        }
+    }
+
+    private static Task<BuildGraph> Convert(string dockerfile, string? target = null, Dictionary<string, string>? buildArgs = null, IImageConfigResolver? resolver = null) =>
+        DockerfileConverter.ConvertAsync(DockerfileParser.Parse(dockerfile),
+            new ConversionOptions
+            {
+                Target = target, TargetPlatform = Amd64, BuildPlatform = Amd64,
+                BuildArgs = (buildArgs ?? []).ToImmutableDictionary(), IgnorePatterns = ["*.md"],
+            },
+            resolver ?? new FakeResolver());
+
+    private static IEnumerable<T> StepsOf<T>(BuildGraph graph) => graph.Steps().OfType<T>();
+
+    [Fact]
+    public async Task Convert_GlobalArg_IsUsableInFromOnly()
+    {
+        var graph = await Convert("ARG TAG=3.20\nFROM alpine:${TAG}\nRUN echo \"[$TAG]\"\n");
+        Assert.Equal("alpine:3.20", StepsOf<ImageSourceStep>(graph).Single().Image.FamiliarName);
+        // Without ARG TAG in the stage, $TAG is unset in RUN's environment.
+        Assert.DoesNotContain(StepsOf<ExecStep>(graph).Single().Env, e => e.StartsWith("TAG=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Convert_GlobalArgRedeclaredInStage_InheritsValue()
+    {
+        var graph = await Convert("ARG TAG=3.20\nFROM alpine\nARG TAG\nENV V=$TAG\n");
+        Assert.Contains("V=3.20", graph.Targets[0].Config.Config.Env);
+    }
+
+    [Fact]
+    public async Task Convert_BuildArg_OverridesDefault()
+    {
+        var graph = await Convert("FROM alpine\nARG MODE=debug\nRUN make $MODE\n", buildArgs: new() { ["MODE"] = "release" });
+        ExecStep run = StepsOf<ExecStep>(graph).Single();
+        Assert.Contains("MODE=release", run.Env);
+        Assert.Equal(["/bin/sh", "-c", "make $MODE"], run.Args.ToArray());
+    }
+
+    [Fact]
+    public async Task Convert_EnvOverridesArgOfSameName()
+    {
+        var graph = await Convert("FROM alpine\nARG X=fromarg\nENV X=fromenv\nLABEL x=$X\n");
+        Assert.Equal("fromenv", graph.Targets[0].Config.Config.Labels["x"]);
+    }
+
+    [Fact]
+    public async Task Convert_PredefinedPlatformArgs_AreAvailableOnceDeclared()
+    {
+        var graph = await Convert("FROM alpine\nARG TARGETARCH\nENV A=$TARGETARCH B=${BUILDOS:-unset}\n");
+        Assert.Contains("A=amd64", graph.Targets[0].Config.Config.Env);
+        Assert.Contains("B=unset", graph.Targets[0].Config.Config.Env);
+    }
+
+    [Fact]
+    public async Task Convert_UnusedStage_IsNotInGraph()
+    {
+        var resolver = new FakeResolver();
+        var graph = await Convert("FROM golang AS build\nRUN go build\nFROM debian AS unused\nRUN apt-get update\nFROM alpine\nCOPY --from=build /out /app\n", resolver: resolver);
+        Assert.Equal(["go build"], StepsOf<ExecStep>(graph).Select(e => e.Args[^1]));
+        Assert.DoesNotContain("debian:latest", resolver.Asked);
+    }
+
+    [Fact]
+    public async Task Convert_Target_SelectsStage()
+    {
+        var graph = await Convert("FROM alpine AS a\nRUN one\nFROM alpine AS b\nRUN two\n", target: "A");
+        Assert.Equal("a", graph.Targets[0].StageName);
+        Assert.Equal("one", StepsOf<ExecStep>(graph).Single().Args[^1]);
+    }
+
+    [Fact]
+    public async Task Convert_UnknownTarget_ListsStages()
+    {
+        var error = await Assert.ThrowsAsync<DockerfileException>(() => Convert("FROM alpine AS a\nFROM alpine AS b\n", target: "c"));
+        Assert.Equal(DiagnosticCodes.InvalidStage, error.Diagnostic.Code);
+        Assert.Equal("stages are: a, b", error.Diagnostic.Hint);
+    }
+
+    [Fact]
+    public async Task Convert_CopyFromIndexAndImage_ResolveSources()
+    {
+        var graph = await Convert("FROM alpine\nRUN a\nFROM alpine\nCOPY --from=0 /x /x\nCOPY --from=busybox:1.36 /bin/sh /sh\n");
+        Assert.Contains(StepsOf<ImageSourceStep>(graph), s => s.Image.FamiliarName == "busybox:1.36");
+        Assert.Single(StepsOf<ExecStep>(graph));
+    }
+
+    [Fact]
+    public async Task Convert_FromEarlierStage_ContinuesItsFilesystemAndConfig()
+    {
+        var graph = await Convert("FROM alpine AS base\nENV A=1\nWORKDIR /src\nFROM base\nRUN pwd\n");
+        ExecStep run = StepsOf<ExecStep>(graph).Single();
+        Assert.Equal("/src", run.WorkingDirectory);
+        Assert.Contains("A=1", run.Env);
+    }
+
+    [Fact]
+    public async Task Convert_CircularStageReference_IsAnError()
+    {
+        var error = await Assert.ThrowsAsync<DockerfileException>(() => Convert("FROM alpine AS a\nCOPY --from=b /x /x\nFROM alpine AS b\nCOPY --from=a /y /y\n"));
+        Assert.Equal(DiagnosticCodes.InvalidStage, error.Diagnostic.Code);
+    }
+
+    [Fact]
+    public async Task Convert_CopyFromContext_IncludesOnlyNamedPathsAndExcludesIgnored()
+    {
+        var graph = await Convert("FROM alpine\nWORKDIR /app\nCOPY --exclude=*.tmp src/ ./lib/../pkg/ ./\n");
+        ContextSourceStep context = StepsOf<ContextSourceStep>(graph).Single();
+        Assert.Equal(["src", "pkg"], context.IncludePatterns.ToArray());
+        Assert.Equal(["*.md", "*.tmp"], context.ExcludePatterns.ToArray());
+        FileStep copy = StepsOf<FileStep>(graph).Single(f => f.Actions[0] is CopyAction);
+        Assert.All(copy.Actions.Cast<CopyAction>(), a => Assert.Equal("/app/", a.Destination));
+    }
+
+    [Fact]
+    public async Task Convert_CopyManySourcesToFile_IsAnError()
+    {
+        var error = await Assert.ThrowsAsync<DockerfileException>(() => Convert("FROM alpine\nCOPY a b /dest\n"));
+        Assert.Contains("ending in '/'", error.Diagnostic.Message);
+    }
+
+    [Fact]
+    public async Task Convert_CopyHeredoc_WritesExpandedFile()
+    {
+        var graph = await Convert("FROM alpine\nARG NAME=world\nCOPY <<EOF /greeting\nhello $NAME\nEOF\n");
+        MkfileAction file = StepsOf<FileStep>(graph).SelectMany(f => f.Actions).OfType<MkfileAction>().Single();
+        Assert.Equal("hello world\n", System.Text.Encoding.UTF8.GetString(file.Data.AsSpan()));
+    }
+
+    [Fact]
+    public async Task Convert_RunHeredocScript_RunsBodyWithShell()
+    {
+        var graph = await Convert("FROM alpine\nRUN <<EOF\necho a\necho b\nEOF\n");
+        Assert.Equal(["/bin/sh", "-c", "echo a\necho b\n"], StepsOf<ExecStep>(graph).Single().Args.ToArray());
+    }
+
+    [Fact]
+    public async Task Convert_RunHeredocWithShebang_RunsMountedScript()
+    {
+        var graph = await Convert("FROM alpine\nRUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF\n");
+        ExecStep run = StepsOf<ExecStep>(graph).Single();
+        Assert.Equal(["/dev/pipes/EOF"], run.Args.ToArray());
+        Assert.IsType<BindMount>(run.Mounts.Single());
+    }
+
+    [Fact]
+    public async Task Convert_RunMounts_BecomeExecMounts()
+    {
+        var graph = await Convert("FROM alpine AS deps\nFROM alpine\nARG CACHE=/root/.cache\nRUN --mount=type=cache,target=$CACHE,sharing=locked --mount=type=bind,from=deps,target=/deps --mount=type=secret,id=npmrc --mount=type=tmpfs,target=/tmp,size=64m --network=none make\n");
+        ExecStep run = StepsOf<ExecStep>(graph).Single();
+        var cache = Assert.IsType<CacheMount>(run.Mounts[0]);
+        Assert.Equal(("/root/.cache", "/root/.cache", CacheSharing.Locked), (cache.Id, cache.Target, cache.Sharing));
+        Assert.IsType<BindMount>(run.Mounts[1]);
+        Assert.Equal("/run/secrets/npmrc", Assert.IsType<SecretMount>(run.Mounts[2]).Target);
+        Assert.Equal(64L << 20, Assert.IsType<TmpfsMount>(run.Mounts[3]).Size);
+        Assert.Equal(NetworkMode.None, run.Network);
+    }
+
+    [Fact]
+    public async Task Convert_EntrypointAfterInheritedCmd_ResetsCmd()
+    {
+        ImageConfig base_ = ImageConfig.Empty(Amd64) with { Config = new ContainerConfig { Cmd = ["sh"] } };
+        var graph = await Convert("FROM alpine\nENTRYPOINT [\"/app\"]\n", resolver: new FakeResolver(new() { ["alpine:latest"] = base_ }));
+        Assert.True(graph.Targets[0].Config.Config.Cmd.IsDefaultOrEmpty);
+        Assert.Equal(["/app"], graph.Targets[0].Config.Config.Entrypoint.ToArray());
+    }
+
+    [Fact]
+    public async Task Convert_BaseImageOnbuildTriggers_RunFirstAndAreNotInherited()
+    {
+        ImageConfig base_ = ImageConfig.Empty(Amd64) with { Config = new ContainerConfig { OnBuild = ["RUN echo triggered"] } };
+        var graph = await Convert("FROM onbuild-base\nRUN echo mine\n", resolver: new FakeResolver(new() { ["onbuild-base:latest"] = base_ }));
+        Assert.Equal(["echo mine", "echo triggered"], StepsOf<ExecStep>(graph).Select(e => e.Args[^1]).Order().ToArray());
+        Assert.True(graph.Targets[0].Config.Config.OnBuild.IsDefaultOrEmpty);
+    }
+
+    [Fact]
+    public async Task Convert_ConfigInstructions_SetImageConfig()
+    {
+        var graph = await Convert("FROM alpine\nENV PORT=8080\nEXPOSE $PORT 53/udp 9000-9001\nUSER app\nVOLUME /data\nSTOPSIGNAL SIGINT\nLABEL a=b\nHEALTHCHECK --interval=5s CMD curl -f http://localhost/\nSHELL [\"/bin/bash\", \"-c\"]\nCMD run\n");
+        ContainerConfig config = graph.Targets[0].Config.Config;
+        Assert.Equal(["53/udp", "8080/tcp", "9000/tcp", "9001/tcp"], config.ExposedPorts.Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(("app", "SIGINT"), (config.User, config.StopSignal));
+        Assert.Equal(["/bin/bash", "-c", "run"], config.Cmd.ToArray());
+        Assert.Equal(["CMD-SHELL", "curl -f http://localhost/"], config.Healthcheck!.Test.ToArray());
+    }
+
+    [Theory]
+    [InlineData("FROM alpine\nEXPOSE 70000\n")]
+    [InlineData("FROM alpine\nSTOPSIGNAL kill-me\n")]
+    [InlineData("RUN echo\nFROM alpine\n")]
+    [InlineData("ARG X\n")]
+    [InlineData("FROM Alpine:UPPER\n")]
+    [InlineData("FROM alpine\nCOPY --from=missing/stage:tag:bad /a /b\n")]
+    [InlineData("FROM alpine\nENV A=${B:?must be set}\n")]
+    [InlineData("FROM alpine\nCOPY --chmod=$MODE a /b\n")]
+    public async Task Convert_BadDockerfile_IsADockerfileError(string dockerfile)
+    {
+        await Assert.ThrowsAsync<DockerfileException>(() => Convert(dockerfile));
+    }
+
+    [Fact]
+    public async Task Convert_Workdir_ResolvesRelativeAndCreatesDirectory()
+    {
+        var graph = await Convert("FROM alpine\nWORKDIR /a\nWORKDIR b/../c\nRUN pwd\n");
+        Assert.Equal("/a/c", StepsOf<ExecStep>(graph).Single().WorkingDirectory);
+        Assert.Contains(StepsOf<FileStep>(graph).SelectMany(f => f.Actions).OfType<MkdirAction>(), m => m.Path == "/a/c");
+    }
+
+    [Fact]
+    public async Task Convert_AddUrl_IsAnHttpSourceWithChecksum()
+    {
+        string sum = "sha256:" + new string('a', 64);
+        var graph = await Convert($"FROM alpine\nADD --checksum={sum} https://example.test/x/tool.tgz /opt/\n");
+        HttpSourceStep http = StepsOf<HttpSourceStep>(graph).Single();
+        Assert.Equal(("tool.tgz", sum), (http.FileName, http.Checksum.ToString()));
+    }
+}
