@@ -10,6 +10,7 @@ internal static class ImgbuildCommand
     {
         var root = new RootCommand("imgbuild: builds container images from Dockerfiles");
         root.Subcommands.Add(ParseCommand.Create(stdout, stderr));
+        root.Subcommands.Add(GraphCommand.Create(stdout, stderr));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 }

@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using Builder.Cache.Oci;
+using Builder.Frontend.Context;
+using Builder.Frontend.Conversion;
+using Builder.Frontend.Diagnostics;
+using Builder.Frontend.Syntax;
+using Builder.Solver.Graph;
+
+namespace Builder.Cli.Commands;
+
+/// <summary>
+/// <c>imgbuild graph [-f Dockerfile] [--target T] [--build-arg K=V]… [--format dot|json] CONTEXT</c>: prints the
+/// build graph of the target stage. Base images get an empty config: no registry is asked.
+/// </summary>
+internal static class GraphCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var context = new Argument<string>("context") { Description = "The build context directory", DefaultValueFactory = _ => "." };
+        var file = new Option<string?>("--file", "-f") { Description = "The Dockerfile (default: CONTEXT/Dockerfile)" };
+        var target = new Option<string?>("--target") { Description = "The stage to build (default: the last)" };
+        var buildArgs = new Option<string[]>("--build-arg") { Description = "A build argument, NAME=VALUE (or NAME to take it from the environment)" };
+        var format = new Option<string>("--format") { Description = "dot or json", DefaultValueFactory = _ => "dot" };
+        format.AcceptOnlyFromAmong("dot", "json");
+        var platform = new Option<string?>("--platform") { Description = "The target platform, os/arch[/variant]" };
+        var command = new Command("graph", "Print the build graph of a Dockerfile") { context, file, target, buildArgs, format, platform };
+        command.SetAction(result =>
+        {
+            string contextDirectory = result.GetValue(context)!;
+            string dockerfile = result.GetValue(file) ?? Path.Combine(contextDirectory, "Dockerfile");
+            var input = new DockerfileInput(dockerfile, stdout, stderr);
+            return input.Run(text =>
+            {
+                DockerfileSyntax syntax = DockerfileParser.Parse(text, input.DisplayName);
+                Platform targetPlatform = Platform.Current;
+                if (result.GetValue(platform) is string p && !Platform.TryParse(p, out targetPlatform!))
+                {
+                    stderr.WriteLine($"imgbuild: invalid --platform '{p}': write os/arch[/variant], for example linux/arm64");
+                    return 2;
+                }
+                var options = new ConversionOptions
+                {
+                    Target = result.GetValue(target),
+                    BuildArgs = ParseBuildArgs(result.GetValue(buildArgs) ?? []),
+                    TargetPlatform = targetPlatform,
+                    IgnorePatterns = DockerIgnoreFile.Load(contextDirectory, dockerfile),
+                };
+                BuildGraph graph = DockerfileConverter.ConvertAsync(syntax, options, new EmptyImageConfigResolver()).GetAwaiter().GetResult();
+                if (result.GetValue(format) == "json") stdout.WriteLine(GraphJsonWriter.Write(graph));
+                else GraphDotWriter.Write(graph, stdout);
+                return 0;
+            });
+        });
+        return command;
+    }
+
+    // --build-arg NAME=VALUE, or NAME alone to take the value from the environment (docker build's rule).
+    private static ImmutableDictionary<string, string> ParseBuildArgs(string[] values)
+    {
+        var args = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (string value in values)
+        {
+            int equals = value.IndexOf('=');
+            if (equals == 0)
+            {
+                throw new DockerfileException(new DockerfileDiagnostic(DiagnosticCodes.InvalidBuildOption,
+                    SourceSpan.At("--build-arg", 1, 1), value, $"--build-arg '{value}' has no name", "write --build-arg NAME=VALUE"));
+            }
+            if (equals < 0)
+            {
+                if (Environment.GetEnvironmentVariable(value) is string fromEnvironment) args[value] = fromEnvironment;
+                continue;
+            }
+            args[value[..equals]] = value[(equals + 1)..];
+        }
+        return args.ToImmutable();
+    }
+}
