@@ -14,13 +14,17 @@ internal sealed class ContextSelection
     public static readonly ContextSelection All = new([], [], []);
 
     /// <summary>A selection of the context.</summary>
-    /// <param name="include">The COPY's sources as context-relative patterns (globs allowed); empty means the
-    /// whole context, as BuildKit sends everything when a source is the context root.</param>
+    /// <param name="include">The COPY's sources as context-relative patterns (globs allowed); empty, or a source
+    /// that is the context root (<c>.</c> or <c>/</c>), means the whole context, as in BuildKit.</param>
     /// <param name="exclude">The COPY's <c>--exclude</c> patterns, context-relative.</param>
     /// <param name="ignore">The <c>.dockerignore</c> patterns.</param>
     public ContextSelection(ImmutableArray<PathPattern> include, ImmutableArray<PathPattern> exclude,
                             ImmutableArray<PathPattern> ignore)
     {
+        // BuildKit's normalizeContextPaths drops all follow paths when one source is the context root
+        // ("COPY . /app"), so the whole context is sent; "." and "/" would otherwise match nothing.
+        if (include.Any(p => !p.IsException && p.Text is "." or "/"))
+            include = [];
         Transfer = new ContextFilter(new PatternMatcher(include), new PatternMatcher(ignore));
         Copy = new ContextFilter(null, new PatternMatcher(exclude));
     }

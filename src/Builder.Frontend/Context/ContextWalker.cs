@@ -30,6 +30,15 @@ internal static class ContextWalker
         return kept;
     }
 
+    /// <summary>
+    /// One filter pass over any tree: <paramref name="listDirectory"/> gives a directory's children (its argument
+    /// is the directory's path relative to the root, <c>""</c> for the root). It is called only for directories
+    /// the filter cannot prune. Entries come back in walk order: depth first, in the lister's order.
+    /// </summary>
+    public static List<ContextEntry> Walk(Func<string, IReadOnlyList<ContextEntry>> listDirectory, ContextFilter filter,
+                                          CancellationToken cancellationToken = default) =>
+        WalkTree(directory => listDirectory(directory), filter, cancellationToken);
+
     // Lists a directory's children (path relative to the root, "" for the root) in name order.
     private delegate IReadOnlyList<ContextEntry> Lister(string directory);
 
