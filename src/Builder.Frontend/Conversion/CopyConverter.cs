@@ -67,7 +67,7 @@ internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState s
                 string content = heredoc.ChompedContent;
                 if (heredoc.Expand)
                 {
-                    var lexer = new ShellLexer(dockerfile.Lexer.EscapeToken, new ShellLexerOptions(SkipProcessQuotes: true, RawEscapes: true));
+                    var lexer = new ShellLexer(dockerfile.Lexer.EscapeCharacter, new ShellLexerOptions { SkipProcessQuotes = true, RawEscapes = true });
                     content = new WordExpander(lexer, stage.ExpansionEnvironment(), instruction).Word(content);
                 }
                 inputs.Add(new FileStep([new MkfileAction("/" + heredoc.Name, 0b110_100_100, [.. Encoding.UTF8.GetBytes(content)])])

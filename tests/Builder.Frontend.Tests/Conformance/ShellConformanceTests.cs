@@ -27,7 +27,7 @@ public sealed class ShellConformanceTests(ITestOutputHelper output)
     [Theory, MemberData(nameof(EnvVarCases))]
     public void ProcessWord_EnvVarTestVector_GivesExpected(int line, string input, string expected)
     {
-        var lexer = new ShellLexer();
+        var lexer = new ShellLexer('\\');
         if (expected == "error")
         {
             Assert.Throws<ShellExpansionException>(() => lexer.ProcessWord(input, EnvVarEnvironment));
@@ -43,7 +43,7 @@ public sealed class ShellConformanceTests(ITestOutputHelper output)
         string[] actual;
         try
         {
-            actual = [.. new ShellLexer().ProcessWords(input, environment)];
+            actual = [.. new ShellLexer('\\').ProcessWords(input, environment)];
         }
         catch (ShellExpansionException)
         {
