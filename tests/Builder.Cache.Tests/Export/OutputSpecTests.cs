@@ -1,0 +1,86 @@
+using Builder.Cache.Export;
+
+namespace Builder.Cache.Tests.Export;
+
+public sealed class OutputSpecTests
+{
+    [Fact]
+    public void Parse_PlainPath_IsLocalDirectory()
+    {
+        OutputSpec spec = OutputSpec.Parse("out/rootfs");
+
+        Assert.Equal(OutputType.Local, spec.Type);
+        Assert.Equal("out/rootfs", spec.Destination);
+    }
+
+    [Fact]
+    public void Parse_Dash_IsTarToStdout()
+    {
+        OutputSpec spec = OutputSpec.Parse("-");
+
+        Assert.Equal((OutputType.Tar, "-"), (spec.Type, spec.Destination));
+    }
+
+    [Theory]
+    [InlineData("type=oci,dest=a.tar", OutputType.Oci, true)]
+    [InlineData("type=oci,dest=dir,tar=false", OutputType.Oci, false)]
+    [InlineData("type=oci-layout,dest=dir", OutputType.OciLayout, true)]
+    [InlineData("type=docker,dest=a.tar", OutputType.Docker, true)]
+    [InlineData("type=tar,dest=-", OutputType.Tar, true)]
+    [InlineData("TYPE=local,DEST=x", OutputType.Local, true)]
+    public void Parse_TypeAndDestination_AreRead(string value, OutputType type, bool tar)
+    {
+        OutputSpec spec = OutputSpec.Parse(value);
+
+        Assert.Equal(type, spec.Type);
+        Assert.Equal(tar, spec.Tar);
+        Assert.NotNull(spec.Destination);
+    }
+
+    [Fact]
+    public void Parse_Registry_PushesByDefaultWithQuotedNames()
+    {
+        OutputSpec spec = OutputSpec.Parse("type=registry,\"name=localhost:5000/a:1,localhost:5000/a:latest\"");
+
+        Assert.True(spec.Push);
+        Assert.Equal(["localhost:5000/a:1", "localhost:5000/a:latest"], spec.Names.ToArray());
+    }
+
+    [Fact]
+    public void Parse_ImageWithOptions_ReadsMediaTypesAndCompression()
+    {
+        OutputSpec spec = OutputSpec.Parse("type=image,name=app:1,push=true,oci-mediatypes=false,compression=uncompressed");
+
+        Assert.True(spec.Push);
+        Assert.False(spec.OciMediaTypes);
+        Assert.Equal(LayerCompression.Uncompressed, spec.Compression);
+        Assert.Equal(["app:1"], spec.Names.ToArray());
+    }
+
+    [Fact]
+    public void Parse_Zstd_ReadsLevel()
+    {
+        OutputSpec spec = OutputSpec.Parse("type=oci,dest=a.tar,compression=zstd,compression-level=9");
+
+        Assert.Equal((LayerCompression.Zstd, (int?)9), (spec.Compression, spec.CompressionLevel));
+    }
+
+    [Theory]
+    [InlineData("", "is empty")]
+    [InlineData("dest=x", "has no type=")]
+    [InlineData("type=zip,dest=x", "'zip' is not one of image, registry")]
+    [InlineData("type=local", "needs dest=PATH")]
+    [InlineData("type=local,dest=-", "only for tar outputs")]
+    [InlineData("type=oci,dest=x,colour=red", "key 'colour' is not known")]
+    [InlineData("type=oci,dest=x,tar=maybe", "tar='maybe' is not true or false")]
+    [InlineData("type=oci,dest=x,compression=lz4", "'lz4' is not gzip, zstd or uncompressed")]
+    [InlineData("type=oci,dest=x,compression=zstd,oci-mediatypes=false", "needs OCI media types")]
+    [InlineData("type=oci,dest=x,compression-level=99", "not a number from 0 to 22")]
+    [InlineData("type=oci,\"dest=x", "unterminated quote")]
+    [InlineData("type=oci,dest", "'dest' is not key=value")]
+    public void Parse_BadValue_FailsSayingWhat(string value, string message)
+    {
+        var error = Assert.Throws<FormatException>(() => OutputSpec.Parse(value));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+}
