@@ -14,7 +14,7 @@ namespace Builder.Cache.Export;
 /// </summary>
 public static class ImageArchiveReader
 {
-    private const string DockerLayerTar = "application/vnd.docker.image.rootfs.diff.tar";
+    
 
     /// <summary>Reads the archive from <paramref name="source"/> into a new directory under <paramref name="workRoot"/>.</summary>
     /// <exception cref="InvalidDataException">The archive is neither format, or a blob does not match its digest.</exception>
@@ -134,7 +134,7 @@ public static class ImageArchiveReader
         int read = stream.Read(magic);
         if (read >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) return MediaTypes.DockerLayerGzip;
         if (read >= 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd) return MediaTypes.OciLayerZstd;
-        return DockerLayerTar;
+        return MediaTypes.DockerLayerTar;
     }
 
     private static void Verify(string path, Digest digest)

@@ -32,6 +32,9 @@ public static class MediaTypes
     /// <summary>A Docker image config.</summary>
     public const string DockerConfig = "application/vnd.docker.container.image.v1+json";
 
+    /// <summary>An uncompressed Docker layer tar.</summary>
+    public const string DockerLayerTar = "application/vnd.docker.image.rootfs.diff.tar";
+
     /// <summary>A gzip-compressed Docker layer tar.</summary>
     public const string DockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 }
