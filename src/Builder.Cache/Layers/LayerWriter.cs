@@ -25,12 +25,13 @@ public static class LayerWriter
         long? epoch = options.SourceDateEpoch?.ToUnixTimeSeconds();
         int parallelism = Math.Max(1, options.MaxDegreeOfParallelism);
 
-        using var blob = new HashingWriteStream(destination);
+        // Uncompressed, the blob is the tar: one hash serves as both digests.
+        using HashingWriteStream? blob = options.Compression == LayerCompression.Uncompressed ? null : new(destination);
         Stream compressor = options.Compression switch
         {
-            LayerCompression.Gzip => new ParallelGzipStream(blob, options.GzipLevel, options.GzipBlockSize, parallelism),
-            LayerCompression.Zstd => Zstd(blob, options.ZstdLevel, parallelism),
-            _ => blob,
+            LayerCompression.Gzip => new ParallelGzipStream(blob!, options.GzipLevel, options.GzipBlockSize, parallelism),
+            LayerCompression.Zstd => Zstd(blob!, options.ZstdLevel, parallelism),
+            _ => destination,
         };
         try
         {
@@ -50,12 +51,13 @@ public static class LayerWriter
             }
             await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
             Digest diffId = tar.Finish();
-            Digest blobDigest = ReferenceEquals(compressor, blob) ? diffId : blob.Finish();
-            return new LayerWriteResult(new Descriptor(mediaType, blobDigest, blob.BytesWritten), diffId, tar.BytesWritten);
+            Digest blobDigest = blob?.Finish() ?? diffId;
+            long blobSize = blob?.BytesWritten ?? tar.BytesWritten;
+            return new LayerWriteResult(new Descriptor(mediaType, blobDigest, blobSize), diffId, tar.BytesWritten);
         }
         finally
         {
-            if (!ReferenceEquals(compressor, blob))
+            if (!ReferenceEquals(compressor, destination))
                 await compressor.DisposeAsync().ConfigureAwait(false);
         }
     }
