@@ -5,6 +5,13 @@ using Builder.Frontend.Syntax;
 
 // Parses generated Dockerfiles of growing size and prints the time per size and per instruction, so that a
 // reader can see parsing grow linearly. Run: dotnet run -c Release --project bench/Builder.Benchmarks
+// With "layers <rootfs>" it measures layer writing instead (scripts/bench-layers.sh).
+if (args is ["layers", string rootfs])
+{
+    await LayerBenchmark.RunAsync(rootfs);
+    return;
+}
+
 int[] sizes = [1_250, 2_500, 5_000, 10_000, 20_000];
 Console.WriteLine("instructions  bytes      parse+type (ms, best of 5)  µs/instruction");
 foreach (int size in sizes)

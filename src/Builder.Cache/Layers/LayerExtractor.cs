@@ -1,0 +1,222 @@
+namespace Builder.Cache.Layers;
+
+/// <summary>Writes the entries of one layer tar under a root; the safety rules are on <see cref="LayerApplier"/>.</summary>
+internal sealed class LayerExtractor(string root, TarEntryReader reader)
+{
+    private const int MaxSymlinks = 40; // Linux's MAXSYMLINKS
+    private readonly HashSet<string> _writtenOrAncestors = new(StringComparer.Ordinal) { root };
+    private readonly List<(string Path, long MTime)> _directoryTimes = [];
+
+    public async Task ExtractAsync(CancellationToken cancellationToken)
+    {
+        while (await reader.ReadNextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await ApplyAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        // Directory mtimes last: creating children changed them.
+        for (int i = _directoryTimes.Count - 1; i >= 0; i--)
+        {
+            if (LinuxFileSystem.TryLStat(_directoryTimes[i].Path) is { IsDirectory: true })
+                LinuxFileSystem.SetTimes(_directoryTimes[i].Path, _directoryTimes[i].MTime, 0);
+        }
+    }
+
+    private async Task ApplyAsync(TarEntry entry, CancellationToken cancellationToken)
+    {
+        List<string> components = Clean(entry.Name, entry.Name);
+        if (components.Count == 0)
+            return; // the root itself ("./" or "/"): its attributes belong to whoever made the root
+        string name = components[^1];
+        components.RemoveAt(components.Count - 1);
+
+        if (name.StartsWith(Whiteout.Prefix, StringComparison.Ordinal))
+        {
+            if (ResolveParent(entry.Name, components, create: false) is not { } whiteoutParent)
+                return; // nothing below to hide
+            if (name == Whiteout.OpaqueMarker)
+                PruneLower(whiteoutParent);
+            else if (Path.Join(whiteoutParent, name[Whiteout.Prefix.Length..]) is var hidden && !_writtenOrAncestors.Contains(hidden))
+                RemoveIfPresent(hidden); // a whiteout hides lower layers only (layer.md, "Whiteouts")
+            return;
+        }
+
+        string parent = ResolveParent(entry.Name, components, create: true)!;
+        string path = Path.Join(parent, name);
+        FileStatus? existing = LinuxFileSystem.TryLStat(path);
+        if (existing is not null && !(existing.IsDirectory && entry.Type == TarEntryType.Directory))
+        {
+            Remove(path, existing);
+            existing = null;
+        }
+        MarkWritten(path);
+
+        switch (entry.Type)
+        {
+            case TarEntryType.Directory:
+                if (existing is null)
+                    Directory.CreateDirectory(path);
+                break;
+            case TarEntryType.RegularFile:
+                await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                    await reader.CopyContentAsync(file, cancellationToken).ConfigureAwait(false);
+                break;
+            case TarEntryType.SymbolicLink:
+                File.CreateSymbolicLink(path, entry.LinkName);
+                break;
+            case TarEntryType.HardLink:
+                LinuxFileSystem.Link(ResolveLinkTarget(entry), path);
+                return; // the inode keeps the attributes of its first entry
+            case TarEntryType.CharacterDevice:
+                LinuxFileSystem.MkNod(path, FileStatus.TypeCharacter | (uint)(entry.Mode & 0xFFF), entry.DeviceMajor, entry.DeviceMinor);
+                break;
+            case TarEntryType.BlockDevice:
+                LinuxFileSystem.MkNod(path, FileStatus.TypeBlock | (uint)(entry.Mode & 0xFFF), entry.DeviceMajor, entry.DeviceMinor);
+                break;
+            case TarEntryType.Fifo:
+                LinuxFileSystem.MkNod(path, FileStatus.TypeFifo | (uint)(entry.Mode & 0xFFF), 0, 0);
+                break;
+            default:
+                throw new LayerFormatException(entry.Name, $"tar entry type '{(char)entry.Type}' is not supported in a layer");
+        }
+
+        // chown before chmod and xattrs: chown clears setuid/setgid bits and security.capability.
+        LinuxFileSystem.LChown(path, entry.Uid, entry.Gid);
+        if (entry.Type != TarEntryType.SymbolicLink)
+            LinuxFileSystem.Chmod(path, (uint)(entry.Mode & 0xFFF));
+        foreach ((string key, byte[] value) in entry.Xattrs)
+            LinuxFileSystem.SetXattr(path, key, value);
+        if (entry.Type == TarEntryType.Directory)
+            _directoryTimes.Add((path, entry.MTimeSeconds));
+        else
+            LinuxFileSystem.SetTimes(path, entry.MTimeSeconds, 0);
+    }
+
+    /// <summary>The components of <paramref name="name"/> with '.', empty parts and a leading '/' dropped.</summary>
+    private static List<string> Clean(string entryName, string name)
+    {
+        var components = new List<string>();
+        foreach (string part in name.Split('/'))
+        {
+            if (part is "" or ".")
+                continue;
+            if (part == "..")
+            {
+                if (components.Count == 0)
+                    throw new LayerFormatException(entryName, $"'{name}' leads outside the root directory");
+                components.RemoveAt(components.Count - 1);
+                continue;
+            }
+            if (part.Contains('\0'))
+                throw new LayerFormatException(entryName, "a name contains a NUL byte");
+            components.Add(part);
+        }
+        return components;
+    }
+
+    /// <summary>
+    /// The real directory for <paramref name="components"/>, following symlinks as inside a chroot. Missing
+    /// directories are created (0755, root) when <paramref name="create"/> is set; otherwise the result is null.
+    /// </summary>
+    private string? ResolveParent(string entryName, List<string> components, bool create)
+    {
+        var resolved = new List<string>();
+        var todo = new Stack<string>(Enumerable.Reverse(components));
+        int links = 0;
+        while (todo.TryPop(out string? part))
+        {
+            if (part is "" or ".")
+                continue;
+            if (part == "..")
+            {
+                if (resolved.Count == 0)
+                    throw new LayerFormatException(entryName, $"a symlink in its path leads outside the root directory");
+                resolved.RemoveAt(resolved.Count - 1);
+                continue;
+            }
+            string candidate = Path.Join(root, string.Join('/', resolved), part);
+            FileStatus? status = LinuxFileSystem.TryLStat(candidate);
+            if (status is null)
+            {
+                if (!create)
+                    return null;
+                Directory.CreateDirectory(candidate);
+                LinuxFileSystem.Chmod(candidate, 0x1ED); // 0755
+                MarkWritten(candidate);
+                resolved.Add(part);
+            }
+            else if (status.IsSymlink)
+            {
+                if (++links > MaxSymlinks)
+                    throw new LayerFormatException(entryName, $"too many levels of symlinks at '{candidate[(root.Length + 1)..]}'");
+                string target = new FileInfo(candidate).LinkTarget ?? "";
+                if (target.StartsWith('/'))
+                    resolved.Clear();
+                foreach (string targetPart in target.Split('/').Reverse())
+                    todo.Push(targetPart);
+            }
+            else if (status.IsDirectory)
+            {
+                resolved.Add(part);
+            }
+            else
+            {
+                throw new LayerFormatException(entryName, $"'{candidate[(root.Length + 1)..]}' is not a directory");
+            }
+        }
+        return resolved.Count == 0 ? root : Path.Join(root, string.Join('/', resolved));
+    }
+
+    /// <summary>A hard link's target: inside the root, already present, and not a directory.</summary>
+    private string ResolveLinkTarget(TarEntry entry)
+    {
+        List<string> components = Clean(entry.Name, entry.LinkName);
+        if (components.Count == 0)
+            throw new LayerFormatException(entry.Name, "a hard link to the root directory");
+        string name = components[^1];
+        components.RemoveAt(components.Count - 1);
+        string? parent = ResolveParent(entry.Name, components, create: false);
+        string? target = parent is null ? null : Path.Join(parent, name);
+        FileStatus? status = target is null ? null : LinuxFileSystem.TryLStat(target);
+        if (status is null)
+            throw new LayerFormatException(entry.Name, $"hard link target '{entry.LinkName}' does not exist (it must come earlier in the layer or below it)");
+        if (status.IsDirectory)
+            throw new LayerFormatException(entry.Name, $"hard link target '{entry.LinkName}' is a directory");
+        return target!;
+    }
+
+    private void MarkWritten(string path)
+    {
+        for (string? p = path; p is not null && p.Length > root.Length && _writtenOrAncestors.Add(p); p = Path.GetDirectoryName(p))
+        {
+        }
+    }
+
+    /// <summary>Removes what lower layers left in <paramref name="directory"/>, keeping this layer's entries.</summary>
+    private void PruneLower(string directory)
+    {
+        var options = new EnumerationOptions { AttributesToSkip = 0, RecurseSubdirectories = false };
+        foreach (string child in Directory.EnumerateFileSystemEntries(directory, "*", options).ToList())
+        {
+            FileStatus status = LinuxFileSystem.LStat(child);
+            if (!_writtenOrAncestors.Contains(child))
+                Remove(child, status);
+            else if (status.IsDirectory)
+                PruneLower(child);
+        }
+    }
+
+    private static void RemoveIfPresent(string path)
+    {
+        if (LinuxFileSystem.TryLStat(path) is { } status)
+            Remove(path, status);
+    }
+
+    private static void Remove(string path, FileStatus status)
+    {
+        if (status.IsDirectory)
+            Directory.Delete(path, recursive: true);
+        else
+            File.Delete(path);
+    }
+}

@@ -1,0 +1,109 @@
+using Builder.Cache.Oci;
+using ZstdSharp;
+using ZstdSharp.Unsafe;
+
+namespace Builder.Cache.Layers;
+
+/// <summary>
+/// Writes a layer blob from a <see cref="LayerSource"/> in one pass: the tar is built, hashed (diffID),
+/// compressed and hashed again (blob digest) as it streams to the destination, never read back.
+/// </summary>
+public static class LayerWriter
+{
+    /// <summary>The Docker media type of an uncompressed layer, which <see cref="MediaTypes"/> does not list.</summary>
+    internal const string DockerLayerTar = "application/vnd.docker.image.rootfs.diff.tar";
+
+    /// <summary>Writes the layer to <paramref name="destination"/>, which stays open.</summary>
+    /// <exception cref="ArgumentException">zstd with Docker media types, or a level out of range.</exception>
+    public static async Task<LayerWriteResult> WriteAsync(
+        LayerSource source, Stream destination, LayerWriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        options ??= new LayerWriteOptions();
+        string mediaType = MediaTypeOf(options);
+        long? epoch = options.SourceDateEpoch?.ToUnixTimeSeconds();
+        int parallelism = Math.Max(1, options.MaxDegreeOfParallelism);
+
+        // Uncompressed, the blob is the tar: one hash serves as both digests.
+        using HashingWriteStream? blob = options.Compression == LayerCompression.Uncompressed ? null : new(destination);
+        Stream compressor = options.Compression switch
+        {
+            LayerCompression.Gzip => new ParallelGzipStream(blob!, options.GzipLevel, options.GzipBlockSize, parallelism),
+            LayerCompression.Zstd => Zstd(blob!, options.ZstdLevel, parallelism),
+            _ => destination,
+        };
+        try
+        {
+            using var tar = new HashingWriteStream(compressor);
+            var builder = new LayerTarBuilder(tar, epoch);
+            foreach (LayerChange change in source.EnumerateChanges(cancellationToken))
+                await builder.WriteAsync(change, cancellationToken).ConfigureAwait(false);
+            await builder.FinishAsync(cancellationToken).ConfigureAwait(false);
+            switch (compressor)
+            {
+                case ParallelGzipStream gzip:
+                    await gzip.FinishAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case CompressionStream zstd:
+                    await zstd.DisposeAsync().ConfigureAwait(false); // writes the end of the frame
+                    break;
+            }
+            await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+            Digest diffId = tar.Finish();
+            Digest blobDigest = blob?.Finish() ?? diffId;
+            long blobSize = blob?.BytesWritten ?? tar.BytesWritten;
+            return new LayerWriteResult(new Descriptor(mediaType, blobDigest, blobSize), diffId, tar.BytesWritten);
+        }
+        finally
+        {
+            if (!ReferenceEquals(compressor, destination))
+                await compressor.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes the layer to a new file at <paramref name="path"/>, deleted again if writing fails.</summary>
+    public static async Task<LayerWriteResult> WriteToFileAsync(
+        LayerSource source, string path, LayerWriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false);
+            return await WriteAsync(source, file, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    private static CompressionStream Zstd(Stream blob, int level, int parallelism)
+    {
+        var zstd = new CompressionStream(blob, level, bufferSize: 1 << 20, leaveOpen: true);
+        // With one or more workers zstd's output does not depend on their number (zstd.h, ZSTD_c_nbWorkers).
+        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, parallelism);
+        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+        return zstd;
+    }
+
+    private static string MediaTypeOf(LayerWriteOptions options)
+    {
+        if (options.GzipLevel is < 1 or > 9)
+            throw new ArgumentException($"the gzip level must be 1 to 9, got {options.GzipLevel}", nameof(options));
+        if (options.GzipBlockSize < 64 << 10)
+            throw new ArgumentException($"the gzip block size must be at least 64 KiB, got {options.GzipBlockSize}", nameof(options));
+        return (options.Flavor, options.Compression) switch
+        {
+            (LayerFlavor.Oci, LayerCompression.Gzip) => MediaTypes.OciLayerGzip,
+            (LayerFlavor.Oci, LayerCompression.Zstd) => MediaTypes.OciLayerZstd,
+            (LayerFlavor.Oci, _) => MediaTypes.OciLayerTar,
+            (LayerFlavor.Docker, LayerCompression.Gzip) => MediaTypes.DockerLayerGzip,
+            (LayerFlavor.Docker, LayerCompression.Uncompressed) => DockerLayerTar,
+            // BuildKit forces oci-mediatypes=true for zstd: schema 2 has no zstd layer type.
+            _ => throw new ArgumentException(
+                "zstd layers need OCI media types: Docker manifest schema 2 has no zstd layer type; use LayerFlavor.Oci",
+                nameof(options)),
+        };
+    }
+}
