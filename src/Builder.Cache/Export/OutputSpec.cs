@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Builder.Cache.Layers;
 
 namespace Builder.Cache.Export;
 

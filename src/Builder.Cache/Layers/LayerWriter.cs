@@ -10,9 +10,6 @@ namespace Builder.Cache.Layers;
 /// </summary>
 public static class LayerWriter
 {
-    /// <summary>The Docker media type of an uncompressed layer, which <see cref="MediaTypes"/> does not list.</summary>
-    internal const string DockerLayerTar = "application/vnd.docker.image.rootfs.diff.tar";
-
     /// <summary>Writes the layer to <paramref name="destination"/>, which stays open.</summary>
     /// <exception cref="ArgumentException">zstd with Docker media types, or a level out of range.</exception>
     public static async Task<LayerWriteResult> WriteAsync(
@@ -99,7 +96,7 @@ public static class LayerWriter
             (LayerFlavor.Oci, LayerCompression.Zstd) => MediaTypes.OciLayerZstd,
             (LayerFlavor.Oci, _) => MediaTypes.OciLayerTar,
             (LayerFlavor.Docker, LayerCompression.Gzip) => MediaTypes.DockerLayerGzip,
-            (LayerFlavor.Docker, LayerCompression.Uncompressed) => DockerLayerTar,
+            (LayerFlavor.Docker, LayerCompression.Uncompressed) => MediaTypes.DockerLayerTar,
             // BuildKit forces oci-mediatypes=true for zstd: schema 2 has no zstd layer type.
             _ => throw new ArgumentException(
                 "zstd layers need OCI media types: Docker manifest schema 2 has no zstd layer type; use LayerFlavor.Oci",

@@ -1,4 +1,5 @@
 using Builder.Cache.Export;
+using Builder.Cache.Layers;
 
 namespace Builder.Cache.Tests.Export;
 
