@@ -1,0 +1,81 @@
+namespace Builder.Solver.Snapshots;
+
+/// <summary>
+/// Snapshots as overlayfs mounts: the layers are shared read-only lower directories, and a step's changes land in
+/// its own upper directory, which becomes the step's layer without comparing trees.
+/// </summary>
+public sealed class OverlaySnapshotter : ISnapshotter
+{
+    /// <inheritdoc />
+    public string Name => "overlayfs";
+
+    /// <inheritdoc />
+    public Snapshot Create(IReadOnlyList<string> lowerDirectories, string workRoot)
+    {
+        ArgumentNullException.ThrowIfNull(lowerDirectories);
+        string directory = Path.Combine(workRoot, "snapshot-" + Guid.NewGuid().ToString("N"));
+        string upper = Path.Combine(directory, "upper"), work = Path.Combine(directory, "work"), merged = Path.Combine(directory, "merged");
+        Directory.CreateDirectory(upper);
+        Directory.CreateDirectory(work);
+        Directory.CreateDirectory(merged);
+        // overlayfs needs at least one lower directory; scratch gets an empty one.
+        IReadOnlyList<string> lowers = lowerDirectories.Count > 0 ? lowerDirectories : [Directory.CreateDirectory(Path.Combine(directory, "empty")).FullName];
+        string options = $"lowerdir={string.Join(':', lowers.Select(Escape))},upperdir={Escape(upper)},workdir={Escape(work)}";
+        try
+        {
+            LinuxMount.MountOverlay(merged, options);
+        }
+        catch
+        {
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
+        return new OverlaySnapshot(directory, merged, upper, lowerDirectories);
+    }
+
+    /// <summary>Whether overlayfs mounts work here (root, a kernel with overlay, a backing filesystem that supports it).</summary>
+    public static bool IsSupported(string workRoot)
+    {
+        try
+        {
+            Directory.CreateDirectory(workRoot);
+            string lower = Directory.CreateTempSubdirectory("imgbuild-overlay-probe-").FullName;
+            try
+            {
+                using Snapshot probe = new OverlaySnapshotter().Create([lower], workRoot);
+                File.WriteAllText(Path.Combine(probe.RootFilesystem, "probe"), "");
+                return true;
+            }
+            finally
+            {
+                Directory.Delete(lower, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    // overlayfs option values separate with ',' and ':'; both are escaped with a backslash.
+    private static string Escape(string path) => path.Replace("\\", "\\\\").Replace(",", "\\,").Replace(":", "\\:");
+
+    private sealed class OverlaySnapshot(string directory, string merged, string upper, IReadOnlyList<string> lowers) : Snapshot
+    {
+        private bool _disposed;
+
+        public override string RootFilesystem => merged;
+
+        public override string? ChangesDirectory => upper;
+
+        public override IReadOnlyList<string> LowerDirectories => lowers;
+
+        protected override void Dispose(bool disposing)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            LinuxMount.Unmount(merged);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

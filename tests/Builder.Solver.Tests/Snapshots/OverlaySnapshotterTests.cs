@@ -1,0 +1,79 @@
+using Builder.Solver.Snapshots;
+using Builder.Testing;
+
+namespace Builder.Solver.Tests.Snapshots;
+
+/// <summary>Real overlayfs mounts (as root, as CI runs).</summary>
+public sealed class OverlaySnapshotterTests : IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("imgbuild-snapshot-test-").FullName;
+
+    private string Layer(string name, params (string Path, string Content)[] files)
+    {
+        string directory = Path.Combine(_work, name);
+        foreach ((string path, string content) in files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(directory, path))!);
+            File.WriteAllText(Path.Combine(directory, path), content);
+        }
+        Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    [Fact]
+    public void Create_TwoLayers_ShowsTopOverBottomAndKeepsChangesInUpper()
+    {
+        RequiredTool.RequireRoot();
+        string bottom = Layer("bottom", ("a", "bottom"), ("b", "bottom"));
+        string top = Layer("top", ("a", "top"));
+
+        using (Snapshot snapshot = new OverlaySnapshotter().Create([top, bottom], _work))
+        {
+            Assert.Equal("top", File.ReadAllText(Path.Combine(snapshot.RootFilesystem, "a")));
+            Assert.Equal("bottom", File.ReadAllText(Path.Combine(snapshot.RootFilesystem, "b")));
+            File.WriteAllText(Path.Combine(snapshot.RootFilesystem, "c"), "new");
+            File.Delete(Path.Combine(snapshot.RootFilesystem, "b"));
+
+            Assert.Equal("new", File.ReadAllText(Path.Combine(snapshot.ChangesDirectory!, "c")));
+            Assert.Equal("bottom", File.ReadAllText(Path.Combine(bottom, "b")));
+        }
+        Assert.DoesNotContain(File.ReadAllText("/proc/self/mountinfo").Split('\n'), line => line.Contains(_work, StringComparison.Ordinal));
+        Assert.Equal(["bottom", "top"], Directory.GetFileSystemEntries(_work).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Create_NoLowerLayers_GivesEmptyWritableRoot()
+    {
+        RequiredTool.RequireRoot();
+
+        using Snapshot snapshot = new OverlaySnapshotter().Create([], _work);
+
+        Assert.Empty(Directory.GetFileSystemEntries(snapshot.RootFilesystem));
+        File.WriteAllText(Path.Combine(snapshot.RootFilesystem, "x"), "x");
+    }
+
+    [Fact]
+    public void IsSupported_AsRootOnThisMachine_IsTrue()
+    {
+        RequiredTool.RequireRoot();
+
+        Assert.True(OverlaySnapshotter.IsSupported(_work));
+    }
+
+    [Fact]
+    public void CopySnapshotter_LowerTree_IsCopiedAndLeftUntouched()
+    {
+        string lower = Layer("lower", ("dir/a", "a"));
+
+        using (Snapshot snapshot = new CopySnapshotter().Create([lower], _work))
+        {
+            File.WriteAllText(Path.Combine(snapshot.RootFilesystem, "dir", "a"), "changed");
+            Assert.Null(snapshot.ChangesDirectory);
+        }
+
+        Assert.Equal("a", File.ReadAllText(Path.Combine(lower, "dir", "a")));
+        Assert.Equal(["lower"], Directory.GetFileSystemEntries(_work).Select(Path.GetFileName));
+    }
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+}
