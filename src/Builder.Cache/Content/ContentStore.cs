@@ -202,22 +202,29 @@ public sealed class ContentStore : IBlobReader
             Directory.CreateDirectory(Path.GetDirectoryName(final)!);
             using (await LockCollectionAsync(exclusive: false, cancellationToken).ConfigureAwait(false))
             {
-                if (File.Exists(final))
-                {
-                    // Already stored by someone else: refresh its time so a collection's grace period covers this
-                    // writer too, who may be about to reference it.
-                    File.SetLastWriteTimeUtc(final, DateTime.UtcNow);
-                }
-                else
-                {
+                if (!TryTouch(final))
                     File.Move(temporary, final, overwrite: true);
-                }
             }
             return new BlobInfo(actual, size, File.GetLastWriteTimeUtc(final));
         }
         finally
         {
             TryDelete(temporary);
+        }
+    }
+
+    // A blob someone else already stored gets a fresh time instead, so a collection's grace period also covers
+    // this writer, who may be about to reference it.
+    private static bool TryTouch(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
         }
     }
 
