@@ -117,7 +117,10 @@ public sealed class ContentStore : IBlobReader
         }
     }
 
-    /// <summary>Writes the blob <paramref name="expected"/> describes, checking its digest and size.</summary>
+    /// <summary>
+    /// Writes the blob <paramref name="expected"/> describes, checking its digest and size. A blob already stored
+    /// is not read again.
+    /// </summary>
     /// <returns><paramref name="expected"/>.</returns>
     /// <exception cref="DigestMismatchException">The content has another digest or size; nothing was stored.</exception>
     public async Task<Descriptor> WriteAsync(Stream content, Descriptor expected, CancellationToken cancellationToken = default)
@@ -127,7 +130,7 @@ public sealed class ContentStore : IBlobReader
         return expected;
     }
 
-    /// <summary>Writes a blob whose digest is known in advance, checking it.</summary>
+    /// <summary>Writes a blob whose digest is known in advance, checking it. A blob already stored is not read again.</summary>
     /// <exception cref="DigestMismatchException">The content has another digest; nothing was stored.</exception>
     public Task<BlobInfo> WriteAsync(Stream content, Digest expected, CancellationToken cancellationToken = default) =>
         WriteCoreAsync(content, expected, null, cancellationToken);
@@ -165,6 +168,8 @@ public sealed class ContentStore : IBlobReader
     private async Task<BlobInfo> WriteCoreAsync(Stream content, Digest? expected, long? expectedSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
+        if (expected is { } known && await TryRefreshAsync(known, expectedSize, cancellationToken).ConfigureAwait(false) is { } stored)
+            return stored;
         Directory.CreateDirectory(IngestDirectory);
         string algorithm = expected?.Algorithm ?? Digest.Sha256;
         // One file per writer: two processes writing the same blob never share a temporary file.
@@ -210,6 +215,19 @@ public sealed class ContentStore : IBlobReader
         finally
         {
             TryDelete(temporary);
+        }
+    }
+
+    // A blob announced by digest that is already stored (and so was verified) need not be read again, as
+    // containerd's content store answers "already exists"; its time is refreshed under the lock all the same.
+    private async Task<BlobInfo?> TryRefreshAsync(Digest digest, long? expectedSize, CancellationToken cancellationToken)
+    {
+        if (!TryGetInfo(digest, out BlobInfo? existing) || (expectedSize is long size && size != existing.Size))
+            return null;
+        using (await LockCollectionAsync(exclusive: false, cancellationToken).ConfigureAwait(false))
+        {
+            string path = GetBlobPath(digest);
+            return TryTouch(path) ? existing with { ModifiedUtc = File.GetLastWriteTimeUtc(path) } : null;
         }
     }
 

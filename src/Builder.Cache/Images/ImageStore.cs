@@ -70,15 +70,18 @@ public sealed partial class ImageStore
             throw new ArgumentException($"'{reference.FamiliarName}' pins {pinned}, but the image is {target.Digest}", nameof(reference));
         if (!ManifestSerializer.IsIndex(target.MediaType) && target.MediaType is not (MediaTypes.OciManifest or MediaTypes.DockerManifest))
             throw new ArgumentException($"an image name must point at a manifest or an index, not {target.MediaType}", nameof(target));
-        if (!Content.Contains(target.Digest))
-            throw new BlobNotFoundException(target.Digest, $"the content store at {Content.Root}");
-
         var record = new ImageRecord(ImageReference.Parse($"{reference.Name}:{reference.Tag}"), target with
         {
             Platform = null,
             Annotations = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal),
         });
-        await UpdateAsync(images => images.SetItem(record.Reference.ToString(), record.Target), cancellationToken).ConfigureAwait(false);
+        await UpdateAsync(images =>
+        {
+            // Checked under the collection lock: a collection cannot remove the target between check and tag.
+            if (!Content.Contains(target.Digest))
+                throw new BlobNotFoundException(target.Digest, $"the content store at {Content.Root}");
+            return images.SetItem(record.Reference.ToString(), record.Target);
+        }, cancellationToken).ConfigureAwait(false);
         return record;
     }
 

@@ -99,6 +99,21 @@ public sealed class ContentStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteAsync_AnnouncedBlobAlreadyStored_DoesNotReadTheStreamAgain()
+    {
+        byte[] content = Encoding.UTF8.GetBytes("stored once");
+        BlobInfo first = await Store.WriteAsync(content);
+        File.SetLastWriteTimeUtc(Store.GetBlobPath(first.Digest), DateTime.UtcNow.AddHours(-1));
+        var source = new MemoryStream(content);
+
+        BlobInfo second = await Store.WriteAsync(source, first.Digest);
+
+        Assert.Equal(0, source.Position);
+        Assert.True(DateTime.UtcNow - second.ModifiedUtc < TimeSpan.FromMinutes(5));
+        Assert.True(DateTime.UtcNow - Store.GetInfo(first.Digest).ModifiedUtc < TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
     public async Task WriteAsync_Cancelled_LeavesNeitherBlobNorTemporaryFile()
     {
         using var cancellation = new CancellationTokenSource();
