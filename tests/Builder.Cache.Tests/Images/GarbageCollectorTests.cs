@@ -170,7 +170,7 @@ public sealed class GarbageCollectorTests : IDisposable
     }
 
     [Fact]
-    public async Task PruneAsync_WhileCollecting_BlobWriteWaitsForSweep()
+    public async Task WriteAsync_DuringCollection_RenameWaitsForTheSweepToEnd()
     {
         using FileLock held = await Content.LockCollectionAsync(exclusive: true, CancellationToken.None);
         Task<BlobInfo> write = Content.WriteAsync(new byte[8]);
