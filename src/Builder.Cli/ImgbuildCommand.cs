@@ -11,6 +11,14 @@ internal static class ImgbuildCommand
         var root = new RootCommand("imgbuild: builds container images from Dockerfiles");
         root.Subcommands.Add(ParseCommand.Create(stdout, stderr));
         root.Subcommands.Add(GraphCommand.Create(stdout, stderr));
+        var store = new StoreRoot();
+        root.Options.Add(store.Option);
+        root.Subcommands.Add(ImagesCommand.Create(store, stdout, stderr));
+        root.Subcommands.Add(TagCommand.Create(store, stdout, stderr));
+        root.Subcommands.Add(RmiCommand.Create(store, stdout, stderr));
+        root.Subcommands.Add(InspectCommand.Create(store, stdout, stderr));
+        root.Subcommands.Add(PruneCommand.Create(store, stdout, stderr));
+        root.Subcommands.Add(DuCommand.Create(store, stdout, stderr));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 }

@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+
+namespace Builder.Cache.Content;
+
+/// <summary>
+/// An advisory <c>flock(2)</c> lock on a file, shared or exclusive, held until disposed. flock locks belong to the
+/// open file description, so two handles in one process exclude each other just as two processes do. The file is
+/// opened with libc's <c>open</c> rather than <see cref="FileStream"/>, because .NET takes a non-blocking flock of
+/// its own on every <see cref="FileStream"/> and would fail the open while another process holds the lock.
+/// </summary>
+internal sealed class FileLock : IDisposable
+{
+    private const int ORdWr = 0x2, OCreat = 0x40, OCloexec = 0x80000;   // Linux values (asm-generic/fcntl.h)
+    private const int LockSh = 1, LockEx = 2, LockNb = 4;
+    private const int EIntr = 4, EWouldBlock = 11;
+    private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMilliseconds(50);
+
+    private int _descriptor;
+
+    private FileLock(int descriptor) => _descriptor = descriptor;
+
+    /// <summary>Waits until the lock on <paramref name="path"/> (created if missing) is held.</summary>
+    public static async Task<FileLock> AcquireAsync(string path, bool exclusive, CancellationToken cancellationToken)
+    {
+        int descriptor = open(path, ORdWr | OCreat | OCloexec, 420 /* 0644 */);
+        if (descriptor < 0)
+            throw new IOException($"cannot open lock file '{path}': {Marshal.GetLastPInvokeErrorMessage()}");
+        try
+        {
+            // Polling with LOCK_NB keeps the wait cancellable and off blocked thread-pool threads.
+            TimeSpan interval = TimeSpan.FromMilliseconds(1);
+            while (flock(descriptor, (exclusive ? LockEx : LockSh) | LockNb) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EIntr) continue;
+                if (errno != EWouldBlock)
+                    throw new IOException($"cannot lock '{path}': {Marshal.GetPInvokeErrorMessage(errno)}");
+                await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+                interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, MaxPollInterval.Ticks));
+            }
+            return new FileLock(descriptor);
+        }
+        catch
+        {
+            _ = close(descriptor);
+            throw;
+        }
+    }
+
+    /// <summary>Releases the lock (closing the descriptor releases the flock).</summary>
+    public void Dispose()
+    {
+        int descriptor = Interlocked.Exchange(ref _descriptor, -1);
+        if (descriptor >= 0) _ = close(descriptor);
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int flock(int fd, int operation);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int close(int fd);
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Text.Json;
+using Builder.Cache.Images;
+using Builder.Cli.Output;
+
+namespace Builder.Cli.Commands;
+
+/// <summary>
+/// <c>imgbuild du [--format table|json]</c>: the disk usage of each image (its shared and unique bytes, as
+/// <c>docker system df -v</c> splits them) and of the whole store.
+/// </summary>
+internal static class DuCommand
+{
+    public static Command Create(StoreRoot store, TextWriter stdout, TextWriter stderr)
+    {
+        var format = new Option<string>("--format") { Description = "table or json", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json");
+        var command = new Command("du", "Show the disk usage of the local store") { format };
+        command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async images =>
+        {
+            DiskUsageReport usage = await images.GetDiskUsageAsync(cancellationToken).ConfigureAwait(false);
+            if (result.GetValue(format) == "json")
+            {
+                WriteJson(stdout, usage);
+                return 0;
+            }
+            var table = new TextTable("REPOSITORY", "TAG", "DIGEST", "SIZE", "SHARED", "UNIQUE");
+            foreach (ImageDiskUsage image in usage.Images)
+            {
+                table.Add(ImagesCommand.FamiliarRepository(image), image.Reference.Tag!, image.Target.Digest.Encoded[..12],
+                    ByteSize.Format(image.Size), ByteSize.Format(image.SharedSize), ByteSize.Format(image.UniqueSize));
+            }
+            table.Write(stdout);
+            stdout.WriteLine();
+            stdout.WriteLine($"Total: {ByteSize.Format(usage.TotalBytes)} in {usage.BlobCount} blobs; images use {ByteSize.Format(usage.ImagesBytes)}, "
+                + $"reclaimable {ByteSize.Format(usage.ReclaimableBytes)}, partial writes {ByteSize.Format(usage.IngestBytes)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void WriteJson(TextWriter stdout, DiskUsageReport usage)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("images");
+            foreach (ImageDiskUsage image in usage.Images)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", image.Reference.ToString());
+                json.WriteString("digest", image.Target.Digest.ToString());
+                json.WriteNumber("size", image.Size);
+                json.WriteNumber("shared", image.SharedSize);
+                json.WriteNumber("unique", image.UniqueSize);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteNumber("blobs", usage.BlobCount);
+            json.WriteNumber("total", usage.TotalBytes);
+            json.WriteNumber("images_total", usage.ImagesBytes);
+            json.WriteNumber("reclaimable", usage.ReclaimableBytes);
+            json.WriteNumber("ingest", usage.IngestBytes);
+            json.WriteEndObject();
+        }
+        stdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Builder.Cache.Content;
+using Builder.Cache.Images;
+using Builder.Cache.Oci;
+
+namespace Builder.Cli.Commands;
+
+/// <summary>
+/// The global <c>--root</c> option and the running of store commands: resolves the store
+/// (<see cref="StoreLocation"/>), and turns the errors a user can cause into one line on stderr and exit status 1.
+/// </summary>
+internal sealed class StoreRoot
+{
+    public Option<string?> Option { get; } = new("--root")
+    {
+        Description = $"The local store (default: ${StoreLocation.RootVariable}, else {StoreLocation.SystemRoot} for root, else $XDG_DATA_HOME/imgbuild)",
+        Recursive = true,
+    };
+
+    /// <summary>Runs <paramref name="action"/> against the store the command line selects.</summary>
+    public async Task<int> RunAsync(ParseResult result, TextWriter stderr,
+        Func<ImageStore, Task<int>> action)
+    {
+        try
+        {
+            var images = new ImageStore(new ContentStore(StoreLocation.Resolve(result.GetValue(Option))));
+            return await action(images).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ImageNotFoundException or BlobNotFoundException or DigestMismatchException
+                                      or FormatException or System.Text.Json.JsonException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"imgbuild: {e.Message}");
+            return 1;
+        }
+        catch (ArgumentException e)
+        {
+            string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            stderr.WriteLine($"imgbuild: {message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Parses an image name the user wrote; a bad one is a <see cref="FormatException"/> quoting it.</summary>
+    public static ImageReference ParseReference(string name) => ImageReference.Parse(name);
+}

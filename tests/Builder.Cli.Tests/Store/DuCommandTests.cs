@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+namespace Builder.Cli.Tests.Store;
+
+public sealed class DuCommandTests : IDisposable
+{
+    private readonly SeededStore _store = new();
+
+    public void Dispose() => _store.Dispose();
+
+    [Fact]
+    public async Task Du_FormatJson_ReportsPerImageAndTotals()
+    {
+        await _store.AddImageAsync("a:1", 1000);
+        await _store.AddImageAsync("b:1", 2000);
+        await _store.Content.WriteAsync(new byte[77]);
+
+        var (status, output, error) = _store.Run("du", "--format", "json");
+
+        Assert.True(status == 0, error);
+        JsonElement root = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(2, root.GetProperty("images").GetArrayLength());
+        Assert.Equal(77, root.GetProperty("reclaimable").GetInt64());
+        Assert.Equal(7, root.GetProperty("blobs").GetInt32());
+        long sum = root.GetProperty("images").EnumerateArray().Sum(i => i.GetProperty("unique").GetInt64());
+        Assert.Equal(root.GetProperty("images_total").GetInt64(), sum);
+    }
+
+    [Fact]
+    public async Task Du_Table_PrintsImageRowsAndTotalLine()
+    {
+        await _store.AddImageAsync("a:1", 1000);
+        var (status, output, _) = _store.Run("du");
+        Assert.Equal(0, status);
+        Assert.Matches(@"(?m)^a\s+1\s+[0-9a-f]{12}\s+\S+\s+0B\s+\S+$", output);
+        Assert.Contains("Total: ", output);
+    }
+}
