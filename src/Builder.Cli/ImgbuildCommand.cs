@@ -19,6 +19,8 @@ internal static class ImgbuildCommand
         root.Subcommands.Add(InspectCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(PruneCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(DuCommand.Create(store, stdout, stderr));
+        root.Subcommands.Add(SaveCommand.Create(store, stdout, stderr));
+        root.Subcommands.Add(LoadCommand.Create(store, stdout, stderr));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 }

@@ -10,7 +10,7 @@ namespace Builder.Cache.Export;
 /// Reads an image archive for <c>imgbuild load</c>: an OCI archive (a tar of an OCI layout, with or without the
 /// <c>manifest.json</c> of <c>docker save</c>), or a legacy <c>docker save</c> archive (<c>manifest.json</c>,
 /// <c>&lt;id&gt;.json</c> configs and <c>&lt;id&gt;/layer.tar</c> layers), whose images get Docker schema 2 manifests.
-/// Entry names are never used as paths on disk: each file is stored under a number, so no entry can escape.
+/// The archive may be gzip-compressed. Entry names are never used as paths on disk: each file is stored under a number, so no entry can escape.
 /// </summary>
 public static class ImageArchiveReader
 {
@@ -26,7 +26,13 @@ public static class ImageArchiveReader
         try
         {
             var files = new Dictionary<string, string>(StringComparer.Ordinal);
-            await using (var tar = new TarReader(source, leaveOpen: true))
+            // docker load accepts a gzip-compressed archive; so does this.
+            byte[] magic = new byte[2];
+            int sniffed = await source.ReadAtLeastAsync(magic, 2, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            Stream tarStream = new PrefixedStream(magic.AsMemory(0, sniffed), source);
+            if (sniffed == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+                tarStream = new System.IO.Compression.GZipStream(tarStream, System.IO.Compression.CompressionMode.Decompress);
+            await using (var tar = new TarReader(tarStream, leaveOpen: true))
             {
                 TarEntry? entry;
                 while ((entry = await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false)) is not null)
