@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Builder.Testing.Registry;
+
+/// <summary>
+/// A real registry: Debian's <c>docker-registry</c> (the CNCF distribution registry) on 127.0.0.1 with a free
+/// port and its own storage, optionally behind htpasswd basic auth. Killed and deleted on dispose.
+/// </summary>
+public sealed class RegistryServer : IDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+
+    /// <summary>Starts a registry; with <paramref name="username"/> and <paramref name="password"/> it requires them (htpasswd, bcrypt).</summary>
+    public RegistryServer(string? username = null, string? password = null)
+    {
+        string registry = RequiredTool.Find("docker-registry", "docker-registry");
+        _directory = Directory.CreateTempSubdirectory("imgbuild-registry-").FullName;
+        Port = FreePort();
+        string auth = "";
+        if (username is not null && password is not null)
+        {
+            string htpasswd = ProcessRunner.Run(RequiredTool.Find("htpasswd", "apache2-utils"), ["-Bbn", username, password]);
+            File.WriteAllText(Path.Combine(_directory, "htpasswd"), htpasswd);
+            auth = $"auth:\n  htpasswd:\n    realm: imgbuild-test\n    path: {_directory}/htpasswd\n";
+        }
+        string config = Path.Combine(_directory, "config.yml");
+        File.WriteAllText(config, $"""
+            version: 0.1
+            log:
+              level: warn
+              accesslog:
+                disabled: true
+            storage:
+              filesystem:
+                rootdirectory: {_directory}/data
+              delete:
+                enabled: true
+            http:
+              addr: 127.0.0.1:{Port}
+            {auth}
+            """);
+        var start = new ProcessStartInfo(registry) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add(config);
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        WaitUntilAnswering();
+    }
+
+    /// <summary>The port it listens on.</summary>
+    public int Port { get; }
+
+    /// <summary><c>127.0.0.1:PORT</c>, the registry part of an image reference.</summary>
+    public string Host => $"127.0.0.1:{Port}";
+
+    /// <summary>
+    /// Copies the busybox fixture into <paramref name="repository"/> as <c>:latest</c> with skopeo, an independent
+    /// pusher, and returns the full reference.
+    /// </summary>
+    public string SeedBusybox(string repository, string? username = null, string? password = null)
+    {
+        string reference = $"{Host}/{repository}:latest";
+        var arguments = new List<string> { "copy", "--quiet", "--dest-tls-verify=false" };
+        if (username is not null) arguments.Add($"--dest-creds={username}:{password}");
+        arguments.Add($"oci:{Images.BusyboxImage.OciLayoutDirectory}:latest");
+        arguments.Add($"docker://{reference}");
+        ProcessRunner.Run(RequiredTool.Find("skopeo", "skopeo"), arguments);
+        return reference;
+    }
+
+    /// <summary>Stops the registry and deletes its storage.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private void WaitUntilAnswering()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        DateTime giveUp = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < giveUp)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"docker-registry exited with {_process.ExitCode} at start");
+            try
+            {
+                HttpStatusCode status = client.GetAsync($"http://{Host}/v2/").GetAwaiter().GetResult().StatusCode;
+                if (status is HttpStatusCode.OK or HttpStatusCode.Unauthorized) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            Thread.Sleep(100);
+        }
+        throw new InvalidOperationException("docker-registry did not answer on /v2/ within 30 s");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
