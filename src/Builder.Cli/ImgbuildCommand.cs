@@ -21,6 +21,11 @@ internal static class ImgbuildCommand
         root.Subcommands.Add(DuCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(SaveCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(LoadCommand.Create(store, stdout, stderr));
+        var registry = new RegistryAccess();
+        root.Options.Add(registry.InsecureOption);
+        root.Subcommands.Add(PullCommand.Create(store, registry, stdout, stderr));
+        root.Subcommands.Add(PushCommand.Create(store, registry, stdout, stderr));
+        root.Subcommands.Add(LoginCommand.Create(registry, stdout, stderr));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 }

@@ -195,6 +195,40 @@ public sealed class RegistryClient : IDisposable
         return new PushReport(root, uploaded, skipped);
     }
 
+    /// <summary>
+    /// Checks that the credentials for <paramref name="host"/> are accepted (<c>GET /v2/</c> through the registry's
+    /// challenge), as <c>docker login</c> does before saving them.
+    /// </summary>
+    /// <exception cref="RegistryException">The registry refuses them or cannot be reached.</exception>
+    public async Task LoginAsync(string host, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var root = new Uri(RegistryEndpoint.BaseUri(host, _options.InsecureRegistries), "/v2/");
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, root);
+            if (_authorization.TryGetValue(host + " ", out AuthenticationHeaderValue? token) || _authorization.TryGetValue(host, out token))
+                request.Headers.Authorization = token;
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new RegistryException($"{host}: cannot reach {root}: {e.Message}", inner: e);
+            }
+            using (response)
+            {
+                if (response.IsSuccessStatusCode) return;
+                if (response.StatusCode != HttpStatusCode.Unauthorized || attempt > 0)
+                    throw await ErrorAsync(response, $"{host}: logging in", cancellationToken).ConfigureAwait(false);
+                AuthChallenge? challenge = AuthChallenge.Parse(response.Headers.WwwAuthenticate.FirstOrDefault()?.ToString());
+                await AuthenticateAsync(host, host + " ", [], challenge, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Releases the HTTP client.</summary>
     public void Dispose() => _http.Dispose();
 

@@ -26,7 +26,7 @@ internal sealed class StoreRoot
             var images = new ImageStore(new ContentStore(StoreLocation.Resolve(result.GetValue(Option))));
             return await action(images).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ImageNotFoundException or BlobNotFoundException or DigestMismatchException
+        catch (Exception e) when (e is ImageNotFoundException or BlobNotFoundException or DigestMismatchException or Builder.Cache.Registry.RegistryException or InvalidOperationException or NotSupportedException
                                       or FormatException or System.Text.Json.JsonException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"imgbuild: {e.Message}");

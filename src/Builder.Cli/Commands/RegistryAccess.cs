@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using Builder.Cache.Registry;
+
+namespace Builder.Cli.Commands;
+
+/// <summary>The global <c>--insecure-registry</c> option and the registry client the commands share.</summary>
+internal sealed class RegistryAccess
+{
+    public Option<string[]> InsecureOption { get; } = new("--insecure-registry")
+    {
+        Description = "A registry host (host:port) reached over plain HTTP although it is not loopback; repeatable",
+        Recursive = true,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>A client using the credentials of the Docker config (<c>$DOCKER_CONFIG</c> or <c>~/.docker</c>).</summary>
+    public RegistryClient CreateClient(ParseResult result) => new(new RegistryClientOptions
+    {
+        Credentials = new DockerConfigCredentials(DockerConfigCredentials.DefaultPath),
+        InsecureRegistries = [.. result.GetValue(InsecureOption) ?? []],
+    });
+}
