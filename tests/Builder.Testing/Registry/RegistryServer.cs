@@ -12,15 +12,24 @@ public sealed class RegistryServer : IDisposable
 {
     private readonly Process _process;
     private readonly string _directory;
+    private readonly TokenServer? _tokens;
 
-    /// <summary>Starts a registry; with <paramref name="username"/> and <paramref name="password"/> it requires them (htpasswd, bcrypt).</summary>
-    public RegistryServer(string? username = null, string? password = null)
+    /// <summary>
+    /// Starts a registry; with <paramref name="username"/> and <paramref name="password"/> it requires them, through
+    /// htpasswd basic auth, or with <paramref name="bearerTokens"/> through a <see cref="TokenServer"/> of its own.
+    /// </summary>
+    public RegistryServer(string? username = null, string? password = null, bool bearerTokens = false)
     {
         string registry = RequiredTool.Find("docker-registry", "docker-registry");
         _directory = Directory.CreateTempSubdirectory("imgbuild-registry-").FullName;
         Port = FreePort();
         string auth = "";
-        if (username is not null && password is not null)
+        if (bearerTokens && username is not null && password is not null)
+        {
+            _tokens = new TokenServer(_directory, username, password);
+            auth = $"auth:\n  token:\n    realm: {_tokens.Realm}\n    service: {TokenServer.Service}\n    issuer: {TokenServer.Issuer}\n    rootcertbundle: {_tokens.CertificatePemPath}\n";
+        }
+        else if (username is not null && password is not null)
         {
             string htpasswd = ProcessRunner.Run(RequiredTool.Find("htpasswd", "apache2-utils"), ["-Bbn", username, password]);
             File.WriteAllText(Path.Combine(_directory, "htpasswd"), htpasswd);
@@ -52,6 +61,9 @@ public sealed class RegistryServer : IDisposable
         _process.BeginErrorReadLine();
         WaitUntilAnswering();
     }
+
+    /// <summary>The token service, when the registry uses bearer tokens.</summary>
+    public TokenServer? Tokens => _tokens;
 
     /// <summary>The port it listens on.</summary>
     public int Port { get; }
@@ -86,6 +98,7 @@ public sealed class RegistryServer : IDisposable
         {
         }
         _process.Dispose();
+        _tokens?.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 
