@@ -29,7 +29,7 @@ public static class ImageArchiveReader
             // docker load accepts a gzip-compressed archive; so does this.
             byte[] magic = new byte[2];
             int sniffed = await source.ReadAtLeastAsync(magic, 2, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            Stream tarStream = new PrefixedStream(magic.AsMemory(0, sniffed), source);
+            Stream tarStream = new Layers.PrefixedReadStream(magic[..sniffed], source);
             if (sniffed == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
                 tarStream = new System.IO.Compression.GZipStream(tarStream, System.IO.Compression.CompressionMode.Decompress);
             await using (var tar = new TarReader(tarStream, leaveOpen: true))
