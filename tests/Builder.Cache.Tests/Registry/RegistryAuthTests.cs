@@ -74,6 +74,28 @@ public sealed class RegistryAuthTests : IDisposable
         Assert.DoesNotContain(Password, new RegistryCredential(User, Password).ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Find_CredentialHelper_IsAskedWithTheHost()
+    {
+        string bin = Directory.CreateDirectory(Path.Combine(_root, "bin")).FullName;
+        string helper = Path.Combine(bin, "docker-credential-imgbuildtest");
+        File.WriteAllText(helper, "#!/bin/sh\nread host\nprintf '{\"ServerURL\":\"%s\",\"Username\":\"helper-user\",\"Secret\":\"helper-%s\"}' \"$host\" \"$host\"\n");
+        Builder.Testing.ProcessRunner.Run("chmod", ["755", helper]);
+        string config = Path.Combine(_root, "helper-config.json");
+        File.WriteAllText(config, $$$"""{"credHelpers":{"{{{_server.Host}}}":"imgbuildtest"}}""");
+        string? path = Environment.GetEnvironmentVariable("PATH");
+        Environment.SetEnvironmentVariable("PATH", bin + ":" + path);
+        try
+        {
+            Assert.Equal(new RegistryCredential("helper-user", "helper-" + _server.Host), new DockerConfigCredentials(config).Find(_server.Host));
+            Assert.Null(new DockerConfigCredentials(config).Find("elsewhere.example"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PATH", path);
+        }
+    }
+
     public void Dispose()
     {
         _server.Dispose();

@@ -129,5 +129,28 @@ public sealed class RegistryClientTests(RegistryFixture registry) : IDisposable
         Assert.All(ImageBlobs.Collect(store, manifest), blob => Assert.True(store.Contains(blob.Digest)));
     }
 
+    [Fact]
+    public async Task GetManifestAsync_RegistryUnavailableTwice_RetriesAndSucceeds()
+    {
+        using var client = new RegistryClient(new RegistryClientOptions { Handler = new UnavailableOnceHandler(2), RetryDelay = TimeSpan.FromMilliseconds(10) });
+
+        PulledManifest manifest = await client.GetManifestAsync(Busybox, CancellationToken.None);
+
+        Assert.Equal(BusyboxImage.ManifestDigest, manifest.Descriptor.Digest.ToString());
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_RegistryUnavailableEveryTime_FailsWith503AfterMaxAttempts()
+    {
+        using var client = new RegistryClient(new RegistryClientOptions
+        {
+            Handler = new UnavailableOnceHandler(100), RetryDelay = TimeSpan.FromMilliseconds(1), MaxAttempts = 3,
+        });
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(Busybox, CancellationToken.None));
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, error.Status);
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }
