@@ -8,7 +8,7 @@ namespace Builder.Cache.Content;
 /// opened with libc's <c>open</c> rather than <see cref="FileStream"/>, because .NET takes a non-blocking flock of
 /// its own on every <see cref="FileStream"/> and would fail the open while another process holds the lock.
 /// </summary>
-internal sealed class FileLock : IDisposable
+public sealed class FileLock : IDisposable
 {
     private const int ORdWr = 0x2, OCreat = 0x40, OCloexec = 0x80000;   // Linux values (asm-generic/fcntl.h)
     private const int LockSh = 1, LockEx = 2, LockNb = 4;
