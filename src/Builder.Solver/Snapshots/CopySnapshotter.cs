@@ -53,6 +53,13 @@ public sealed class CopySnapshotter : ISnapshotter
 
         public override IReadOnlyList<string> LowerDirectories => lowers;
 
+        public override void Commit(string destination)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            Directory.Move(root, destination);
+            Directory.Delete(directory, recursive: true);
+        }
+
         protected override void Dispose(bool disposing)
         {
             if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);

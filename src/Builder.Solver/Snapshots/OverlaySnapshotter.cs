@@ -70,6 +70,16 @@ public sealed class OverlaySnapshotter : ISnapshotter
 
         public override IReadOnlyList<string> LowerDirectories => lowers;
 
+        public override void Commit(string destination)
+        {
+            if (_disposed) throw new ObjectDisposedException(nameof(Snapshot));
+            LinuxMount.Unmount(merged);
+            _disposed = true;
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            Directory.Move(upper, destination);
+            Directory.Delete(directory, recursive: true);
+        }
+
         protected override void Dispose(bool disposing)
         {
             if (_disposed) return;

@@ -17,6 +17,12 @@ public abstract class Snapshot : IDisposable
     /// <summary>The lower layers, top first, for a layer made by comparing trees.</summary>
     public abstract IReadOnlyList<string> LowerDirectories { get; }
 
+    /// <summary>
+    /// Ends the snapshot and keeps what it produced at <paramref name="destination"/>, so it can be a lower directory
+    /// of later snapshots: the overlay upper directory (whiteouts included), or for a copied snapshot the whole tree.
+    /// </summary>
+    public abstract void Commit(string destination);
+
     /// <summary>Unmounts and deletes the snapshot's working files.</summary>
     public void Dispose()
     {
