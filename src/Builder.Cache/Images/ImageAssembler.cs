@@ -1,0 +1,32 @@
+using Builder.Cache.Content;
+using Builder.Cache.Oci;
+
+namespace Builder.Cache.Images;
+
+/// <summary>
+/// Writes a finished image into the content store: the config with <c>rootfs.diff_ids</c> set from the layers, and
+/// the manifest (OCI media types, or Docker's with <c>oci-mediatypes=false</c>). The config's other fields and its
+/// history come from the caller (the Dockerfile's stage), so the same inputs give the same bytes and digest.
+/// </summary>
+public static class ImageAssembler
+{
+    /// <summary>Writes the config and manifest for <paramref name="config"/> over <paramref name="layers"/> (bottom first).</summary>
+    /// <exception cref="BlobNotFoundException">A layer blob is not in the store.</exception>
+    public static async Task<Descriptor> AssembleAsync(ContentStore content, ImageConfig config, IReadOnlyList<ImageLayer> layers,
+        bool ociMediaTypes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(layers);
+        foreach (ImageLayer layer in layers)
+        {
+            if (!content.Contains(layer.Blob.Digest)) throw new BlobNotFoundException(layer.Blob.Digest, content.Root);
+        }
+        ImageConfig complete = config with { RootFs = new RootFs { DiffIds = [.. layers.Select(l => l.DiffId)] } };
+        Descriptor configBlob = await content.WriteAsync(MediaTypes.OciConfig, ImageConfigSerializer.Serialize(complete), cancellationToken).ConfigureAwait(false);
+        var manifest = new ImageManifest(MediaTypes.OciManifest, configBlob, [.. layers.Select(l => l.Blob)]);
+        if (!ociMediaTypes) manifest = ManifestFlavour.ToDocker(manifest);
+        else manifest = ManifestFlavour.ToOci(manifest);
+        return await content.WriteAsync(manifest.MediaType, ManifestSerializer.Serialize(manifest), cancellationToken).ConfigureAwait(false);
+    }
+}

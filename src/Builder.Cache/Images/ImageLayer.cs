@@ -1,0 +1,8 @@
+using Builder.Cache.Oci;
+
+namespace Builder.Cache.Images;
+
+/// <summary>A layer of an image being assembled: its blob in the content store and the digest of its uncompressed tar.</summary>
+/// <param name="Blob">The (compressed) layer blob.</param>
+/// <param name="DiffId">The sha256 of the uncompressed tar, for the config's <c>rootfs.diff_ids</c>.</param>
+public sealed record ImageLayer(Descriptor Blob, Digest DiffId);
