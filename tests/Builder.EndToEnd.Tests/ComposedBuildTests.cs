@@ -33,13 +33,13 @@ public sealed class ComposedBuildTests : IDisposable
         BaseImage baseImage = await new BaseImageProvider(images, client)
             .GetAsync(ImageReference.Parse(_registry.SeedBusybox("library/busybox")), Platform.Parse("linux/amd64"), CancellationToken.None);
         var runner = new ExecStepRunner(new OverlaySnapshotter(), new RuncRuntime(RequiredTool.Find("runc", "runc"), Path.Combine(_root, "runc")),
-            images.Content, Path.Combine(_root, "work"), Path.Combine(_root, "layers"));
+            new SnapshotCommitter(images.Content, Path.Combine(_root, "work"), Path.Combine(_root, "layers")), Path.Combine(_root, "work"));
         var step = new ExecStep(["/bin/sh", "-c", "echo built-by-imgbuild > /greeting && rm /etc/group"], [.. baseImage.Config.Config.Env], "/", "")
         {
             Inputs = [new ScratchStep()],
         };
 
-        ExecOutcome run = await runner.RunAsync(step, [baseImage.RootFilesystem], _ => { }, new LayerWriteOptions(), CancellationToken.None);
+        CommittedLayer run = await runner.RunAsync(step, [baseImage.RootFilesystem], _ => { }, new LayerWriteOptions(), CancellationToken.None);
         ImmutableArray<ImageLayer> layers =
         [
             .. baseImage.Manifest.Layers.Select((blob, i) => new ImageLayer(blob, baseImage.Config.RootFs.DiffIds[i])),

@@ -56,7 +56,7 @@ internal static class GraphCommand
     }
 
     // --build-arg NAME=VALUE, or NAME alone to take the value from the environment (docker build's rule).
-    private static ImmutableDictionary<string, string> ParseBuildArgs(string[] values)
+    internal static ImmutableDictionary<string, string> ParseBuildArgs(string[] values)
     {
         var args = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         foreach (string value in values)

@@ -1,4 +1,3 @@
-using Builder.Cache.Content;
 using Builder.Cache.Layers;
 using Builder.Solver.Filesystem;
 using Builder.Solver.Graph;
@@ -11,7 +10,7 @@ namespace Builder.Solver.Execution;
 /// as the step's user, in its working directory (created if missing), with its network and security mode; then
 /// the snapshot's changes become a layer in the content store and a committed directory for the next steps.
 /// </summary>
-public sealed class ExecStepRunner(ISnapshotter snapshotter, RuncRuntime runtime, ContentStore content, string workRoot, string layersRoot)
+public sealed class ExecStepRunner(ISnapshotter snapshotter, RuncRuntime runtime, SnapshotCommitter committer, string workRoot)
 {
     private const int FailureLines = 10;
 
@@ -19,7 +18,7 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, RuncRuntime runtime
     /// <exception cref="ExecFailedException">The process exited non-zero.</exception>
     /// <exception cref="ContainerUserException">The step's user is not in the image.</exception>
     /// <exception cref="NotSupportedException">The step has <c>RUN --mount</c>s, which builds do not run yet.</exception>
-    public async Task<ExecOutcome> RunAsync(ExecStep step, IReadOnlyList<string> lowerDirectories, Action<ContainerOutputLine> output,
+    public async Task<CommittedLayer> RunAsync(ExecStep step, IReadOnlyList<string> lowerDirectories, Action<ContainerOutputLine> output,
         LayerWriteOptions layerOptions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(step);
@@ -58,33 +57,6 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, RuncRuntime runtime
         }
         if (status != 0) throw new ExecFailedException(step.Args, status, [.. tail]);
 
-        LayerSource changes = snapshot.ChangesDirectory is { } upper
-            ? LayerSource.FromOverlayUpper(upper)
-            : LayerSource.FromDiff(lowerDirectories.Count > 0 ? lowerDirectories[0] : Directory.CreateDirectory(Path.Combine(workRoot, "empty")).FullName, snapshot.RootFilesystem);
-        string blobFile = Path.Combine(workRoot, id + ".layer");
-        LayerWriteResult layer;
-        try
-        {
-            layer = await LayerWriter.WriteToFileAsync(changes, blobFile, layerOptions, cancellationToken).ConfigureAwait(false);
-            await using FileStream blob = File.OpenRead(blobFile);
-            await content.WriteAsync(blob, layer.Descriptor, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            File.Delete(blobFile);
-        }
-        string committed = Path.Combine(layersRoot, layer.DiffId.Encoded);
-        if (!Directory.Exists(committed))
-        {
-            try
-            {
-                snapshot.Commit(committed);
-            }
-            catch (IOException) when (Directory.Exists(committed))
-            {
-                // Another build committed the same changes first; theirs is identical.
-            }
-        }
-        return new ExecOutcome(layer, committed);
+        return await committer.CommitAsync(snapshot, layerOptions, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -24,19 +24,19 @@ public sealed class ExecStepRunnerTests : IDisposable
         _content = new ContentStore(Path.Combine(_base.Parent, "store"));
         _work = Path.Combine(_base.Parent, "work");
         _runtime = new RuncRuntime(RequiredTool.Find("runc", "runc"), Path.Combine(_base.Parent, "runc"));
-        _runner = new ExecStepRunner(new OverlaySnapshotter(), _runtime, _content, _work, Path.Combine(_base.Parent, "layers"));
+        _runner = new ExecStepRunner(new OverlaySnapshotter(), _runtime, new SnapshotCommitter(_content, _work, Path.Combine(_base.Parent, "layers")), _work);
     }
 
     private static ExecStep Run(string script, string user = "", string cwd = "/") =>
         new(["/bin/sh", "-c", script], ["PATH=/bin"], cwd, user) { Inputs = [new ScratchStep()] };
 
-    private Task<ExecOutcome> RunAsync(ExecStep step, params string[] above) =>
+    private Task<CommittedLayer> RunAsync(ExecStep step, params string[] above) =>
         _runner.RunAsync(step, [.. above, _base.Path], _output.Enqueue, new LayerWriteOptions(), CancellationToken.None);
 
     [Fact]
     public async Task RunAsync_Changes_BecomeALayerWithWhiteouts()
     {
-        ExecOutcome outcome = await RunAsync(Run("mkdir /app && echo hi > /app/x && rm /etc/group"));
+        CommittedLayer outcome = await RunAsync(Run("mkdir /app && echo hi > /app/x && rm /etc/group"));
 
         string blob = _content.GetBlobPath(outcome.Layer.Descriptor.Digest);
         string[] entries = ProcessRunner.Run("tar", ["-tzf", blob]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -49,7 +49,7 @@ public sealed class ExecStepRunnerTests : IDisposable
     [Fact]
     public async Task RunAsync_OnCommittedStep_SeesItsChanges()
     {
-        ExecOutcome first = await RunAsync(Run("echo layered > /f && rm /etc/group"));
+        CommittedLayer first = await RunAsync(Run("echo layered > /f && rm /etc/group"));
 
         await RunAsync(Run("cat /f; test -e /etc/group && echo group-still-there || echo group-gone"), first.Directory);
 

@@ -1,0 +1,123 @@
+using System.CommandLine;
+using Builder.Cache.Content;
+using Builder.Cache.Images;
+using Builder.Cache.Layers;
+using Builder.Cache.Oci;
+using Builder.Cache.Registry;
+using Builder.Cli.Building;
+using Builder.Cli.Output;
+using Builder.Frontend.Context;
+using Builder.Frontend.Conversion;
+using Builder.Frontend.Diagnostics;
+using Builder.Frontend.Syntax;
+using Builder.Solver.Execution;
+using Builder.Solver.Graph;
+using Builder.Solver.Scheduling;
+using Builder.Solver.Snapshots;
+using Builder.Solver.Sources;
+
+namespace Builder.Cli.Commands;
+
+/// <summary>
+/// <c>imgbuild [build] -t NAME [-f FILE] [--build-arg K=V] [--target T] [--platform P] CONTEXT</c>: builds the
+/// Dockerfile into the local image store under its names. Base images, RUN, WORKDIR and the image config are built;
+/// COPY and ADD are not yet, and say so.
+/// </summary>
+internal static class BuildCommand
+{
+    public static Command Create(StoreRoot store, RegistryAccess registry, TextWriter stdout, TextWriter stderr)
+    {
+        var context = new Argument<string>("context") { Description = "The build context directory", DefaultValueFactory = _ => "." };
+        var tags = new Option<string[]>("--tag", "-t") { Description = "A name for the image, NAME[:TAG]; repeatable" };
+        var file = new Option<string?>("--file", "-f") { Description = "The Dockerfile (default: CONTEXT/Dockerfile)" };
+        var target = new Option<string?>("--target") { Description = "The stage to build (default: the last)" };
+        var buildArgs = new Option<string[]>("--build-arg") { Description = "A build argument, NAME=VALUE" };
+        var platform = new Option<string?>("--platform") { Description = "The target platform (only this machine's is built)" };
+        var progress = new Option<string>("--progress") { Description = "plain (default) or quiet", DefaultValueFactory = _ => "plain" };
+        progress.AcceptOnlyFromAmong("auto", "plain", "quiet");
+        var jobs = new Option<int>("--jobs") { Description = "Steps run at once (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var iidFile = new Option<string?>("--iidfile") { Description = "Write the image digest to this file" };
+        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, buildArgs, platform, progress, jobs, iidFile };
+        command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async images =>
+        {
+            string contextDirectory = result.GetValue(context)!;
+            string dockerfile = result.GetValue(file) ?? Path.Combine(contextDirectory, "Dockerfile");
+            Platform targetPlatform = Platform.Current;
+            if (result.GetValue(platform) is string p && (!Platform.TryParse(p, out targetPlatform!) || targetPlatform != Platform.Current))
+            {
+                stderr.WriteLine($"imgbuild: --platform '{p}': only {Platform.Current} (this machine's platform) can be built");
+                return 1;
+            }
+            ImageReference[] names = [.. (result.GetValue(tags) ?? []).Select(StoreRoot.ParseReference)];
+            string text;
+            try
+            {
+                text = await File.ReadAllTextAsync(dockerfile, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"imgbuild: cannot read Dockerfile '{dockerfile}': {e.Message}");
+                return 1;
+            }
+
+            string? runc = RuncRuntime.FindRunc();
+            if (runc is null)
+            {
+                stderr.WriteLine("imgbuild: building needs runc: install it with 'apt-get install runc'");
+                return 1;
+            }
+            string root = images.Content.Root;
+            string work = Path.Combine(root, "work");
+            ISnapshotter snapshotter = OverlaySnapshotter.IsSupported(work) ? new OverlaySnapshotter() : new CopySnapshotter();
+            TextWriter log = result.GetValue(progress) == "quiet" ? TextWriter.Null : stderr;
+            if (snapshotter is CopySnapshotter) log.WriteLine("imgbuild: overlayfs is not available here; using the copying snapshotter (slower)");
+            using RegistryClient client = registry.CreateClient(result);
+            var bases = new BaseImageProvider(images, client);
+            var committer = new SnapshotCommitter(images.Content, work, Path.Combine(root, "layers"));
+            var runtime = new RuncRuntime(runc, Path.Combine(root, "runc"));
+            var executor = new BuildStepExecutor(bases, new ExecStepRunner(snapshotter, runtime, committer, work),
+                new FileStepRunner(snapshotter, committer, work), new LayerWriteOptions(), new PlainProgress(log));
+
+            BuildTarget buildTarget;
+            try
+            {
+                DockerfileSyntax syntax = DockerfileParser.Parse(text, dockerfile);
+                var options = new ConversionOptions
+                {
+                    Target = result.GetValue(target),
+                    BuildArgs = GraphCommand.ParseBuildArgs(result.GetValue(buildArgs) ?? []),
+                    TargetPlatform = targetPlatform,
+                    IgnorePatterns = DockerIgnoreFile.Load(contextDirectory, dockerfile),
+                };
+                BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, new BaseImageConfigResolver(bases), cancellationToken).ConfigureAwait(false);
+                buildTarget = graph.Targets[0];
+            }
+            catch (DockerfileException e)
+            {
+                DiagnosticPrinter.Print(stderr, e.Diagnostic, e.Diagnostic.Span.File == dockerfile ? text : null);
+                return 1;
+            }
+
+            StepState state;
+            try
+            {
+                state = (await new StepScheduler<StepState>(executor, result.GetValue(jobs)).SolveAsync([buildTarget.Step], cancellationToken).ConfigureAwait(false))[0];
+            }
+            catch (StepFailedException e)
+            {
+                stderr.WriteLine($"imgbuild: {e.Message}");
+                return 1;
+            }
+            Descriptor manifest = await ImageAssembler.AssembleAsync(images.Content, buildTarget.Config, state.Layers, ociMediaTypes: true, cancellationToken).ConfigureAwait(false);
+            foreach (ImageReference name in names)
+            {
+                await images.SetAsync(name, manifest, cancellationToken).ConfigureAwait(false);
+                log.WriteLine($"naming to {name}");
+            }
+            if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);
+            stdout.WriteLine(manifest.Digest);
+            return 0;
+        }));
+        return command;
+    }
+}

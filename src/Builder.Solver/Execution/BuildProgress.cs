@@ -1,0 +1,16 @@
+using Builder.Solver.Graph;
+
+namespace Builder.Solver.Execution;
+
+/// <summary>What a build reports as it goes, for people and for CI logs.</summary>
+public interface IBuildProgress
+{
+    /// <summary>A step started.</summary>
+    void Started(BuildStep step, StepKey key);
+
+    /// <summary>A step printed a line.</summary>
+    void Output(BuildStep step, StepKey key, ContainerOutputLine line);
+
+    /// <summary>A step finished after <paramref name="elapsed"/>.</summary>
+    void Finished(BuildStep step, StepKey key, TimeSpan elapsed);
+}

@@ -1,0 +1,85 @@
+using Builder.Cache.Layers;
+using Builder.Solver.Filesystem;
+using Builder.Solver.Graph;
+using Builder.Solver.Snapshots;
+
+namespace Builder.Solver.Execution;
+
+/// <summary>
+/// Runs a <see cref="FileStep"/> (WORKDIR's mkdir, heredoc files, removals) on a snapshot of its input, with paths
+/// resolved inside the root filesystem and owners resolved through the image's passwd and group files; the changes
+/// become a layer like a RUN's. Copies (COPY, ADD) are not run yet.
+/// </summary>
+public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter committer, string workRoot)
+{
+    /// <summary>Applies <paramref name="step"/>'s actions on <paramref name="lowerDirectories"/> (top first).</summary>
+    /// <exception cref="NotSupportedException">The step copies files (COPY or ADD), which builds do not run yet.</exception>
+    /// <exception cref="IOException">An action failed: a missing path without AllowNotFound, a file where a directory is needed.</exception>
+    public async Task<CommittedLayer> RunAsync(FileStep step, IReadOnlyList<string> lowerDirectories, LayerWriteOptions layerOptions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        if (step.Actions.OfType<CopyAction>().Any())
+            throw new NotSupportedException("not supported yet: COPY and ADD when building (imgbuild graph plans them)");
+        Directory.CreateDirectory(workRoot);
+        using Snapshot snapshot = snapshotter.Create(lowerDirectories, workRoot);
+        string root = snapshot.RootFilesystem;
+        foreach (FileAction action in step.Actions)
+        {
+            switch (action)
+            {
+                case MkdirAction mkdir:
+                    Mkdir(root, mkdir);
+                    break;
+                case MkfileAction mkfile:
+                    string file = RootedPath.Resolve(root, mkfile.Path);
+                    await File.WriteAllBytesAsync(file, [.. mkfile.Data], cancellationToken).ConfigureAwait(false);
+                    SetMode(file, mkfile.Mode);
+                    SetOwner(root, file, mkfile.Owner);
+                    break;
+                case RmAction rm:
+                    Remove(root, rm);
+                    break;
+                default:
+                    throw new NotSupportedException($"not supported yet: file action {action.GetType().Name}");
+            }
+        }
+        return await committer.CommitAsync(snapshot, layerOptions, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void Mkdir(string root, MkdirAction mkdir)
+    {
+        string target = RootedPath.Resolve(root, mkdir.Path);
+        if (Directory.Exists(target)) return;
+        string parent = Path.GetDirectoryName(target)!;
+        if (!Directory.Exists(parent))
+        {
+            if (!mkdir.MakeParents) throw new IOException($"mkdir {mkdir.Path}: its parent directory does not exist");
+            // BuildKit creates missing parents with mode 0755 and the same owner as the directory.
+            Mkdir(root, mkdir with { Path = Path.GetDirectoryName(mkdir.Path.TrimEnd('/'))!, Mode = Convert.ToInt32("755", 8) });
+        }
+        Directory.CreateDirectory(target);
+        SetMode(target, mkdir.Mode);
+        SetOwner(root, target, mkdir.Owner);
+    }
+
+    private static void Remove(string root, RmAction rm)
+    {
+        string target = RootedPath.Resolve(root, rm.Path);
+        if (Directory.Exists(target) && new FileInfo(target).LinkTarget is null) Directory.Delete(target, recursive: true);
+        else if (File.Exists(target) || new FileInfo(target).LinkTarget is not null) File.Delete(target);
+        else if (!rm.AllowNotFound) throw new IOException($"rm {rm.Path}: no such file or directory");
+    }
+
+    // The solver runs on Linux only (runc, overlayfs); the guard satisfies the platform analyzer.
+    private static void SetMode(string path, int mode)
+    {
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)mode);
+    }
+
+    private static void SetOwner(string root, string path, FileOwner? owner)
+    {
+        if (owner is null) return;
+        ContainerUser user = ContainerUserResolver.Resolve(owner.ToString(), root);
+        FileOwnership.Set(path, user.Uid, user.Gid);
+    }
+}

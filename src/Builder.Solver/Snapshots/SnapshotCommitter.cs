@@ -1,0 +1,48 @@
+using Builder.Cache.Content;
+using Builder.Cache.Layers;
+
+namespace Builder.Solver.Snapshots;
+
+/// <summary>
+/// Ends a step's snapshot: its changes become a layer blob in the content store (from the overlay upper directory,
+/// or by comparing trees for a copied snapshot) and a committed directory under <c>layersRoot/&lt;diffID&gt;</c>.
+/// </summary>
+public sealed class SnapshotCommitter(ContentStore content, string workRoot, string layersRoot)
+{
+    /// <summary>Writes the layer of <paramref name="snapshot"/> and commits it.</summary>
+    public async Task<CommittedLayer> CommitAsync(Snapshot snapshot, LayerWriteOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        Directory.CreateDirectory(workRoot);
+        LayerSource changes = snapshot.ChangesDirectory is { } upper
+            ? LayerSource.FromOverlayUpper(upper)
+            : LayerSource.FromDiff(snapshot.LowerDirectories.Count > 0
+                ? snapshot.LowerDirectories[0]
+                : Directory.CreateDirectory(Path.Combine(workRoot, "empty")).FullName, snapshot.RootFilesystem);
+        string blobFile = Path.Combine(workRoot, Guid.NewGuid().ToString("N") + ".layer");
+        LayerWriteResult layer;
+        try
+        {
+            layer = await LayerWriter.WriteToFileAsync(changes, blobFile, options, cancellationToken).ConfigureAwait(false);
+            await using FileStream blob = File.OpenRead(blobFile);
+            await content.WriteAsync(blob, layer.Descriptor, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(blobFile);
+        }
+        string committed = Path.Combine(layersRoot, layer.DiffId.Encoded);
+        if (!Directory.Exists(committed))
+        {
+            try
+            {
+                snapshot.Commit(committed);
+            }
+            catch (IOException) when (Directory.Exists(committed))
+            {
+                // Another build committed the same changes first; theirs is identical.
+            }
+        }
+        return new CommittedLayer(layer, committed);
+    }
+}

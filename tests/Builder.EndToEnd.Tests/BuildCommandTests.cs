@@ -1,0 +1,92 @@
+using Builder.Cli;
+using Builder.Testing;
+using Builder.Testing.Registry;
+
+namespace Builder.EndToEnd.Tests;
+
+/// <summary><c>imgbuild -t NAME CONTEXT</c> for what builds today (FROM, ENV, WORKDIR, RUN, CMD), checked by running the image in Docker.</summary>
+public sealed class BuildCommandTests : IDisposable
+{
+    private readonly RegistryServer _registry = new();
+    private readonly string _root = Directory.CreateTempSubdirectory("imgbuild-build-e2e-").FullName;
+
+    private (int Status, string Out, string Err) Imgbuild(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int status = ImgbuildCommand.Run(["--root", Path.Combine(_root, "store"), .. args], stdout, stderr);
+        return (status, stdout.ToString(), stderr.ToString());
+    }
+
+    private string Context(string dockerfile)
+    {
+        string directory = Directory.CreateDirectory(Path.Combine(_root, "context-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+        File.WriteAllText(Path.Combine(directory, "Dockerfile"), dockerfile);
+        return directory;
+    }
+
+    [Fact]
+    public void Build_FromRunWorkdirCmd_DockerRunsTheImage()
+    {
+        RequiredTool.RequireRoot();
+        string baseImage = _registry.SeedBusybox("library/busybox");
+        string context = Context($"""
+            FROM {baseImage}
+            ENV GREETING=hello
+            WORKDIR /app
+            RUN echo "$GREETING from RUN" > message && id -u > uid
+            USER app
+            CMD ["sh", "-c", "cat /app/message; whoami; pwd"]
+            """);
+        string tag = $"imgbuild-e2e/build:{Guid.NewGuid():N}";
+
+        var build = Imgbuild("-t", tag, context);
+        var save = Imgbuild("save", tag, "-o", Path.Combine(_root, "image.tar"));
+
+        Assert.True(build.Status == 0, build.Err);
+        Assert.Matches("^sha256:[0-9a-f]{64}\n$", build.Out);
+        Assert.Contains("RUN echo", build.Err, StringComparison.Ordinal);
+        Assert.True(save.Status == 0, save.Err);
+        try
+        {
+            DockerEngine.Run("load", "-i", Path.Combine(_root, "image.tar"));
+            Assert.Equal("hello from RUN\napp\n/app\n", DockerEngine.Run("run", "--rm", "--network=none", tag));
+            Assert.Equal("0\n", DockerEngine.Run("run", "--rm", "--network=none", tag, "cat", "/app/uid"));
+        }
+        finally
+        {
+            DockerEngine.Run("rmi", "--force", tag);
+        }
+    }
+
+    [Fact]
+    public void Build_RunFails_ExitsOneNamingTheInstructionAndStatus()
+    {
+        RequiredTool.RequireRoot();
+        string context = Context($"FROM {_registry.SeedBusybox("library/busybox")}\nRUN echo about to fail && exit 4\n");
+
+        var (status, _, error) = Imgbuild("-t", "failing:1", context);
+
+        Assert.Equal(1, status);
+        Assert.Contains("RUN echo about to fail && exit 4", error, StringComparison.Ordinal);
+        Assert.Contains("exit code: 4", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_Copy_SaysNotSupportedYet()
+    {
+        RequiredTool.RequireRoot();
+        string context = Context($"FROM {_registry.SeedBusybox("library/busybox")}\nCOPY Dockerfile /\n");
+
+        var (status, _, error) = Imgbuild("-t", "copying:1", context);
+
+        Assert.Equal(1, status);
+        Assert.Contains("not supported yet", error, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        _registry.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+}
