@@ -59,6 +59,58 @@ public sealed class BuildCommandTests : IDisposable
         }
     }
 
+    private string RunContext() => Context($"FROM {_registry.SeedBusybox("library/busybox")}\nWORKDIR /app\nRUN echo exported > message\n");
+
+    [Fact]
+    public void Build_OutputLocalAndOciArchive_WritesFilesAndAnArchiveSkopeoReads()
+    {
+        RequiredTool.RequireRoot();
+        string local = Path.Combine(_root, "rootfs"), archive = Path.Combine(_root, "image.oci.tar");
+
+        var (status, output, error) = Imgbuild("-t", "exported:1", "--output", $"type=local,dest={local}", "--output", $"type=oci,dest={archive}", RunContext());
+
+        Assert.True(status == 0, error);
+        Assert.Equal("exported\n", File.ReadAllText(Path.Combine(local, "app", "message")));
+        Assert.True(File.Exists(Path.Combine(local, "bin", "busybox")));
+        string inspect = ProcessRunner.Run(RequiredTool.Find("skopeo", "skopeo"), ["inspect", $"oci-archive:{archive}:1"]);
+        Assert.Contains($"\"Digest\": \"{output.Trim()}\"", inspect, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_ZstdOciLayout_HasZstdLayers()
+    {
+        RequiredTool.RequireRoot();
+        string layout = Path.Combine(_root, "layout");
+
+        var (status, _, error) = Imgbuild("--output", $"type=oci-layout,dest={layout},name=zstd:1,compression=zstd", RunContext());
+
+        Assert.True(status == 0, error);
+        string inspect = ProcessRunner.Run(RequiredTool.Find("skopeo", "skopeo"), ["inspect", "--raw", $"oci:{layout}:1"]);
+        Assert.Contains("application/vnd.oci.image.layer.v1.tar+zstd", inspect, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_Push_SkopeoReadsTheImageFromTheRegistry()
+    {
+        RequiredTool.RequireRoot();
+        string name = $"{_registry.Host}/pushed/app:1";
+
+        var (status, output, error) = Imgbuild("-t", name, "--push", RunContext());
+
+        Assert.True(status == 0, error);
+        string inspect = ProcessRunner.Run(RequiredTool.Find("skopeo", "skopeo"), ["inspect", "--tls-verify=false", $"docker://{name}"]);
+        Assert.Contains($"\"Digest\": \"{output.Trim()}\"", inspect, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_BadOutput_OneLineError()
+    {
+        var (status, _, error) = Imgbuild("--output", "type=zip,dest=x", RunContext());
+
+        Assert.Equal(1, status);
+        Assert.Equal("imgbuild: --output type 'zip' is not one of image, registry, local, tar, oci, oci-layout, docker\n", error);
+    }
+
     [Fact]
     public void Build_RunFails_ExitsOneNamingTheInstructionAndStatus()
     {

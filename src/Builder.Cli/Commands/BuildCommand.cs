@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Builder.Cache.Content;
+using Builder.Cache.Export;
 using Builder.Cache.Images;
 using Builder.Cache.Layers;
 using Builder.Cache.Oci;
@@ -37,7 +38,9 @@ internal static class BuildCommand
         progress.AcceptOnlyFromAmong("auto", "plain", "quiet");
         var jobs = new Option<int>("--jobs") { Description = "Steps run at once (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var iidFile = new Option<string?>("--iidfile") { Description = "Write the image digest to this file" };
-        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, buildArgs, platform, progress, jobs, iidFile };
+        var outputs = new Option<string[]>("--output", "-o") { Description = "Where the result goes: type=image|registry|local|tar|oci|oci-layout|docker[,dest=…][,name=…][,push=true][,compression=gzip|zstd|uncompressed][,oci-mediatypes=false]; repeatable" };
+        var push = new Option<bool>("--push") { Description = "Push the image to the registry its name points at (--output type=registry)" };
+        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, buildArgs, platform, progress, jobs, iidFile, outputs, push };
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async images =>
         {
             string contextDirectory = result.GetValue(context)!;
@@ -49,6 +52,16 @@ internal static class BuildCommand
                 return 1;
             }
             ImageReference[] names = [.. (result.GetValue(tags) ?? []).Select(StoreRoot.ParseReference)];
+            // As buildx: no --output means the local image store; --push adds a registry push to it.
+            OutputSpec[] exports = [.. (result.GetValue(outputs) ?? []).Select(OutputSpec.Parse)];
+            if (exports.Length == 0) exports = [new OutputSpec(OutputType.Image) { Push = result.GetValue(push) }];
+            else if (result.GetValue(push)) exports = [.. exports, new OutputSpec(OutputType.Registry) { Push = true }];
+            OutputSpec first = exports[0];
+            var layerOptions = new LayerWriteOptions
+            {
+                Compression = first.Compression,
+                Flavor = first.OciMediaTypes ? LayerFlavor.Oci : LayerFlavor.Docker,
+            };
             string text;
             try
             {
@@ -76,7 +89,7 @@ internal static class BuildCommand
             var committer = new SnapshotCommitter(images.Content, work, Path.Combine(root, "layers"));
             var runtime = new RuncRuntime(runc, Path.Combine(root, "runc"));
             var executor = new BuildStepExecutor(bases, new ExecStepRunner(snapshotter, runtime, committer, work),
-                new FileStepRunner(snapshotter, committer, work), new LayerWriteOptions(), new PlainProgress(log));
+                new FileStepRunner(snapshotter, committer, work), layerOptions, new PlainProgress(log));
 
             BuildTarget buildTarget;
             try
@@ -108,14 +121,16 @@ internal static class BuildCommand
                 stderr.WriteLine($"imgbuild: {e.Message}");
                 return 1;
             }
-            Descriptor manifest = await ImageAssembler.AssembleAsync(images.Content, buildTarget.Config, state.Layers, ociMediaTypes: true, cancellationToken).ConfigureAwait(false);
-            foreach (ImageReference name in names)
+            Descriptor manifest = await ImageAssembler.AssembleAsync(images.Content, buildTarget.Config, state.Layers, first.OciMediaTypes, cancellationToken).ConfigureAwait(false);
+            using Stream standardOutput = Console.OpenStandardOutput();
+            var exporter = new ImageExporter(images, client, standardOutput, work);
+            foreach (OutputSpec export in exports)
             {
-                await images.SetAsync(name, manifest, cancellationToken).ConfigureAwait(false);
-                log.WriteLine($"naming to {name}");
+                await exporter.ExportAsync(export, manifest, [.. names], targetPlatform, cancellationToken).ConfigureAwait(false);
+                log.WriteLine($"exported to {export.Type.ToString().ToLowerInvariant()}{(export.Destination is { } d ? " " + d : "")}{(export.Push ? " (pushed)" : "")}");
             }
             if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);
-            stdout.WriteLine(manifest.Digest);
+            if (!exports.Any(e => e.Destination == "-")) stdout.WriteLine(manifest.Digest);
             return 0;
         }));
         return command;
