@@ -103,6 +103,56 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
+    public void Build_NothingChanged_EveryStepCachedAndSameDigest()
+    {
+        RequiredTool.RequireRoot();
+        string context = Context($"FROM {_registry.SeedBusybox("library/busybox")}\nWORKDIR /app\nRUN echo first-run-output && echo x > f\n");
+
+        var first = Imgbuild("-t", "cached:1", context);
+        var second = Imgbuild("-t", "cached:1", context);
+
+        Assert.True(second.Status == 0, second.Err);
+        Assert.Equal(first.Out, second.Out);
+        const string OutputLine = @"#\d+ \d+\.\d{3} first-run-output";
+        Assert.Matches(OutputLine, first.Err);
+        Assert.DoesNotMatch(OutputLine, second.Err);
+        Assert.Equal(2, second.Err.Split('\n').Count(l => l.EndsWith(" CACHED", StringComparison.Ordinal)));
+        Assert.DoesNotContain(second.Err.Split('\n'), l => l.StartsWith("#2 DONE", StringComparison.Ordinal) || l.StartsWith("#3 DONE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_SecondRunChanged_OnlyItRunsAgain()
+    {
+        RequiredTool.RequireRoot();
+        string baseImage = _registry.SeedBusybox("library/busybox");
+        string context = Context($"FROM {baseImage}\nRUN echo one > /one\nRUN echo two > /two\n");
+        Imgbuild("-t", "partial:1", context);
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), $"FROM {baseImage}\nRUN echo one > /one\nRUN echo TWO > /two\n");
+
+        var (status, _, error) = Imgbuild("-t", "partial:1", context);
+
+        Assert.True(status == 0, error);
+        string[] lines = error.Split('\n');
+        Assert.Contains("#2 CACHED", lines);
+        Assert.DoesNotContain("#3 CACHED", lines);
+        Assert.Contains(lines, l => l.StartsWith("#3 DONE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_NoCache_RunsEveryStepAgain()
+    {
+        RequiredTool.RequireRoot();
+        string context = Context($"FROM {_registry.SeedBusybox("library/busybox")}\nRUN echo ran\n");
+        Imgbuild("-t", "nocache:1", context);
+
+        var (status, _, error) = Imgbuild("-t", "nocache:1", "--no-cache", context);
+
+        Assert.True(status == 0, error);
+        Assert.DoesNotContain("CACHED", error, StringComparison.Ordinal);
+        Assert.Contains(" ran", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_BadOutput_OneLineError()
     {
         var (status, _, error) = Imgbuild("--output", "type=zip,dest=x", RunContext());

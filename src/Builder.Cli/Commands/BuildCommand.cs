@@ -2,6 +2,7 @@ using System.CommandLine;
 using Builder.Cache.Content;
 using Builder.Cache.Export;
 using Builder.Cache.Images;
+using Builder.Cache.Index;
 using Builder.Cache.Layers;
 using Builder.Cache.Oci;
 using Builder.Cache.Registry;
@@ -40,7 +41,8 @@ internal static class BuildCommand
         var iidFile = new Option<string?>("--iidfile") { Description = "Write the image digest to this file" };
         var outputs = new Option<string[]>("--output", "-o") { Description = "Where the result goes: type=image|registry|local|tar|oci|oci-layout|docker[,dest=…][,name=…][,push=true][,compression=gzip|zstd|uncompressed][,oci-mediatypes=false]; repeatable" };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its name points at (--output type=registry)" };
-        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, buildArgs, platform, progress, jobs, iidFile, outputs, push };
+        var noCache = new Option<bool>("--no-cache") { Description = "Run every step, without looking in the build cache" };
+        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, buildArgs, platform, progress, jobs, iidFile, outputs, push, noCache };
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async images =>
         {
             string contextDirectory = result.GetValue(context)!;
@@ -89,7 +91,7 @@ internal static class BuildCommand
             var committer = new SnapshotCommitter(images.Content, work, Path.Combine(root, "layers"));
             var runtime = new RuncRuntime(runc, Path.Combine(root, "runc"));
             var executor = new BuildStepExecutor(bases, new ExecStepRunner(snapshotter, runtime, committer, work),
-                new FileStepRunner(snapshotter, committer, work), layerOptions, new PlainProgress(log));
+                new FileStepRunner(snapshotter, committer, work), committer, new CacheIndex(images), !result.GetValue(noCache), layerOptions, new PlainProgress(log));
 
             BuildTarget buildTarget;
             try

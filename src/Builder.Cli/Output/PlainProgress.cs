@@ -22,6 +22,8 @@ internal sealed class PlainProgress(TextWriter writer) : IBuildProgress
         Write($"#{number} {Describe(step)}");
     }
 
+    public void Cached(BuildStep step, StepKey key) => Write($"#{_numbers.GetValueOrDefault(key)} CACHED");
+
     public void Output(BuildStep step, StepKey key, ContainerOutputLine line)
     {
         double seconds = (DateTime.UtcNow - _started.GetValueOrDefault(key, DateTime.UtcNow)).TotalSeconds;

@@ -8,6 +8,9 @@ public interface IBuildProgress
     /// <summary>A step started.</summary>
     void Started(BuildStep step, StepKey key);
 
+    /// <summary>A step's result came from the build cache; it did not run.</summary>
+    void Cached(BuildStep step, StepKey key);
+
     /// <summary>A step printed a line.</summary>
     void Output(BuildStep step, StepKey key, ContainerOutputLine line);
 

@@ -9,6 +9,9 @@ namespace Builder.Solver.Snapshots;
 /// </summary>
 public sealed class SnapshotCommitter(ContentStore content, string workRoot, string layersRoot)
 {
+    /// <summary>Where the committed directory of the layer with <paramref name="diffId"/> is.</summary>
+    public string DirectoryOf(Cache.Oci.Digest diffId) => Path.Combine(layersRoot, diffId.Encoded);
+
     /// <summary>Writes the layer of <paramref name="snapshot"/> and commits it.</summary>
     public async Task<CommittedLayer> CommitAsync(Snapshot snapshot, LayerWriteOptions options, CancellationToken cancellationToken)
     {
@@ -31,7 +34,7 @@ public sealed class SnapshotCommitter(ContentStore content, string workRoot, str
         {
             File.Delete(blobFile);
         }
-        string committed = Path.Combine(layersRoot, layer.DiffId.Encoded);
+        string committed = DirectoryOf(layer.DiffId);
         if (!Directory.Exists(committed))
         {
             try

@@ -1,0 +1,49 @@
+using Builder.Cache.Images;
+using Builder.Cache.Oci;
+using MessagePack;
+
+namespace Builder.Cache.Index;
+
+/// <summary>
+/// The build cache index: a cache key (a digest of a step's definition and its inputs' keys, made by the solver)
+/// mapped to the layer that step produced. One MessagePack file per key under <c>&lt;root&gt;/cache/</c>, written to a
+/// temporary file and renamed, so concurrent builds never see half an entry. Each entry's layer is registered as a
+/// garbage-collection root, so <c>prune</c> keeps what the cache points at.
+/// </summary>
+public sealed class CacheIndex(ImageStore images)
+{
+    private string Directory => Path.Combine(images.Content.Root, "cache");
+
+    /// <summary>The record for <paramref name="key"/>, or <see langword="null"/> when there is none or its layer blob is gone.</summary>
+    public CacheRecord? Find(Digest key)
+    {
+        string path = PathOf(key);
+        if (!File.Exists(path)) return null;
+        CacheEntry entry;
+        try
+        {
+            entry = MessagePackSerializer.Deserialize<CacheEntry>(File.ReadAllBytes(path));
+        }
+        catch (MessagePackSerializationException)
+        {
+            return null; // an unreadable entry is a miss, and the next build overwrites it
+        }
+        if (!Digest.TryParse(entry.LayerDigest, out Digest layer) || !Digest.TryParse(entry.DiffId, out Digest diffId) || !images.Content.Contains(layer))
+            return null;
+        return new CacheRecord(new Descriptor(entry.MediaType, layer, entry.Size), diffId);
+    }
+
+    /// <summary>Remembers <paramref name="record"/> for <paramref name="key"/>.</summary>
+    public async Task AddAsync(Digest key, CacheRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        System.IO.Directory.CreateDirectory(Directory);
+        await images.AddRootAsync("cache-" + key.Encoded, record.Layer.Digest, cancellationToken).ConfigureAwait(false);
+        var entry = new CacheEntry(record.Layer.MediaType, record.Layer.Digest.ToString(), record.Layer.Size, record.DiffId.ToString());
+        string path = PathOf(key), temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(temporary, MessagePackSerializer.Serialize(entry, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private string PathOf(Digest key) => Path.Combine(Directory, key.Encoded);
+}

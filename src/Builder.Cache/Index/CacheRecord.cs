@@ -1,0 +1,8 @@
+using Builder.Cache.Oci;
+
+namespace Builder.Cache.Index;
+
+/// <summary>What the cache remembers of one finished step: the layer it produced.</summary>
+/// <param name="Layer">The layer blob in the content store.</param>
+/// <param name="DiffId">The sha256 of the layer's uncompressed tar.</param>
+public sealed record CacheRecord(Descriptor Layer, Digest DiffId);
