@@ -153,6 +153,20 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
+    public void Build_RawJsonProgress_OneJsonObjectPerLine()
+    {
+        RequiredTool.RequireRoot();
+        string context = Context($"FROM {_registry.SeedBusybox("library/busybox")}\nRUN echo json-line\n");
+
+        var (status, _, error) = Imgbuild("-t", "json:1", "--progress=rawjson", "--no-cache", context);
+
+        Assert.True(status == 0, error);
+        var events = error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Contains(events, e => e.GetProperty("event").GetString() == "output" && e.GetProperty("text").GetString() == "json-line");
+        Assert.Equal(events.Count(e => e.GetProperty("event").GetString() == "started"), events.Count(e => e.GetProperty("event").GetString() == "done"));
+    }
+
+    [Fact]
     public void Build_BadOutput_OneLineError()
     {
         var (status, _, error) = Imgbuild("--output", "type=zip,dest=x", RunContext());

@@ -35,8 +35,8 @@ internal static class BuildCommand
         var target = new Option<string?>("--target") { Description = "The stage to build (default: the last)" };
         var buildArgs = new Option<string[]>("--build-arg") { Description = "A build argument, NAME=VALUE" };
         var platform = new Option<string?>("--platform") { Description = "The target platform (only this machine's is built)" };
-        var progress = new Option<string>("--progress") { Description = "plain (default) or quiet", DefaultValueFactory = _ => "plain" };
-        progress.AcceptOnlyFromAmong("auto", "plain", "quiet");
+        var progress = new Option<string>("--progress") { Description = "plain (default; auto is plain for now), rawjson or quiet", DefaultValueFactory = _ => "plain" };
+        progress.AcceptOnlyFromAmong("auto", "plain", "rawjson", "quiet");
         var jobs = new Option<int>("--jobs") { Description = "Steps run at once (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var iidFile = new Option<string?>("--iidfile") { Description = "Write the image digest to this file" };
         var outputs = new Option<string[]>("--output", "-o") { Description = "Where the result goes: type=image|registry|local|tar|oci|oci-layout|docker[,dest=…][,name=…][,push=true][,compression=gzip|zstd|uncompressed][,oci-mediatypes=false]; repeatable" };
@@ -84,14 +84,16 @@ internal static class BuildCommand
             string root = images.Content.Root;
             string work = Path.Combine(root, "work");
             ISnapshotter snapshotter = OverlaySnapshotter.IsSupported(work) ? new OverlaySnapshotter() : new CopySnapshotter();
-            TextWriter log = result.GetValue(progress) == "quiet" ? TextWriter.Null : stderr;
+            // quiet and rawjson keep stderr free of text lines (rawjson: only JSON objects).
+            TextWriter log = result.GetValue(progress) is "quiet" or "rawjson" ? TextWriter.Null : stderr;
             if (snapshotter is CopySnapshotter) log.WriteLine("imgbuild: overlayfs is not available here; using the copying snapshotter (slower)");
             using RegistryClient client = registry.CreateClient(result);
             var bases = new BaseImageProvider(images, client);
             var committer = new SnapshotCommitter(images.Content, work, Path.Combine(root, "layers"));
             var runtime = new RuncRuntime(runc, Path.Combine(root, "runc"));
             var executor = new BuildStepExecutor(bases, new ExecStepRunner(snapshotter, runtime, committer, work),
-                new FileStepRunner(snapshotter, committer, work), committer, new CacheIndex(images), !result.GetValue(noCache), layerOptions, new PlainProgress(log));
+                new FileStepRunner(snapshotter, committer, work), committer, new CacheIndex(images), !result.GetValue(noCache), layerOptions,
+                result.GetValue(progress) == "rawjson" ? new RawJsonProgress(stderr) : new PlainProgress(log));
 
             BuildTarget buildTarget;
             try
