@@ -188,18 +188,6 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Contains("exit code: 4", error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Build_Copy_SaysNotSupportedYet()
-    {
-        RequiredTool.RequireRoot();
-        string context = Context($"FROM {_registry.SeedBusybox("library/busybox")}\nCOPY Dockerfile /\n");
-
-        var (status, _, error) = Imgbuild("-t", "copying:1", context);
-
-        Assert.Equal(1, status);
-        Assert.Contains("not supported yet", error, StringComparison.Ordinal);
-    }
-
     public void Dispose()
     {
         _registry.Dispose();

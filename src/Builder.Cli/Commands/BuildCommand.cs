@@ -22,8 +22,8 @@ namespace Builder.Cli.Commands;
 
 /// <summary>
 /// <c>imgbuild [build] -t NAME [-f FILE] [--build-arg K=V] [--target T] [--platform P] CONTEXT</c>: builds the
-/// Dockerfile into the local image store under its names. Base images, RUN, WORKDIR and the image config are built;
-/// COPY and ADD are not yet, and say so.
+/// Dockerfile into the local image store under its names (or where <c>--output</c> says). Base images, RUN, COPY and
+/// ADD of local files, WORKDIR and the image config are built; what is not yet says "not supported yet".
 /// </summary>
 internal static class BuildCommand
 {
@@ -91,51 +91,61 @@ internal static class BuildCommand
             var bases = new BaseImageProvider(images, client);
             var committer = new SnapshotCommitter(images.Content, work, Path.Combine(root, "layers"));
             var runtime = new RuncRuntime(runc, Path.Combine(root, "runc"));
-            var executor = new BuildStepExecutor(bases, new ExecStepRunner(snapshotter, runtime, committer, work),
-                new FileStepRunner(snapshotter, committer, work), committer, new CacheIndex(images), !result.GetValue(noCache), layerOptions,
-                result.GetValue(progress) == "rawjson" ? new RawJsonProgress(stderr) : new PlainProgress(log));
-
-            BuildTarget buildTarget;
+            // The context files a build reads are copied here and deleted when it ends, whatever the outcome.
+            string contexts = Path.Combine(work, "context-" + Guid.NewGuid().ToString("N")[..12]);
             try
             {
-                DockerfileSyntax syntax = DockerfileParser.Parse(text, dockerfile);
-                var options = new ConversionOptions
+                var executor = new BuildStepExecutor(bases, new ExecStepRunner(snapshotter, runtime, committer, work),
+                    new FileStepRunner(snapshotter, committer, work), committer, new BuildContextSource(contextDirectory), contexts,
+                    new CacheIndex(images), !result.GetValue(noCache), layerOptions,
+                    result.GetValue(progress) == "rawjson" ? new RawJsonProgress(stderr) : new PlainProgress(log));
+
+                BuildTarget buildTarget;
+                try
                 {
-                    Target = result.GetValue(target),
-                    BuildArgs = GraphCommand.ParseBuildArgs(result.GetValue(buildArgs) ?? []),
-                    TargetPlatform = targetPlatform,
-                    IgnorePatterns = DockerIgnoreFile.Load(contextDirectory, dockerfile),
-                };
-                BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, new BaseImageConfigResolver(bases), cancellationToken).ConfigureAwait(false);
-                buildTarget = graph.Targets[0];
-            }
-            catch (DockerfileException e)
-            {
-                DiagnosticPrinter.Print(stderr, e.Diagnostic, e.Diagnostic.Span.File == dockerfile ? text : null);
-                return 1;
-            }
+                    DockerfileSyntax syntax = DockerfileParser.Parse(text, dockerfile);
+                    var options = new ConversionOptions
+                    {
+                        Target = result.GetValue(target),
+                        BuildArgs = GraphCommand.ParseBuildArgs(result.GetValue(buildArgs) ?? []),
+                        TargetPlatform = targetPlatform,
+                        IgnorePatterns = DockerIgnoreFile.Load(contextDirectory, dockerfile),
+                    };
+                    BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, new BaseImageConfigResolver(bases), cancellationToken).ConfigureAwait(false);
+                    buildTarget = graph.Targets[0];
+                }
+                catch (DockerfileException e)
+                {
+                    DiagnosticPrinter.Print(stderr, e.Diagnostic, e.Diagnostic.Span.File == dockerfile ? text : null);
+                    return 1;
+                }
 
-            StepState state;
-            try
-            {
-                state = (await new StepScheduler<StepState>(executor, result.GetValue(jobs)).SolveAsync([buildTarget.Step], cancellationToken).ConfigureAwait(false))[0];
+                StepState state;
+                try
+                {
+                    state = (await new StepScheduler<StepState>(executor, result.GetValue(jobs)).SolveAsync([buildTarget.Step], cancellationToken).ConfigureAwait(false))[0];
+                }
+                catch (StepFailedException e)
+                {
+                    stderr.WriteLine($"imgbuild: {e.Message}");
+                    return 1;
+                }
+                Descriptor manifest = await ImageAssembler.AssembleAsync(images.Content, buildTarget.Config, state.Layers, first.OciMediaTypes, cancellationToken).ConfigureAwait(false);
+                using Stream standardOutput = Console.OpenStandardOutput();
+                var exporter = new ImageExporter(images, client, standardOutput, work);
+                foreach (OutputSpec export in exports)
+                {
+                    await exporter.ExportAsync(export, manifest, [.. names], targetPlatform, cancellationToken).ConfigureAwait(false);
+                    log.WriteLine($"exported to {export.Type.ToString().ToLowerInvariant()}{(export.Destination is { } d ? " " + d : "")}{(export.Push ? " (pushed)" : "")}");
+                }
+                if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);
+                if (!exports.Any(e => e.Destination == "-")) stdout.WriteLine(manifest.Digest);
+                return 0;
             }
-            catch (StepFailedException e)
+            finally
             {
-                stderr.WriteLine($"imgbuild: {e.Message}");
-                return 1;
+                if (Directory.Exists(contexts)) Directory.Delete(contexts, recursive: true);
             }
-            Descriptor manifest = await ImageAssembler.AssembleAsync(images.Content, buildTarget.Config, state.Layers, first.OciMediaTypes, cancellationToken).ConfigureAwait(false);
-            using Stream standardOutput = Console.OpenStandardOutput();
-            var exporter = new ImageExporter(images, client, standardOutput, work);
-            foreach (OutputSpec export in exports)
-            {
-                await exporter.ExportAsync(export, manifest, [.. names], targetPlatform, cancellationToken).ConfigureAwait(false);
-                log.WriteLine($"exported to {export.Type.ToString().ToLowerInvariant()}{(export.Destination is { } d ? " " + d : "")}{(export.Push ? " (pushed)" : "")}");
-            }
-            if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);
-            if (!exports.Any(e => e.Destination == "-")) stdout.WriteLine(manifest.Digest);
-            return 0;
         }));
         return command;
     }

@@ -15,12 +15,13 @@ namespace Builder.Solver.Execution;
 /// (copies, the build context, git and http sources) fail with "not supported yet".
 /// </summary>
 /// <remarks>
-/// RUN and file steps are looked up in the <see cref="CacheIndex"/> by their <see cref="StepKey"/> first. The key covers
-/// the step's definition and its inputs' keys down to the base image's manifest digest, which is all such a step
-/// depends on today; steps that read the build context (COPY, ADD) will add their files' content to it.
+/// RUN and file steps are looked up in the <see cref="CacheIndex"/> first, by a cache key: the step's <see cref="StepKey"/>
+/// (its definition, its inputs' definitions, the base image's manifest digest) combined with its inputs' cache keys,
+/// where a build context's key includes the content of the files it selected. An edit to a file re-runs the steps
+/// that read it and nothing else.
 /// </remarks>
 public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner exec, FileStepRunner files, SnapshotCommitter committer,
-    CacheIndex cache, bool useCache, LayerWriteOptions layerOptions, IBuildProgress progress)
+    IBuildContextSource context, string contextRoot, CacheIndex cache, bool useCache, LayerWriteOptions layerOptions, IBuildProgress progress)
     : IStepExecutor<StepState>
 {
     /// <inheritdoc />
@@ -29,40 +30,55 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(inputs);
         progress.Started(step, key);
-        if (useCache && step is ExecStep or FileStep && cache.Find(key.Digest) is { } hit && Directory.Exists(committer.DirectoryOf(hit.DiffId)))
+        Digest cacheKey = Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', [key.ToString(), .. inputs.Select(i => i.CacheKey.ToString())])));
+        if (useCache && step is ExecStep or FileStep && cache.Find(cacheKey) is { } hit && Directory.Exists(committer.DirectoryOf(hit.DiffId)))
         {
             progress.Cached(step, key);
-            return inputs[0].With(new CommittedLayer(new LayerWriteResult(hit.Layer, hit.DiffId, 0), committer.DirectoryOf(hit.DiffId)));
+            return inputs[0].With(new CommittedLayer(new LayerWriteResult(hit.Layer, hit.DiffId, 0), committer.DirectoryOf(hit.DiffId)), cacheKey);
         }
         var clock = Stopwatch.StartNew();
         StepState result = step switch
         {
-            ScratchStep => StepState.Empty,
-            ImageSourceStep image => await BaseAsync(image, cancellationToken).ConfigureAwait(false),
-            ExecStep run => inputs[0].With(await RememberAsync(key,
+            ScratchStep => new StepState([], [], key.Digest),
+            ImageSourceStep image => await BaseAsync(image, key, cancellationToken).ConfigureAwait(false),
+            ExecStep run => inputs[0].With(await RememberAsync(cacheKey,
                 await exec.RunAsync(run, inputs[0].LowerDirectories, line => progress.Output(step, key, line), layerOptions, cancellationToken).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false)),
-            FileStep file => inputs[0].With(await RememberAsync(key,
-                await files.RunAsync(file, inputs[0].LowerDirectories, layerOptions, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)),
-            ContextSourceStep => throw new NotSupportedException("not supported yet: reading the build context (COPY, ADD, RUN --mount from the context) when building"),
+                cancellationToken).ConfigureAwait(false), cacheKey),
+            FileStep file => inputs[0].With(await RememberAsync(cacheKey,
+                await files.RunAsync(file, [.. inputs.Select(i => (IReadOnlyList<string>)i.LowerDirectories)], layerOptions, cancellationToken).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false), cacheKey),
+            ContextSourceStep source => await ContextAsync(source, key, cancellationToken).ConfigureAwait(false),
             _ => throw new NotSupportedException($"not supported yet: {step.Describe()} when building"),
         };
         progress.Finished(step, key, clock.Elapsed);
         return result;
     }
 
-    private async Task<CommittedLayer> RememberAsync(StepKey key, CommittedLayer layer, CancellationToken cancellationToken)
+    private async Task<CommittedLayer> RememberAsync(Digest cacheKey, CommittedLayer layer, CancellationToken cancellationToken)
     {
-        await cache.AddAsync(key.Digest, new CacheRecord(layer.Layer.Descriptor, layer.Layer.DiffId), cancellationToken).ConfigureAwait(false);
+        await cache.AddAsync(cacheKey, new CacheRecord(layer.Layer.Descriptor, layer.Layer.DiffId), cancellationToken).ConfigureAwait(false);
         return layer;
     }
 
-    private async Task<StepState> BaseAsync(ImageSourceStep step, CancellationToken cancellationToken)
+    private async Task<StepState> ContextAsync(ContextSourceStep step, StepKey key, CancellationToken cancellationToken)
+    {
+        string directory = Path.Combine(contextRoot, key.Digest.Encoded);
+        if (!Directory.Exists(directory))
+        {
+            string temporary = directory + "." + Guid.NewGuid().ToString("N");
+            await context.MaterializeAsync(step, temporary, cancellationToken).ConfigureAwait(false);
+            Directory.Move(temporary, directory);
+        }
+        string content = ContentHasher.Hash(directory);
+        return new StepState([], [directory], Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{key}\n{content}")));
+    }
+
+    private async Task<StepState> BaseAsync(ImageSourceStep step, StepKey key, CancellationToken cancellationToken)
     {
         ImageReference reference = step.ResolvedDigest is { } digest ? step.Image.WithDigest(digest) : step.Image;
         BaseImage image = await bases.GetAsync(reference, step.Platform, cancellationToken).ConfigureAwait(false);
         return new StepState(
             [.. image.Manifest.Layers.Select((blob, i) => new Cache.Images.ImageLayer(blob, image.Config.RootFs.DiffIds[i]))],
-            [image.RootFilesystem]);
+            [image.RootFilesystem], key.Digest);
     }
 }

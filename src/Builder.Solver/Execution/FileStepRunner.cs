@@ -8,21 +8,38 @@ namespace Builder.Solver.Execution;
 /// <summary>
 /// Runs a <see cref="FileStep"/> (WORKDIR's mkdir, heredoc files, removals) on a snapshot of its input, with paths
 /// resolved inside the root filesystem and owners resolved through the image's passwd and group files; the changes
-/// become a layer like a RUN's. Copies (COPY, ADD) are not run yet.
+/// become a layer like a RUN's. Copies (COPY, ADD of local files) follow <see cref="CopyActionRunner"/>.
 /// </summary>
 public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter committer, string workRoot)
 {
-    /// <summary>Applies <paramref name="step"/>'s actions on <paramref name="lowerDirectories"/> (top first).</summary>
-    /// <exception cref="NotSupportedException">The step copies files (COPY or ADD), which builds do not run yet.</exception>
+    /// <summary>
+    /// Applies <paramref name="step"/>'s actions on the filesystem of its input 0; copies read from the inputs they
+    /// name (each given as its lower directories, top first).
+    /// </summary>
+    /// <exception cref="NotSupportedException">An option builds do not run yet (see <see cref="CopyActionRunner"/>).</exception>
     /// <exception cref="IOException">An action failed: a missing path without AllowNotFound, a file where a directory is needed.</exception>
-    public async Task<CommittedLayer> RunAsync(FileStep step, IReadOnlyList<string> lowerDirectories, LayerWriteOptions layerOptions, CancellationToken cancellationToken)
+    public async Task<CommittedLayer> RunAsync(FileStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories, LayerWriteOptions layerOptions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(step);
-        if (step.Actions.OfType<CopyAction>().Any())
-            throw new NotSupportedException("not supported yet: COPY and ADD when building (imgbuild graph plans them)");
+        ArgumentNullException.ThrowIfNull(inputDirectories);
         Directory.CreateDirectory(workRoot);
-        using Snapshot snapshot = snapshotter.Create(lowerDirectories, workRoot);
+        using Snapshot snapshot = snapshotter.Create(inputDirectories[0], workRoot);
         string root = snapshot.RootFilesystem;
+        var sources = new Dictionary<int, Snapshot>();
+        try
+        {
+            await ApplyAsync(step, inputDirectories, root, sources, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (Snapshot source in sources.Values) source.Dispose();
+        }
+        return await committer.CommitAsync(snapshot, layerOptions, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ApplyAsync(FileStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories, string root,
+        Dictionary<int, Snapshot> sources, CancellationToken cancellationToken)
+    {
         foreach (FileAction action in step.Actions)
         {
             switch (action)
@@ -39,11 +56,27 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
                 case RmAction rm:
                     Remove(root, rm);
                     break;
+                case CopyAction copy:
+                    CopyActionRunner.Apply(copy, SourceRoot(copy.SourceInput, inputDirectories, sources), root);
+                    break;
                 default:
                     throw new NotSupportedException($"not supported yet: file action {action.GetType().Name}");
             }
         }
-        return await committer.CommitAsync(snapshot, layerOptions, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A source that is one directory (a build context, a base image) is read in place; a stack of layers is read
+    // through a snapshot of its own, which is thrown away.
+    private string SourceRoot(int input, IReadOnlyList<IReadOnlyList<string>> inputDirectories, Dictionary<int, Snapshot> sources)
+    {
+        IReadOnlyList<string> lowers = inputDirectories[input];
+        if (lowers.Count == 1) return lowers[0];
+        if (!sources.TryGetValue(input, out Snapshot? snapshot))
+        {
+            snapshot = snapshotter.Create(lowers, workRoot);
+            sources[input] = snapshot;
+        }
+        return snapshot.RootFilesystem;
     }
 
     private static void Mkdir(string root, MkdirAction mkdir)
