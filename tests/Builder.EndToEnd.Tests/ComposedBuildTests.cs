@@ -39,7 +39,9 @@ public sealed class ComposedBuildTests : IDisposable
             Inputs = [new ScratchStep()],
         };
 
-        CommittedLayer run = await runner.RunAsync(step, [baseImage.RootFilesystem], _ => { }, new LayerWriteOptions(), CancellationToken.None);
+        CommittedLayer run = await runner.RunAsync(step, [(IReadOnlyList<string>)[baseImage.RootFilesystem]],
+            new RunMountOptions(Path.Combine(_root, "cache-mounts"), System.Collections.Immutable.ImmutableDictionary<string, byte[]>.Empty, new OverlaySnapshotter(), Path.Combine(_root, "work")),
+            _ => { }, new LayerWriteOptions(), CancellationToken.None);
         ImmutableArray<ImageLayer> layers =
         [
             .. baseImage.Manifest.Layers.Select((blob, i) => new ImageLayer(blob, baseImage.Config.RootFs.DiffIds[i])),

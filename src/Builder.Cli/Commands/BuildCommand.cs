@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using Builder.Cache.Content;
 using Builder.Cache.Export;
@@ -42,7 +43,8 @@ internal static class BuildCommand
         var outputs = new Option<string[]>("--output", "-o") { Description = "Where the result goes: type=image|registry|local|tar|oci|oci-layout|docker[,dest=…][,name=…][,push=true][,compression=gzip|zstd|uncompressed][,oci-mediatypes=false]; repeatable" };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its name points at (--output type=registry)" };
         var noCache = new Option<bool>("--no-cache") { Description = "Run every step, without looking in the build cache" };
-        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, buildArgs, platform, progress, jobs, iidFile, outputs, push, noCache };
+        var secrets = new Option<string[]>("--secret") { Description = "A secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VARIABLE; repeatable" };
+        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, buildArgs, platform, progress, jobs, iidFile, outputs, push, noCache, secrets };
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async images =>
         {
             string contextDirectory = result.GetValue(context)!;
@@ -97,6 +99,7 @@ internal static class BuildCommand
             {
                 var executor = new BuildStepExecutor(bases, new ExecStepRunner(snapshotter, runtime, committer, work),
                     new FileStepRunner(snapshotter, committer, work), committer, new BuildContextSource(contextDirectory), contexts,
+                    new RunMountOptions(Path.Combine(root, "cache-mounts"), ParseSecrets(result.GetValue(secrets) ?? []), snapshotter, work),
                     new CacheIndex(images), !result.GetValue(noCache), layerOptions,
                     result.GetValue(progress) == "rawjson" ? new RawJsonProgress(stderr) : new PlainProgress(log));
 
@@ -148,5 +151,24 @@ internal static class BuildCommand
             }
         }));
         return command;
+    }
+
+    // docker buildx's --secret: id=ID,src=FILE (also source=, file type only) or id=ID,env=VARIABLE; a bare id reads
+    // the environment variable of the same name.
+    private static ImmutableDictionary<string, byte[]> ParseSecrets(string[] values)
+    {
+        var secrets = ImmutableDictionary.CreateBuilder<string, byte[]>(StringComparer.Ordinal);
+        foreach (string value in values)
+        {
+            var fields = value.Split(',').Select(f => f.Split('=', 2)).ToDictionary(f => f[0].Trim().ToLowerInvariant(), f => f.Length > 1 ? f[1] : "");
+            string id = fields.GetValueOrDefault("id") ?? throw new FormatException($"--secret '{value}' has no id=");
+            if (fields.TryGetValue("src", out string? file) || fields.TryGetValue("source", out file))
+                secrets[id] = File.ReadAllBytes(file);
+            else if (Environment.GetEnvironmentVariable(fields.GetValueOrDefault("env") ?? id) is { } text)
+                secrets[id] = System.Text.Encoding.UTF8.GetBytes(text);
+            else
+                throw new FormatException($"--secret '{value}': give src=FILE or env=VARIABLE (the variable is not set)");
+        }
+        return secrets.ToImmutable();
     }
 }

@@ -21,7 +21,8 @@ namespace Builder.Solver.Execution;
 /// that read it and nothing else.
 /// </remarks>
 public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner exec, FileStepRunner files, SnapshotCommitter committer,
-    IBuildContextSource context, string contextRoot, CacheIndex cache, bool useCache, LayerWriteOptions layerOptions, IBuildProgress progress)
+    IBuildContextSource context, string contextRoot, RunMountOptions mountOptions, CacheIndex cache, bool useCache, LayerWriteOptions layerOptions,
+    IBuildProgress progress)
     : IStepExecutor<StepState>
 {
     /// <inheritdoc />
@@ -42,7 +43,8 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
             ScratchStep => new StepState([], [], key.Digest),
             ImageSourceStep image => await BaseAsync(image, key, cancellationToken).ConfigureAwait(false),
             ExecStep run => inputs[0].With(await RememberAsync(cacheKey,
-                await exec.RunAsync(run, inputs[0].LowerDirectories, line => progress.Output(step, key, line), layerOptions, cancellationToken).ConfigureAwait(false),
+                await exec.RunAsync(run, [.. inputs.Select(i => (IReadOnlyList<string>)i.LowerDirectories)], mountOptions,
+                    line => progress.Output(step, key, line), layerOptions, cancellationToken).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false), cacheKey),
             FileStep file => inputs[0].With(await RememberAsync(cacheKey,
                 await files.RunAsync(file, [.. inputs.Select(i => (IReadOnlyList<string>)i.LowerDirectories)], layerOptions, cancellationToken).ConfigureAwait(false),

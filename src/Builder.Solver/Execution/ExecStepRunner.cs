@@ -14,49 +14,59 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, RuncRuntime runtime
 {
     private const int FailureLines = 10;
 
-    /// <summary>Runs <paramref name="step"/> on <paramref name="lowerDirectories"/> (top first).</summary>
+    /// <summary>Runs <paramref name="step"/> on the filesystem of its input 0; its mounts read the other inputs (each as its lower directories, top first).</summary>
     /// <exception cref="ExecFailedException">The process exited non-zero.</exception>
     /// <exception cref="ContainerUserException">The step's user is not in the image.</exception>
-    /// <exception cref="NotSupportedException">The step has <c>RUN --mount</c>s, which builds do not run yet.</exception>
-    public async Task<CommittedLayer> RunAsync(ExecStep step, IReadOnlyList<string> lowerDirectories, Action<ContainerOutputLine> output,
-        LayerWriteOptions layerOptions, CancellationToken cancellationToken)
+    /// <exception cref="NotSupportedException">The step has an <c>ssh</c> mount, which builds do not run yet.</exception>
+    public async Task<CommittedLayer> RunAsync(ExecStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories, RunMountOptions mountOptions,
+        Action<ContainerOutputLine> output, LayerWriteOptions layerOptions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(inputDirectories);
         ArgumentNullException.ThrowIfNull(output);
-        if (!step.Mounts.IsEmpty)
-            throw new NotSupportedException($"not supported yet: RUN --mount (type={step.Mounts[0].GetType().Name.Replace("Mount", "", StringComparison.Ordinal).ToLowerInvariant()}) when building");
         Directory.CreateDirectory(workRoot);
-        using Snapshot snapshot = snapshotter.Create(lowerDirectories, workRoot);
+        using Snapshot snapshot = snapshotter.Create(inputDirectories[0], workRoot);
         ContainerUser user = ContainerUserResolver.Resolve(step.User, snapshot.RootFilesystem);
         Directory.CreateDirectory(RootedPath.Resolve(snapshot.RootFilesystem, step.WorkingDirectory));
-        var spec = new ContainerSpec(snapshot.RootFilesystem, new ContainerProcess(step.Args, step.Env, step.WorkingDirectory, user))
-        {
-            Network = step.Network == NetworkMode.None ? ContainerNetwork.None : ContainerNetwork.Host,
-            Privileged = step.Security == SecurityMode.Insecure,
-        };
-        var tail = new Queue<string>();
-        void Record(ContainerOutputLine line)
-        {
-            lock (tail)
-            {
-                tail.Enqueue(line.Text);
-                if (tail.Count > FailureLines) tail.Dequeue();
-            }
-            output(line);
-        }
         string id = "imgbuild-" + Guid.NewGuid().ToString("N")[..16];
         string bundle = Path.Combine(workRoot, id);
-        int status;
         try
         {
-            status = await runtime.RunAsync(id, spec, bundle, Record, cancellationToken).ConfigureAwait(false);
+            return await RunInBundleAsync(step, inputDirectories, mountOptions, snapshot, user, id, bundle, output, layerOptions, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            // Secret files live in the bundle: it goes whatever happens.
             if (Directory.Exists(bundle)) Directory.Delete(bundle, recursive: true);
         }
-        if (status != 0) throw new ExecFailedException(step.Args, status, [.. tail]);
+    }
 
+    private async Task<CommittedLayer> RunInBundleAsync(ExecStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories, RunMountOptions mountOptions,
+        Snapshot snapshot, ContainerUser user, string id, string bundle, Action<ContainerOutputLine> output, LayerWriteOptions layerOptions,
+        CancellationToken cancellationToken)
+    {
+        using (RunMounts mounts = await RunMounts.PrepareAsync(step, inputDirectories, mountOptions, bundle, cancellationToken).ConfigureAwait(false))
+        {
+            var spec = new ContainerSpec(snapshot.RootFilesystem, new ContainerProcess(step.Args, [.. step.Env, .. mounts.Env], step.WorkingDirectory, user))
+            {
+                Mounts = [.. mounts.Mounts],
+                Network = step.Network == NetworkMode.None ? ContainerNetwork.None : ContainerNetwork.Host,
+                Privileged = step.Security == SecurityMode.Insecure,
+            };
+            var tail = new Queue<string>();
+            void Record(ContainerOutputLine line)
+            {
+                lock (tail)
+                {
+                    tail.Enqueue(line.Text);
+                    if (tail.Count > FailureLines) tail.Dequeue();
+                }
+                output(line);
+            }
+            int status = await runtime.RunAsync(id, spec, bundle, Record, cancellationToken).ConfigureAwait(false);
+            if (status != 0) throw new ExecFailedException(step.Args, status, [.. tail]);
+        }
+        // Mounts are released (and their stubs removed by the runtime) before the changes become a layer.
         return await committer.CommitAsync(snapshot, layerOptions, cancellationToken).ConfigureAwait(false);
     }
 }

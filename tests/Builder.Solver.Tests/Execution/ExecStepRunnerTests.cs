@@ -31,7 +31,10 @@ public sealed class ExecStepRunnerTests : IDisposable
         new(["/bin/sh", "-c", script], ["PATH=/bin"], cwd, user) { Inputs = [new ScratchStep()] };
 
     private Task<CommittedLayer> RunAsync(ExecStep step, params string[] above) =>
-        _runner.RunAsync(step, [.. above, _base.Path], _output.Enqueue, new LayerWriteOptions(), CancellationToken.None);
+        _runner.RunAsync(step, [(IReadOnlyList<string>)[.. above, _base.Path]], Mounts, _output.Enqueue, new LayerWriteOptions(), CancellationToken.None);
+
+    private RunMountOptions Mounts => new(Path.Combine(_base.Parent, "cache-mounts"), System.Collections.Immutable.ImmutableDictionary<string, byte[]>.Empty,
+        new OverlaySnapshotter(), _work);
 
     [Fact]
     public async Task RunAsync_Changes_BecomeALayerWithWhiteouts()
