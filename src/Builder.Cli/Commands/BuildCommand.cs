@@ -95,10 +95,11 @@ internal static class BuildCommand
             var runtime = new RuncRuntime(runc, Path.Combine(root, "runc"));
             // The context files a build reads are copied here and deleted when it ends, whatever the outcome.
             string contexts = Path.Combine(work, "context-" + Guid.NewGuid().ToString("N")[..12]);
+            using var downloads = new HttpClient();
             try
             {
                 var executor = new BuildStepExecutor(bases, new ExecStepRunner(snapshotter, runtime, committer, work),
-                    new FileStepRunner(snapshotter, committer, work), committer, new BuildContextSource(contextDirectory), contexts,
+                    new FileStepRunner(snapshotter, committer, work), committer, new BuildContextSource(contextDirectory), new HttpDownloader(downloads), contexts,
                     new RunMountOptions(Path.Combine(root, "cache-mounts"), ParseSecrets(result.GetValue(secrets) ?? []), snapshotter, work),
                     new CacheIndex(images), !result.GetValue(noCache), layerOptions,
                     result.GetValue(progress) == "rawjson" ? new RawJsonProgress(stderr) : new PlainProgress(log));

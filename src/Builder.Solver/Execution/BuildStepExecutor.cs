@@ -21,7 +21,7 @@ namespace Builder.Solver.Execution;
 /// that read it and nothing else.
 /// </remarks>
 public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner exec, FileStepRunner files, SnapshotCommitter committer,
-    IBuildContextSource context, string contextRoot, RunMountOptions mountOptions, CacheIndex cache, bool useCache, LayerWriteOptions layerOptions,
+    IBuildContextSource context, HttpDownloader downloads, string contextRoot, RunMountOptions mountOptions, CacheIndex cache, bool useCache, LayerWriteOptions layerOptions,
     IBuildProgress progress)
     : IStepExecutor<StepState>
 {
@@ -49,7 +49,8 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
             FileStep file => inputs[0].With(await RememberAsync(cacheKey,
                 await files.RunAsync(file, [.. inputs.Select(i => (IReadOnlyList<string>)i.LowerDirectories)], layerOptions, cancellationToken).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false), cacheKey),
-            ContextSourceStep source => await ContextAsync(source, key, cancellationToken).ConfigureAwait(false),
+            ContextSourceStep source => await DirectoryAsync(key, (directory, token) => context.MaterializeAsync(source, directory, token), cancellationToken).ConfigureAwait(false),
+            HttpSourceStep http => await DirectoryAsync(key, (directory, token) => downloads.DownloadAsync(http, directory, token), cancellationToken).ConfigureAwait(false),
             _ => throw new NotSupportedException($"not supported yet: {step.Describe()} when building"),
         };
         progress.Finished(step, key, clock.Elapsed);
@@ -62,14 +63,23 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
         return layer;
     }
 
-    private async Task<StepState> ContextAsync(ContextSourceStep step, StepKey key, CancellationToken cancellationToken)
+    // A source of files (the build context, a download) made into a directory once per build; its content goes into
+    // the cache key, so the steps reading it run again exactly when the files change.
+    private async Task<StepState> DirectoryAsync(StepKey key, Func<string, CancellationToken, Task> fill, CancellationToken cancellationToken)
     {
         string directory = Path.Combine(contextRoot, key.Digest.Encoded);
         if (!Directory.Exists(directory))
         {
             string temporary = directory + "." + Guid.NewGuid().ToString("N");
-            await context.MaterializeAsync(step, temporary, cancellationToken).ConfigureAwait(false);
-            Directory.Move(temporary, directory);
+            try
+            {
+                await fill(temporary, cancellationToken).ConfigureAwait(false);
+                Directory.Move(temporary, directory);
+            }
+            finally
+            {
+                if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+            }
         }
         string content = ContentHasher.Hash(directory);
         return new StepState([], [directory], Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{key}\n{content}")));
