@@ -1,7 +1,11 @@
 namespace Builder.Cache.Layers;
 
-/// <summary>Writes the entries of one layer tar under a root; the safety rules are on <see cref="LayerApplier"/>.</summary>
-internal sealed class LayerExtractor(string root, TarEntryReader reader)
+/// <summary>
+/// Writes the entries of one tar under a root; the safety rules are on <see cref="LayerApplier"/>. A layer applies
+/// whiteouts and keeps the owners it records; an archive unpacked by ADD (<see cref="ArchiveUnpacker"/>) writes
+/// <c>.wh.</c> names as plain files, as Docker's untar does, and may give every entry one owner.
+/// </summary>
+internal sealed class LayerExtractor(string root, TarEntryReader reader, bool applyWhiteouts = true, (int Uid, int Gid)? owner = null)
 {
     private const int MaxSymlinks = 40; // Linux's MAXSYMLINKS
     private readonly HashSet<string> _writtenOrAncestors = new(StringComparer.Ordinal) { root };
@@ -30,7 +34,7 @@ internal sealed class LayerExtractor(string root, TarEntryReader reader)
         string name = components[^1];
         components.RemoveAt(components.Count - 1);
 
-        if (name.StartsWith(Whiteout.Prefix, StringComparison.Ordinal))
+        if (applyWhiteouts && name.StartsWith(Whiteout.Prefix, StringComparison.Ordinal))
         {
             if (ResolveParent(entry.Name, components, create: false) is not { } whiteoutParent)
                 return; // nothing below to hide
@@ -81,7 +85,7 @@ internal sealed class LayerExtractor(string root, TarEntryReader reader)
         }
 
         // chown before chmod and xattrs: chown clears setuid/setgid bits and security.capability.
-        LinuxFileSystem.LChown(path, entry.Uid, entry.Gid);
+        LinuxFileSystem.LChown(path, owner?.Uid ?? entry.Uid, owner?.Gid ?? entry.Gid);
         if (entry.Type != TarEntryType.SymbolicLink)
             LinuxFileSystem.Chmod(path, (uint)(entry.Mode & 0xFFF));
         foreach ((string key, byte[] value) in entry.Xattrs)

@@ -36,15 +36,25 @@ internal static class BuildCommand
         var target = new Option<string?>("--target") { Description = "The stage to build (default: the last)" };
         var buildArgs = new Option<string[]>("--build-arg") { Description = "A build argument, NAME=VALUE" };
         var platform = new Option<string?>("--platform") { Description = "The target platform (only this machine's is built)" };
-        var progress = new Option<string>("--progress") { Description = "plain (default; auto is plain for now), rawjson or quiet", DefaultValueFactory = _ => "plain" };
-        progress.AcceptOnlyFromAmong("auto", "plain", "rawjson", "quiet");
+        var progress = new Option<string>("--progress") { Description = "auto (default: tty on a terminal, else plain), tty, plain, rawjson or quiet", DefaultValueFactory = _ => "auto" };
+        progress.AcceptOnlyFromAmong("auto", "tty", "plain", "rawjson", "quiet");
         var jobs = new Option<int>("--jobs") { Description = "Steps run at once (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var iidFile = new Option<string?>("--iidfile") { Description = "Write the image digest to this file" };
         var outputs = new Option<string[]>("--output", "-o") { Description = "Where the result goes: type=image|registry|local|tar|oci|oci-layout|docker[,dest=…][,name=…][,push=true][,compression=gzip|zstd|uncompressed][,oci-mediatypes=false]; repeatable" };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its name points at (--output type=registry)" };
         var noCache = new Option<bool>("--no-cache") { Description = "Run every step, without looking in the build cache" };
+        var noCacheFilter = new Option<string[]>("--no-cache-filter") { Description = "Run the steps of these stages (names or indexes) without the build cache; repeatable, or comma-separated" };
+        var ssh = new Option<string[]>("--ssh") { Description = "An SSH agent for RUN --mount=type=ssh: default (the agent at $SSH_AUTH_SOCK) or ID=SOCKET; repeatable" };
+        var network = new Option<string>("--network") { Description = "The network of RUN steps without --network: default (the host's), host or none", DefaultValueFactory = _ => "default" };
+        network.AcceptOnlyFromAmong("default", "host", "none");
+        var labels = new Option<string[]>("--label") { Description = "A label for the image, KEY=VALUE; repeatable" };
+        var metadataFile = new Option<string?>("--metadata-file") { Description = "Write the build's result (image digest, config digest, names) to this JSON file" };
         var secrets = new Option<string[]>("--secret") { Description = "A secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VARIABLE; repeatable" };
-        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, buildArgs, platform, progress, jobs, iidFile, outputs, push, noCache, secrets };
+        var command = new Command("build", "Build an image from a Dockerfile") 
+        {
+            context, tags, file, target, buildArgs, platform, progress, jobs, iidFile, metadataFile, outputs, push, noCache, noCacheFilter, secrets, ssh,
+            network, labels,
+        };
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async images =>
         {
             string contextDirectory = result.GetValue(context)!;
@@ -86,8 +96,31 @@ internal static class BuildCommand
             string root = images.Content.Root;
             string work = Path.Combine(root, "work");
             ISnapshotter snapshotter = OverlaySnapshotter.IsSupported(work) ? new OverlaySnapshotter() : new CopySnapshotter();
+            string progressMode = result.GetValue(progress) is "auto" ? (IsTerminal(stderr) ? "tty" : "plain") : result.GetValue(progress)!;
             // quiet and rawjson keep stderr free of text lines (rawjson: only JSON objects).
-            TextWriter log = result.GetValue(progress) is "quiet" or "rawjson" ? TextWriter.Null : stderr;
+            TextWriter log = progressMode is "quiet" or "rawjson" ? TextWriter.Null : stderr;
+            RunMountOptions mountOptions;
+            try
+            {
+                mountOptions = new RunMountOptions(Path.Combine(root, "cache-mounts"), BuildSecrets.Parse(result.GetValue(secrets) ?? []), snapshotter, work)
+                {
+                    SshAgents = SshAgents.Parse(result.GetValue(ssh) ?? []),
+                };
+            }
+            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"imgbuild: {e.Message}");
+                return 1;
+            }
+            HashSet<string> uncachedStages = [.. (result.GetValue(noCacheFilter) ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+            Predicate<BuildStep> useCache = result.GetValue(noCache) ? _ => false
+                : step => step.Origin?.Stage is not { } stage || !uncachedStages.Contains(stage, StringComparer.OrdinalIgnoreCase);
+            IBuildProgress reporter = progressMode switch
+            {
+                "rawjson" => new RawJsonProgress(stderr),
+                "tty" => new TtyProgress(stderr, Console.IsErrorRedirected ? 120 : Console.WindowWidth),
+                _ => new PlainProgress(log),
+            };
             if (snapshotter is CopySnapshotter) log.WriteLine("imgbuild: overlayfs is not available here; using the copying snapshotter (slower)");
             using RegistryClient client = registry.CreateClient(result);
             var bases = new BaseImageProvider(images, client);
@@ -100,9 +133,7 @@ internal static class BuildCommand
             {
                 var executor = new BuildStepExecutor(bases, new ExecStepRunner(snapshotter, runtime, committer, work),
                     new FileStepRunner(snapshotter, committer, work), committer, new BuildContextSource(contextDirectory), new HttpDownloader(downloads), contexts,
-                    new RunMountOptions(Path.Combine(root, "cache-mounts"), ParseSecrets(result.GetValue(secrets) ?? []), snapshotter, work),
-                    new CacheIndex(images), !result.GetValue(noCache), layerOptions,
-                    result.GetValue(progress) == "rawjson" ? new RawJsonProgress(stderr) : new PlainProgress(log));
+                    mountOptions, new CacheIndex(images), useCache, layerOptions, reporter);
 
                 BuildTarget buildTarget;
                 try
@@ -114,6 +145,8 @@ internal static class BuildCommand
                         BuildArgs = GraphCommand.ParseBuildArgs(result.GetValue(buildArgs) ?? []),
                         TargetPlatform = targetPlatform,
                         IgnorePatterns = DockerIgnoreFile.Load(contextDirectory, dockerfile),
+                        DefaultNetwork = result.GetValue(network) switch { "none" => NetworkMode.None, "host" => NetworkMode.Host, _ => NetworkMode.Default },
+                        Labels = ParseLabels(result.GetValue(labels) ?? []),
                     };
                     BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, new BaseImageConfigResolver(bases), cancellationToken).ConfigureAwait(false);
                     buildTarget = graph.Targets[0];
@@ -131,8 +164,13 @@ internal static class BuildCommand
                 }
                 catch (StepFailedException e)
                 {
+                    (reporter as TtyProgress)?.PrintUnfinished();
                     stderr.WriteLine($"imgbuild: {e.Message}");
                     return 1;
+                }
+                finally
+                {
+                    (reporter as IDisposable)?.Dispose();
                 }
                 Descriptor manifest = await ImageAssembler.AssembleAsync(images.Content, buildTarget.Config, state.Layers, first.OciMediaTypes, cancellationToken).ConfigureAwait(false);
                 using Stream standardOutput = Console.OpenStandardOutput();
@@ -143,6 +181,11 @@ internal static class BuildCommand
                     log.WriteLine($"exported to {export.Type.ToString().ToLowerInvariant()}{(export.Destination is { } d ? " " + d : "")}{(export.Push ? " (pushed)" : "")}");
                 }
                 if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);
+                if (result.GetValue(metadataFile) is { } metadata)
+                {
+                    Digest config = ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(images.Content, manifest.Digest)).Config.Digest;
+                    await BuildMetadata.WriteAsync(metadata, manifest, config, names, cancellationToken).ConfigureAwait(false);
+                }
                 if (!exports.Any(e => e.Destination == "-")) stdout.WriteLine(manifest.Digest);
                 return 0;
             }
@@ -154,22 +197,9 @@ internal static class BuildCommand
         return command;
     }
 
-    // docker buildx's --secret: id=ID,src=FILE (also source=, file type only) or id=ID,env=VARIABLE; a bare id reads
-    // the environment variable of the same name.
-    private static ImmutableDictionary<string, byte[]> ParseSecrets(string[] values)
-    {
-        var secrets = ImmutableDictionary.CreateBuilder<string, byte[]>(StringComparer.Ordinal);
-        foreach (string value in values)
-        {
-            var fields = value.Split(',').Select(f => f.Split('=', 2)).ToDictionary(f => f[0].Trim().ToLowerInvariant(), f => f.Length > 1 ? f[1] : "");
-            string id = fields.GetValueOrDefault("id") ?? throw new FormatException($"--secret '{value}' has no id=");
-            if (fields.TryGetValue("src", out string? file) || fields.TryGetValue("source", out file))
-                secrets[id] = File.ReadAllBytes(file);
-            else if (Environment.GetEnvironmentVariable(fields.GetValueOrDefault("env") ?? id) is { } text)
-                secrets[id] = System.Text.Encoding.UTF8.GetBytes(text);
-            else
-                throw new FormatException($"--secret '{value}': give src=FILE or env=VARIABLE (the variable is not set)");
-        }
-        return secrets.ToImmutable();
-    }
+    // --label KEY=VALUE; a label without '=' has an empty value, as docker build gives it.
+    private static System.Collections.Immutable.ImmutableDictionary<string, string> ParseLabels(IEnumerable<string> values) =>
+        values.Select(v => v.Split('=', 2)).ToImmutableDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal);
+
+    private static bool IsTerminal(TextWriter writer) => ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected;
 }

@@ -20,4 +20,10 @@ public sealed record ConversionOptions
 
     /// <summary>The build context's .dockerignore patterns, in order (<c>!</c> exceptions included).</summary>
     public ImmutableArray<string> IgnorePatterns { get; init; } = [];
+
+    /// <summary>The network of RUN steps without <c>--network</c> (the build's <c>--network</c>).</summary>
+    public Solver.Graph.NetworkMode DefaultNetwork { get; init; } = Solver.Graph.NetworkMode.Default;
+
+    /// <summary>Labels added to the target's image config (the build's <c>--label</c>), over the Dockerfile's.</summary>
+    public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
 }

@@ -112,6 +112,10 @@ internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState s
                 }
                 sourceInput = inputs.Count - 1;
             }
+            if (parents && path.Contains("/./", StringComparison.Ordinal))
+            {
+                throw Error(instruction, $"not supported yet: a '/./' pivot in a --parents source ('{path}')", "write the path without '/./'; every directory of it is kept");
+            }
             if (from is null) contextPaths.Add(ContextPattern(instruction, path));
             actions.Add(Copy(sourceInput.Value, from is null ? "/" + ContextPattern(instruction, path) : path) with
             {
@@ -122,8 +126,9 @@ internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState s
         if (from is null && sourceInput is int contextInput)
         {
             // The context step names exactly what this instruction reads, so later caching hashes only that.
+            // --exclude is not applied here: its patterns are relative to each copied source, not to the context.
             inputs[contextInput] = new ContextSourceStep(ContextSourceStep.DefaultName, [.. contextPaths.Distinct()],
-                [.. dockerfile.Options.IgnorePatterns, .. excluded]);
+                [.. dockerfile.Options.IgnorePatterns]);
         }
 
         stage.Root = new FileStep(actions.ToImmutable()) { Inputs = inputs.ToImmutable(), Origin = dockerfile.Origin(instruction) };

@@ -41,6 +41,7 @@ public sealed class DockerfileConverter
         int target = converter.TargetIndex();
         StageState stage = await converter.StageAsync(target, cancellationToken).ConfigureAwait(false);
         string name = stage.Name ?? target.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach ((string key, string value) in options.Labels.OrderBy(l => l.Key, StringComparer.Ordinal)) stage.Config.SetLabel(key, value);
         return new BuildGraph(new BuildTarget(name, stage.Root, stage.Config.Build()));
     }
 
@@ -256,7 +257,17 @@ public sealed class DockerfileConverter
     }
 
     internal StepOrigin Origin(Instruction instruction) =>
-        new(_dockerfile.File, instruction.Syntax.Span.StartLine, instruction.Syntax.LastLine, instruction.Syntax.Text.Trim());
+        new(_dockerfile.File, instruction.Syntax.Span.StartLine, instruction.Syntax.LastLine, instruction.Syntax.Text.Trim())
+        {
+            Stage = StageAt(instruction.Syntax.Span.StartLine),
+        };
+
+    // The stage an instruction's line falls in: the last FROM at or above it (ONBUILD triggers carry their FROM's line).
+    private string? StageAt(int line)
+    {
+        int index = _froms.FindLastIndex(f => f.Syntax.Span.StartLine <= line);
+        return index < 0 ? null : _froms[index].StageName ?? index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>The value a stage's <c>ARG name</c> gets: --build-arg, else its default, else the global ARG, else a predefined ARG.</summary>
     internal string? StageArgValue(ArgDeclaration declaration, WordExpander expander)

@@ -32,7 +32,7 @@ internal sealed class RunConverter(DockerfileConverter dockerfile, StageState st
         {
             Inputs = inputs.ToImmutable(),
             Mounts = mounts.ToImmutable(),
-            Network = expand.Optional(run.Network) switch { "none" => NetworkMode.None, "host" => NetworkMode.Host, _ => NetworkMode.Default },
+            Network = expand.Optional(run.Network) switch { "none" => NetworkMode.None, "host" => NetworkMode.Host, _ => dockerfile.Options.DefaultNetwork },
             Security = run.Security == "insecure" ? SecurityMode.Insecure : SecurityMode.Sandbox,
             Origin = dockerfile.Origin(run),
         };

@@ -18,10 +18,11 @@ namespace Builder.Solver.Execution;
 /// RUN and file steps are looked up in the <see cref="CacheIndex"/> first, by a cache key: the step's <see cref="StepKey"/>
 /// (its definition, its inputs' definitions, the base image's manifest digest) combined with its inputs' cache keys,
 /// where a build context's key includes the content of the files it selected. An edit to a file re-runs the steps
-/// that read it and nothing else.
+/// that read it and nothing else. Steps for which <c>useCache</c> is false (<c>--no-cache</c>, <c>--no-cache-filter</c>)
+/// always run.
 /// </remarks>
 public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner exec, FileStepRunner files, SnapshotCommitter committer,
-    IBuildContextSource context, HttpDownloader downloads, string contextRoot, RunMountOptions mountOptions, CacheIndex cache, bool useCache, LayerWriteOptions layerOptions,
+    IBuildContextSource context, HttpDownloader downloads, string contextRoot, RunMountOptions mountOptions, CacheIndex cache, Predicate<BuildStep> useCache, LayerWriteOptions layerOptions,
     IBuildProgress progress)
     : IStepExecutor<StepState>
 {
@@ -32,7 +33,7 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
         ArgumentNullException.ThrowIfNull(inputs);
         progress.Started(step, key);
         Digest cacheKey = Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', [key.ToString(), .. inputs.Select(i => i.CacheKey.ToString())])));
-        if (useCache && step is ExecStep or FileStep && cache.Find(cacheKey) is { } hit && Directory.Exists(committer.DirectoryOf(hit.DiffId)))
+        if (step is ExecStep or FileStep && useCache(step) && cache.Find(cacheKey) is { } hit && Directory.Exists(committer.DirectoryOf(hit.DiffId)))
         {
             progress.Cached(step, key);
             return inputs[0].With(new CommittedLayer(new LayerWriteResult(hit.Layer, hit.DiffId, 0), committer.DirectoryOf(hit.DiffId)), cacheKey);

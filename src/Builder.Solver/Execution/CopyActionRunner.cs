@@ -9,20 +9,20 @@ namespace Builder.Solver.Execution;
 /// Carries out one <see cref="CopyAction"/> (COPY, ADD of local files) as BuildKit's file copy does: wildcard sources,
 /// a directory's contents copied rather than the directory, the destination a directory when it ends in '/' or
 /// several sources match, parents created, modes and times kept, symlinks inside copied trees kept as links, and
-/// owner 0:0 unless <c>--chown</c> says otherwise.
+/// owner 0:0 unless <c>--chown</c> says otherwise. <c>--chmod</c> is octal or symbolic, <c>--exclude</c> leaves paths
+/// out, <c>--parents</c> keeps the sources' directories, and ADD unpacks local tar archives.
 /// </summary>
 internal static class CopyActionRunner
 {
     /// <exception cref="IOException">A source that is not a wildcard does not exist.</exception>
-    /// <exception cref="NotSupportedException">An option imgbuild does not build yet (--parents, archive unpacking, symbolic --chmod).</exception>
-    public static void Apply(CopyAction copy, string sourceRoot, string targetRoot)
+    /// <exception cref="Cache.Layers.LayerFormatException">An archive ADD unpacks has an entry that would land outside the destination.</exception>
+    public static async Task ApplyAsync(CopyAction copy, string sourceRoot, string targetRoot, CancellationToken cancellationToken)
     {
-        if (copy.Parents) throw new NotSupportedException("not supported yet: COPY --parents when building");
-        if (copy.UnpackArchive) throw new NotSupportedException("not supported yet: ADD of a local archive (unpacking) when building");
-        int? mode = copy.Mode is null ? null
-            : int.TryParse(copy.Mode, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? Convert.ToInt32(copy.Mode, 8)
-            : throw new NotSupportedException($"not supported yet: symbolic --chmod={copy.Mode} when building");
+        Func<int, bool, int>? chmod = copy.Mode is null ? null
+            : int.TryParse(copy.Mode, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? (_, _) => Convert.ToInt32(copy.Mode, 8)
+            : (current, isDirectory) => SymbolicMode.Apply(copy.Mode, current, isDirectory);
         ContainerUser owner = copy.Owner is null ? ContainerUser.Root : ContainerUserResolver.Resolve(copy.Owner.ToString(), targetRoot);
+        var entries = new EntryCopier(owner, chmod, new CopyExclusions(copy.ExcludePatterns));
 
         List<string> matches = Match(sourceRoot, copy.Source, copy.AllowWildcard);
         if (matches.Count == 0)
@@ -31,56 +31,105 @@ internal static class CopyActionRunner
             throw new IOException($"\"{copy.Source}\": not found");
         }
         string destination = copy.Destination;
-        bool destinationIsDirectory = destination.EndsWith('/') || matches.Count > 1 ||
+        bool destinationIsDirectory = destination.EndsWith('/') || matches.Count > 1 || copy.Parents ||
             (copy.CopyDirectoryContents && matches.Count == 1 && Directory.Exists(Follow(sourceRoot, matches[0], copy.FollowSymlinks)));
         string targetPath = RootedPath.Resolve(targetRoot, destination);
         if (!destinationIsDirectory && Directory.Exists(targetPath)) destinationIsDirectory = true;
 
-        if (destinationIsDirectory) EnsureDirectory(targetRoot, destination, owner);
-        else EnsureDirectory(targetRoot, Path.GetDirectoryName(destination.TrimEnd('/')) ?? "/", owner);
-
         foreach (string match in matches)
         {
             string source = Follow(sourceRoot, match, copy.FollowSymlinks);
+            if (copy.UnpackArchive && File.Exists(source) && Cache.Layers.ArchiveUnpacker.IsArchive(source))
+            {
+                // A local archive is unpacked into the destination, which is then always a directory.
+                EnsureDirectory(targetRoot, destination, owner);
+                await Cache.Layers.ArchiveUnpacker.UnpackAsync(source, targetPath,
+                    copy.Owner is null ? null : ((int)owner.Uid, (int)owner.Gid), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            if (destinationIsDirectory) EnsureDirectory(targetRoot, destination, owner);
+            else EnsureDirectory(targetRoot, Path.GetDirectoryName(destination.TrimEnd('/')) ?? "/", owner);
+
+            string matchTarget = targetPath;
+            if (copy.Parents)
+            {
+                // --parents: the source's directories are kept under the destination, with their own modes and times.
+                string parents = Path.GetDirectoryName(match.TrimEnd('/')) ?? "";
+                matchTarget = entries.CopyParents(sourceRoot, parents, targetPath);
+            }
+            string name = Path.GetFileName(match.TrimEnd('/'));
             if (Directory.Exists(source) && new FileInfo(source).LinkTarget is null && copy.CopyDirectoryContents)
             {
+                string contents = copy.Parents ? Path.Combine(matchTarget, name) : matchTarget;
+                if (copy.Parents) entries.CopyDirectoryItself(source, contents);
                 foreach (string child in Directory.EnumerateFileSystemEntries(source).Order(StringComparer.Ordinal))
-                    CopyEntry(child, Path.Combine(targetPath, Path.GetFileName(child)), owner, mode);
+                    entries.Copy(child, Path.Combine(contents, Path.GetFileName(child)), Path.GetFileName(child));
             }
             else
             {
-                string target = destinationIsDirectory ? Path.Combine(targetPath, Path.GetFileName(match.TrimEnd('/'))) : targetPath;
-                CopyEntry(source, target, owner, mode);
+                string target = destinationIsDirectory ? Path.Combine(matchTarget, name) : matchTarget;
+                entries.Copy(source, target, name);
             }
         }
     }
 
-    private static void CopyEntry(string source, string target, ContainerUser owner, int? mode)
+    /// <summary>Copies entries with one owner, an optional mode change and exclusions relative to the copied source.</summary>
+    private sealed class EntryCopier(ContainerUser owner, Func<int, bool, int>? chmod, CopyExclusions exclusions)
     {
-        var info = new FileInfo(source);
-        if (info.LinkTarget is { } link)
+        public void Copy(string source, string target, string relative)
+        {
+            if (!exclusions.IsEmpty && exclusions.Excludes(relative)) return;
+            var info = new FileInfo(source);
+            if (info.LinkTarget is { } link)
+            {
+                if (File.Exists(target) || new FileInfo(target).LinkTarget is not null) File.Delete(target);
+                File.CreateSymbolicLink(target, link);
+                FileOwnership.Set(target, owner.Uid, owner.Gid);
+                return;
+            }
+            if (Directory.Exists(source))
+            {
+                CopyDirectoryItself(source, target);
+                foreach (string child in Directory.EnumerateFileSystemEntries(source).Order(StringComparer.Ordinal))
+                    Copy(child, Path.Combine(target, Path.GetFileName(child)), relative + "/" + Path.GetFileName(child));
+                Directory.SetLastWriteTimeUtc(target, Directory.GetLastWriteTimeUtc(source));
+                return;
+            }
+            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+            File.Copy(source, target, overwrite: true);
+            SetMode(target, Mode(source, isDirectory: false));
+            FileOwnership.Set(target, owner.Uid, owner.Gid);
+            File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(source));
+        }
+
+        // The directory without its contents: created (or kept), with the source's mode (or --chmod's), owner and time.
+        public void CopyDirectoryItself(string source, string target)
         {
             if (File.Exists(target) || new FileInfo(target).LinkTarget is not null) File.Delete(target);
-            File.CreateSymbolicLink(target, link);
-            FileOwnership.Set(target, owner.Uid, owner.Gid);
-            return;
-        }
-        if (Directory.Exists(source))
-        {
-            if (File.Exists(target)) File.Delete(target);
             Directory.CreateDirectory(target);
-            foreach (string child in Directory.EnumerateFileSystemEntries(source).Order(StringComparer.Ordinal))
-                CopyEntry(child, Path.Combine(target, Path.GetFileName(child)), owner, mode);
-            SetMode(target, mode ?? GetMode(source));
+            SetMode(target, Mode(source, isDirectory: true));
             FileOwnership.Set(target, owner.Uid, owner.Gid);
             Directory.SetLastWriteTimeUtc(target, Directory.GetLastWriteTimeUtc(source));
-            return;
         }
-        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-        File.Copy(source, target, overwrite: true);
-        SetMode(target, mode ?? GetMode(source));
-        FileOwnership.Set(target, owner.Uid, owner.Gid);
-        File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(source));
+
+        // --parents: each directory of relativeParents is made under target as a copy of the source's.
+        public string CopyParents(string sourceRoot, string relativeParents, string target)
+        {
+            string source = sourceRoot;
+            foreach (string part in relativeParents.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            {
+                source = Path.Combine(source, part);
+                target = Path.Combine(target, part);
+                if (!Directory.Exists(target)) CopyDirectoryItself(source, target);
+            }
+            return target;
+        }
+
+        private int Mode(string source, bool isDirectory)
+        {
+            int mode = GetMode(source);
+            return chmod is null ? mode : chmod(mode, isDirectory);
+        }
     }
 
     // Parents of the destination are created 0755 and owned like the copied files, as BuildKit's mkdir -p does.
@@ -135,7 +184,7 @@ internal static class CopyActionRunner
         return parts.Length == 0 ? [""] : current;
     }
 
-    private static string GlobToRegex(string glob)
+    internal static string GlobToRegex(string glob)
     {
         var builder = new System.Text.StringBuilder();
         for (int i = 0; i < glob.Length; i++)

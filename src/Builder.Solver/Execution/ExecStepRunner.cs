@@ -17,7 +17,6 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, RuncRuntime runtime
     /// <summary>Runs <paramref name="step"/> on the filesystem of its input 0; its mounts read the other inputs (each as its lower directories, top first).</summary>
     /// <exception cref="ExecFailedException">The process exited non-zero.</exception>
     /// <exception cref="ContainerUserException">The step's user is not in the image.</exception>
-    /// <exception cref="NotSupportedException">The step has an <c>ssh</c> mount, which builds do not run yet.</exception>
     public async Task<CommittedLayer> RunAsync(ExecStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories, RunMountOptions mountOptions,
         Action<ContainerOutputLine> output, LayerWriteOptions layerOptions, CancellationToken cancellationToken)
     {
@@ -47,7 +46,7 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, RuncRuntime runtime
     {
         using (RunMounts mounts = await RunMounts.PrepareAsync(step, inputDirectories, mountOptions, bundle, cancellationToken).ConfigureAwait(false))
         {
-            var spec = new ContainerSpec(snapshot.RootFilesystem, new ContainerProcess(step.Args, [.. step.Env, .. mounts.Env], step.WorkingDirectory, user))
+            var spec = new ContainerSpec(snapshot.RootFilesystem, new ContainerProcess(step.Args, [.. step.Env, .. mounts.Env, .. SshAuthSocket(step, mounts)], step.WorkingDirectory, user))
             {
                 Mounts = [.. mounts.Mounts],
                 Network = step.Network == NetworkMode.None ? ContainerNetwork.None : ContainerNetwork.Host,
@@ -69,4 +68,10 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, RuncRuntime runtime
         // Mounts are released (and their stubs removed by the runtime) before the changes become a layer.
         return await committer.CommitAsync(snapshot, layerOptions, cancellationToken).ConfigureAwait(false);
     }
+
+    // As BuildKit's exec: SSH_AUTH_SOCK names the first forwarded agent unless the step's environment sets it.
+    private static IEnumerable<string> SshAuthSocket(ExecStep step, RunMounts mounts) =>
+        mounts.SshAuthSocket is { } socket && !step.Env.Any(e => e.StartsWith("SSH_AUTH_SOCK=", StringComparison.Ordinal))
+            ? [$"SSH_AUTH_SOCK={socket}"]
+            : [];
 }

@@ -57,7 +57,7 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
                     Remove(root, rm);
                     break;
                 case CopyAction copy:
-                    CopyActionRunner.Apply(copy, SourceRoot(copy.SourceInput, inputDirectories, sources), root);
+                    await CopyActionRunner.ApplyAsync(copy, SourceRoot(copy.SourceInput, inputDirectories, sources), root, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     throw new NotSupportedException($"not supported yet: file action {action.GetType().Name}");

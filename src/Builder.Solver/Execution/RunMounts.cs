@@ -11,12 +11,13 @@ namespace Builder.Solver.Execution;
 /// <summary>
 /// The <c>RUN --mount</c>s of one step turned into runc mounts, and everything they hold until the process ends:
 /// bind sources (read-only, or a throwaway snapshot when <c>rw</c> so writes are discarded), cache directories kept
-/// in the store between builds (with their <c>sharing</c> lock), tmpfs, and secrets written to files in the bundle
+/// in the store between builds (with their <c>sharing</c> lock), tmpfs, forwarded SSH agents, and secrets written to files in the bundle
 /// (never in a layer, a cache key or the logs). Disposing releases them all.
 /// </summary>
 internal sealed class RunMounts : IDisposable
 {
     private readonly List<IDisposable> _held = [];
+    private int _sshCount;
 
     private RunMounts()
     {
@@ -28,8 +29,10 @@ internal sealed class RunMounts : IDisposable
     /// <summary>Environment variables the mounts add (<c>--mount=type=secret,env=NAME</c>).</summary>
     public List<string> Env { get; } = [];
 
-    /// <exception cref="NotSupportedException">An <c>ssh</c> mount.</exception>
-    /// <exception cref="InvalidOperationException">A required secret was not given with <c>--secret</c>.</exception>
+    /// <summary>Where the first forwarded SSH agent is in the container, for <c>SSH_AUTH_SOCK</c>; null without one.</summary>
+    public string? SshAuthSocket { get; private set; }
+
+    /// <exception cref="InvalidOperationException">A required secret (<c>--secret</c>) or SSH agent (<c>--ssh</c>) was not given.</exception>
     public static async Task<RunMounts> PrepareAsync(ExecStep step, IReadOnlyList<IReadOnlyList<string>> inputs, RunMountOptions options,
         string bundle, CancellationToken cancellationToken)
     {
@@ -53,8 +56,11 @@ internal sealed class RunMounts : IDisposable
                     case SecretMount secret:
                         mounts.Secret(secret, options, bundle);
                         break;
+                    case SshMount ssh:
+                        mounts.Ssh(ssh, options, bundle);
+                        break;
                     default:
-                        throw new NotSupportedException($"not supported yet: RUN --mount=type=ssh when building");
+                        throw new NotSupportedException($"not supported yet: RUN --mount of {mount.GetType().Name} when building");
                 }
             }
             return mounts;
@@ -135,6 +141,25 @@ internal sealed class RunMounts : IDisposable
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, (UnixFileMode)secret.Mode);
         FileOwnership.Set(file, (uint)secret.Uid, (uint)secret.Gid);
         Mounts.Add(new ContainerMount(secret.Target ?? $"/run/secrets/{secret.Id}", "bind", file, ["rbind", "ro"]));
+    }
+
+    // BuildKit's default targets are /run/buildkit/ssh_agent.N, N counting the step's ssh mounts; SSH_AUTH_SOCK
+    // points at the first unless the step sets it.
+    private void Ssh(SshMount ssh, RunMountOptions options, string bundle)
+    {
+        int index = _sshCount++;
+        if (!options.SshAgents.TryGetValue(ssh.Id, out string? agent))
+        {
+            if (ssh.Required) throw new InvalidOperationException($"SSH agent \"{ssh.Id}\" is required: pass it with --ssh {ssh.Id}=$SSH_AUTH_SOCK");
+            return;
+        }
+        string directory = Path.Combine(bundle, "ssh");
+        Directory.CreateDirectory(directory);
+        var forwarder = SshAgentForwarder.Start(Path.Combine(directory, $"agent.{index}"), agent, ssh.Mode, (uint)ssh.Uid, (uint)ssh.Gid);
+        _held.Add(forwarder);
+        string target = ssh.Target ?? $"/run/buildkit/ssh_agent.{index}";
+        Mounts.Add(new ContainerMount(target, "bind", forwarder.Path, ["rbind", "rw"]));
+        if (index == 0) SshAuthSocket = target;
     }
 
     private static void CopyTree(string source, string target)

@@ -7,6 +7,9 @@ namespace Builder.Solver.Graph;
 /// <param name="Instruction">The instruction as the user wrote it, continuation lines joined.</param>
 public sealed record StepOrigin(string File, int StartLine, int EndLine, string Instruction)
 {
+    /// <summary>The stage the instruction belongs to: its name, or its 0-based index when it has none.</summary>
+    public string? Stage { get; init; }
+
     /// <summary><c>File:line</c> or <c>File:start-end</c> followed by the instruction.</summary>
     public override string ToString() =>
         (StartLine == EndLine ? $"{File}:{StartLine}" : $"{File}:{StartLine}-{EndLine}") + $" {Instruction}";

@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+using System.Net.Sockets;
+
+namespace Builder.Cli.Building;
+
+/// <summary>
+/// docker buildx's <c>--ssh</c>: <c>default</c> (the agent at <c>$SSH_AUTH_SOCK</c>) or <c>ID=SOCKET</c>. Each is
+/// checked to be an agent socket that accepts connections; private key files, which buildx loads into an agent of
+/// its own, are not supported yet.
+/// </summary>
+internal static class SshAgents
+{
+    /// <exception cref="FormatException">No socket given and no <c>SSH_AUTH_SOCK</c>, or a path that is not a listening socket.</exception>
+    public static ImmutableDictionary<string, string> Parse(IEnumerable<string> values)
+    {
+        var agents = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (string value in values)
+        {
+            string[] parts = value.Split('=', 2);
+            string id = parts[0].Trim();
+            if (id.Length == 0) throw new FormatException($"--ssh '{value}' has no id: write default or ID=SOCKET");
+            string socket = parts.Length > 1 && parts[1].Length > 0 ? parts[1]
+                : Environment.GetEnvironmentVariable("SSH_AUTH_SOCK") is { Length: > 0 } fromEnvironment ? fromEnvironment
+                : throw new FormatException($"--ssh {id}: SSH_AUTH_SOCK is not set; start an agent or write {id}=SOCKET");
+            if (socket.Contains(',', StringComparison.Ordinal))
+                throw new FormatException($"--ssh {value}: not supported yet: several paths for one id");
+            try
+            {
+                using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                probe.Connect(new UnixDomainSocketEndPoint(Path.GetFullPath(socket)));
+            }
+            catch (SocketException e)
+            {
+                throw new FormatException($"--ssh {id}={socket}: not an SSH agent socket that answers ({e.Message}); private key files are not supported yet, load them into ssh-agent");
+            }
+            agents[id] = Path.GetFullPath(socket);
+        }
+        return agents.ToImmutable();
+    }
+}
