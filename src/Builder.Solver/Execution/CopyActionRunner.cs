@@ -97,8 +97,9 @@ internal static class CopyActionRunner
             }
             if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
             File.Copy(source, target, overwrite: true);
-            SetMode(target, Mode(source, isDirectory: false));
+            // chown before chmod: chown clears the setuid and setgid bits.
             FileOwnership.Set(target, owner.Uid, owner.Gid);
+            SetMode(target, Mode(source, isDirectory: false));
             File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(source));
         }
 
@@ -107,8 +108,8 @@ internal static class CopyActionRunner
         {
             if (File.Exists(target) || new FileInfo(target).LinkTarget is not null) File.Delete(target);
             Directory.CreateDirectory(target);
-            SetMode(target, Mode(source, isDirectory: true));
             FileOwnership.Set(target, owner.Uid, owner.Gid);
+            SetMode(target, Mode(source, isDirectory: true));
             Directory.SetLastWriteTimeUtc(target, Directory.GetLastWriteTimeUtc(source));
         }
 
@@ -143,8 +144,8 @@ internal static class CopyActionRunner
             if (Directory.Exists(host)) continue;
             if (File.Exists(host)) throw new IOException($"cannot copy to {path}: {current} is a file, not a directory");
             Directory.CreateDirectory(host);
-            SetMode(host, Convert.ToInt32("755", 8));
             FileOwnership.Set(host, owner.Uid, owner.Gid);
+            SetMode(host, Convert.ToInt32("755", 8));
         }
     }
 

@@ -50,8 +50,8 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
                 case MkfileAction mkfile:
                     string file = RootedPath.Resolve(root, mkfile.Path);
                     await File.WriteAllBytesAsync(file, [.. mkfile.Data], cancellationToken).ConfigureAwait(false);
+                    SetOwner(root, file, mkfile.Owner); // before the mode: chown clears setuid and setgid
                     SetMode(file, mkfile.Mode);
-                    SetOwner(root, file, mkfile.Owner);
                     break;
                 case RmAction rm:
                     Remove(root, rm);
@@ -91,8 +91,8 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
             Mkdir(root, mkdir with { Path = Path.GetDirectoryName(mkdir.Path.TrimEnd('/'))!, Mode = Convert.ToInt32("755", 8) });
         }
         Directory.CreateDirectory(target);
-        SetMode(target, mkdir.Mode);
         SetOwner(root, target, mkdir.Owner);
+        SetMode(target, mkdir.Mode);
     }
 
     private static void Remove(string root, RmAction rm)
