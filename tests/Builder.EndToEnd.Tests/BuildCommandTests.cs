@@ -121,6 +121,29 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
+    public void Build_History_EveryEntryDatedAsBuildKitDoes_AndNoCacheDatesItAnew()
+    {
+        RequiredTool.RequireRoot();
+        string context = Context($"FROM {_registry.SeedBusybox("library/busybox")}\nRUN echo a > /a\nENV X=1\nRUN echo b > /b\nLABEL l=1\n");
+        string skopeo = RequiredTool.Find("skopeo", "skopeo");
+        string archive = Path.Combine(_root, "dated.tar");
+
+        var first = Imgbuild("-t", "dated:1", "--output", $"type=oci,dest={archive}", context);
+        Assert.True(first.Status == 0, first.Err);
+        using var config = System.Text.Json.JsonDocument.Parse(ProcessRunner.Run(skopeo, ["inspect", "--config", $"oci-archive:{archive}"]));
+        var history = config.RootElement.GetProperty("history").EnumerateArray().ToList();
+        DateTimeOffset[] times = [.. history.Skip(1).Select(h => DateTimeOffset.Parse(h.GetProperty("created").GetString()!, System.Globalization.CultureInfo.InvariantCulture))];
+        DateTimeOffset created = DateTimeOffset.Parse(config.RootElement.GetProperty("created").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(4, times.Length);
+        Assert.True(times[0] < times[2], "each RUN's entry has its own layer's time");
+        Assert.Equal([times[2], times[2], times[2]], times[1..]); // ENV, the second RUN and LABEL: the newest layer's time
+        Assert.Equal(times[2], created);
+
+        var noCache = Imgbuild("-t", "dated:1", "--no-cache", context);
+        Assert.NotEqual(first.Out, noCache.Out);
+    }
+
+    [Fact]
     public void Build_SecondRunChanged_OnlyItRunsAgain()
     {
         RequiredTool.RequireRoot();

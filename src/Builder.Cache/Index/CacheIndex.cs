@@ -30,7 +30,10 @@ public sealed class CacheIndex(ImageStore images)
         }
         if (!Digest.TryParse(entry.LayerDigest, out Digest layer) || !Digest.TryParse(entry.DiffId, out Digest diffId) || !images.Content.Contains(layer))
             return null;
-        return new CacheRecord(new Descriptor(entry.MediaType, layer, entry.Size), diffId);
+        return new CacheRecord(new Descriptor(entry.MediaType, layer, entry.Size), diffId)
+        {
+            Created = entry.CreatedTicks > 0 ? new DateTimeOffset(entry.CreatedTicks, TimeSpan.Zero) : null,
+        };
     }
 
     /// <summary>Remembers <paramref name="record"/> for <paramref name="key"/>.</summary>
@@ -39,7 +42,8 @@ public sealed class CacheIndex(ImageStore images)
         ArgumentNullException.ThrowIfNull(record);
         System.IO.Directory.CreateDirectory(Directory);
         await images.AddRootAsync("cache-" + key.Encoded, record.Layer.Digest, cancellationToken).ConfigureAwait(false);
-        var entry = new CacheEntry(record.Layer.MediaType, record.Layer.Digest.ToString(), record.Layer.Size, record.DiffId.ToString());
+        var entry = new CacheEntry(record.Layer.MediaType, record.Layer.Digest.ToString(), record.Layer.Size, record.DiffId.ToString(),
+            record.Created?.UtcTicks ?? 0);
         string path = PathOf(key), temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         await File.WriteAllBytesAsync(temporary, MessagePackSerializer.Serialize(entry, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         File.Move(temporary, path, overwrite: true);

@@ -172,7 +172,8 @@ internal static class BuildCommand
                 {
                     (reporter as IDisposable)?.Dispose();
                 }
-                Descriptor manifest = await ImageAssembler.AssembleAsync(images.Content, buildTarget.Config, state.Layers, first.OciMediaTypes, cancellationToken).ConfigureAwait(false);
+                ImageConfig imageConfig = HistoryTimes.Stamp(buildTarget.Config, state.Layers, DateTimeOffset.UtcNow);
+                Descriptor manifest = await ImageAssembler.AssembleAsync(images.Content, imageConfig, state.Layers, first.OciMediaTypes, cancellationToken).ConfigureAwait(false);
                 using Stream standardOutput = Console.OpenStandardOutput();
                 var exporter = new ImageExporter(images, client, standardOutput, work);
                 foreach (OutputSpec export in exports)

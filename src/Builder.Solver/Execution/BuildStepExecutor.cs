@@ -36,20 +36,21 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
         if (step is ExecStep or FileStep && useCache(step) && cache.Find(cacheKey) is { } hit && Directory.Exists(committer.DirectoryOf(hit.DiffId)))
         {
             progress.Cached(step, key);
-            return inputs[0].With(new CommittedLayer(new LayerWriteResult(hit.Layer, hit.DiffId, 0), committer.DirectoryOf(hit.DiffId)), cacheKey);
+            return inputs[0].With(new CommittedLayer(new LayerWriteResult(hit.Layer, hit.DiffId, 0), committer.DirectoryOf(hit.DiffId)), cacheKey,
+                hit.Created ?? DateTimeOffset.UtcNow);
         }
         var clock = Stopwatch.StartNew();
         StepState result = step switch
         {
             ScratchStep => new StepState([], [], key.Digest),
             ImageSourceStep image => await BaseAsync(image, key, cancellationToken).ConfigureAwait(false),
-            ExecStep run => inputs[0].With(await RememberAsync(cacheKey,
+            ExecStep run => await RememberAsync(inputs[0], cacheKey,
                 await exec.RunAsync(run, [.. inputs.Select(i => (IReadOnlyList<string>)i.LowerDirectories)], mountOptions,
                     line => progress.Output(step, key, line), layerOptions, cancellationToken).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false), cacheKey),
-            FileStep file => inputs[0].With(await RememberAsync(cacheKey,
+                cancellationToken).ConfigureAwait(false),
+            FileStep file => await RememberAsync(inputs[0], cacheKey,
                 await files.RunAsync(file, [.. inputs.Select(i => (IReadOnlyList<string>)i.LowerDirectories)], layerOptions, cancellationToken).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false), cacheKey),
+                cancellationToken).ConfigureAwait(false),
             ContextSourceStep source => await DirectoryAsync(key, (directory, token) => context.MaterializeAsync(source, directory, token), cancellationToken).ConfigureAwait(false),
             HttpSourceStep http => await DirectoryAsync(key, (directory, token) => downloads.DownloadAsync(http, directory, token), cancellationToken).ConfigureAwait(false),
             _ => throw new NotSupportedException($"not supported yet: {step.Describe()} when building"),
@@ -58,10 +59,13 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
         return result;
     }
 
-    private async Task<CommittedLayer> RememberAsync(Digest cacheKey, CommittedLayer layer, CancellationToken cancellationToken)
+    // The new layer goes on its input and into the cache, with the time it was made: later hits keep that time in
+    // the image history, so a rebuild from the cache gives the same image digest (as BuildKit's does).
+    private async Task<StepState> RememberAsync(StepState input, Digest cacheKey, CommittedLayer layer, CancellationToken cancellationToken)
     {
-        await cache.AddAsync(cacheKey, new CacheRecord(layer.Layer.Descriptor, layer.Layer.DiffId), cancellationToken).ConfigureAwait(false);
-        return layer;
+        DateTimeOffset created = DateTimeOffset.UtcNow;
+        await cache.AddAsync(cacheKey, new CacheRecord(layer.Layer.Descriptor, layer.Layer.DiffId) { Created = created }, cancellationToken).ConfigureAwait(false);
+        return input.With(layer, cacheKey, created);
     }
 
     // A source of files (the build context, a download) made into a directory once per build; its content goes into

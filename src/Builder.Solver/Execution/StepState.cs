@@ -14,9 +14,9 @@ namespace Builder.Solver.Execution;
 public sealed record StepState(ImmutableArray<ImageLayer> Layers, ImmutableArray<string> LowerDirectories, Digest CacheKey)
 {
     /// <summary>This state with one more layer on top, under the cache key of the step that made it.</summary>
-    public StepState With(Snapshots.CommittedLayer layer, Digest cacheKey)
+    public StepState With(Snapshots.CommittedLayer layer, Digest cacheKey, DateTimeOffset created)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        return new StepState([.. Layers, new ImageLayer(layer.Layer.Descriptor, layer.Layer.DiffId)], [layer.Directory, .. LowerDirectories], cacheKey);
+        return new StepState([.. Layers, new ImageLayer(layer.Layer.Descriptor, layer.Layer.DiffId) { Created = created }], [layer.Directory, .. LowerDirectories], cacheKey);
     }
 }
