@@ -132,7 +132,8 @@ internal static class BuildCommand
             try
             {
                 var executor = new BuildStepExecutor(bases, new ExecStepRunner(snapshotter, runtime, committer, work),
-                    new FileStepRunner(snapshotter, committer, work), committer, new BuildContextSource(contextDirectory), new HttpDownloader(downloads), contexts,
+                    new FileStepRunner(snapshotter, committer, work), committer, new BuildContextSource(contextDirectory), new HttpDownloader(downloads),
+                    GitFetcher.FindGit() is { } git ? new GitFetcher(git) : null, contexts,
                     mountOptions, new CacheIndex(images), useCache, layerOptions, reporter);
 
                 BuildTarget buildTarget;

@@ -11,8 +11,8 @@ namespace Builder.Solver.Execution;
 
 /// <summary>
 /// Runs each kind of build step on this machine: base images through <see cref="BaseImageProvider"/>, RUN through
-/// <see cref="ExecStepRunner"/>, file actions through <see cref="FileStepRunner"/>. Steps the solver cannot run yet
-/// (copies, the build context, git and http sources) fail with "not supported yet".
+/// <see cref="ExecStepRunner"/>, file actions (copies included) through <see cref="FileStepRunner"/>, and the sources of
+/// files (the build context, http downloads, git repositories) made into directories once per build.
 /// </summary>
 /// <remarks>
 /// RUN and file steps are looked up in the <see cref="CacheIndex"/> first, by a cache key: the step's <see cref="StepKey"/>
@@ -22,7 +22,7 @@ namespace Builder.Solver.Execution;
 /// always run.
 /// </remarks>
 public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner exec, FileStepRunner files, SnapshotCommitter committer,
-    IBuildContextSource context, HttpDownloader downloads, string contextRoot, RunMountOptions mountOptions, CacheIndex cache, Predicate<BuildStep> useCache, LayerWriteOptions layerOptions,
+    IBuildContextSource context, HttpDownloader downloads, GitFetcher? git, string contextRoot, RunMountOptions mountOptions, CacheIndex cache, Predicate<BuildStep> useCache, LayerWriteOptions layerOptions,
     IBuildProgress progress)
     : IStepExecutor<StepState>
 {
@@ -53,6 +53,9 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
                 cancellationToken).ConfigureAwait(false),
             ContextSourceStep source => await DirectoryAsync(key, (directory, token) => context.MaterializeAsync(source, directory, token), cancellationToken).ConfigureAwait(false),
             HttpSourceStep http => await DirectoryAsync(key, (directory, token) => downloads.DownloadAsync(http, directory, token), cancellationToken).ConfigureAwait(false),
+            GitSourceStep repository => await DirectoryAsync(key, (directory, token) =>
+                (git ?? throw new InvalidOperationException($"ADD {repository.Describe()} needs git: install it with 'apt-get install git'"))
+                    .FetchAsync(repository, directory, token), cancellationToken).ConfigureAwait(false),
             _ => throw new NotSupportedException($"not supported yet: {step.Describe()} when building"),
         };
         progress.Finished(step, key, clock.Elapsed);
