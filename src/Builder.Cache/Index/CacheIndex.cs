@@ -22,7 +22,7 @@ public sealed class CacheIndex(ImageStore images)
         CacheEntry entry;
         try
         {
-            entry = MessagePackSerializer.Deserialize<CacheEntry>(File.ReadAllBytes(path));
+            entry = CacheEntry.Deserialize(File.ReadAllBytes(path));
         }
         catch (MessagePackSerializationException)
         {
@@ -45,7 +45,7 @@ public sealed class CacheIndex(ImageStore images)
         var entry = new CacheEntry(record.Layer.MediaType, record.Layer.Digest.ToString(), record.Layer.Size, record.DiffId.ToString(),
             record.Created?.UtcTicks ?? 0);
         string path = PathOf(key), temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        await File.WriteAllBytesAsync(temporary, MessagePackSerializer.Serialize(entry, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(temporary, entry.Serialize(), cancellationToken).ConfigureAwait(false);
         File.Move(temporary, path, overwrite: true);
     }
 

@@ -133,8 +133,9 @@ internal static class LinuxFileSystem
             throw Failure("utimensat", path, Marshal.GetLastPInvokeError());
     }
 
+    // HResult carries errno, for callers that handle one (HostFiles.TryHardLink).
     private static IOException Failure(string call, string path, int errno) =>
-        new($"{call} '{path}' failed: {new Win32Exception(errno).Message} (errno {errno})");
+        new($"{call} '{path}' failed: {new Win32Exception(errno).Message} (errno {errno})", errno);
 
     [DllImport(Libc, SetLastError = true)]
     private static extern int statx(int dirfd, string pathname, int flags, uint mask, byte[] buffer);

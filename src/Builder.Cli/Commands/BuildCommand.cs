@@ -129,11 +129,12 @@ internal static class BuildCommand
             // The context files a build reads are copied here and deleted when it ends, whatever the outcome.
             string contexts = Path.Combine(work, "context-" + Guid.NewGuid().ToString("N")[..12]);
             using var downloads = new HttpClient();
+            StatCache statCache = StatCache.Load(Path.Combine(root, "statcache"));
             try
             {
                 var executor = new BuildStepExecutor(bases, new ExecStepRunner(snapshotter, runtime, committer, work),
-                    new FileStepRunner(snapshotter, committer, work), committer, new BuildContextSource(contextDirectory), new HttpDownloader(downloads),
-                    GitFetcher.FindGit() is { } git ? new GitFetcher(git) : null, contexts,
+                    new FileStepRunner(snapshotter, committer, work), committer, new BuildSources(new BuildContextSource(contextDirectory), new HttpDownloader(downloads),
+                        GitFetcher.FindGit() is { } git ? new GitFetcher(git) : null, contexts, statCache),
                     mountOptions, new CacheIndex(images), useCache, layerOptions, reporter);
 
                 BuildTarget buildTarget;
@@ -193,6 +194,7 @@ internal static class BuildCommand
             }
             finally
             {
+                statCache.Save();
                 if (Directory.Exists(contexts)) Directory.Delete(contexts, recursive: true);
             }
         }));

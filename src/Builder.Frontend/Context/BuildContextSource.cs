@@ -7,8 +7,9 @@ namespace Builder.Frontend.Context;
 
 /// <summary>
 /// The build context directory for the solver: a <see cref="ContextSourceStep"/>'s include and exclude patterns are
-/// matched with <see cref="ContextWalker"/> (fsutil's rules), and the kept files, directories and symlinks are copied
-/// with their modes and times into a directory the solver's COPY reads from.
+/// matched with <see cref="ContextWalker"/> (fsutil's rules), and the kept files, directories and symlinks are
+/// reproduced with their modes and times in a directory the solver's COPY reads from (files hard-linked when the
+/// file system allows, copied otherwise).
 /// </summary>
 public sealed class BuildContextSource(string contextDirectory) : IBuildContextSource
 {
@@ -39,6 +40,9 @@ public sealed class BuildContextSource(string contextDirectory) : IBuildContextS
                     break;
                 default:
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    // A hard link when the store is on the context's file system: nothing is copied, and the file
+                    // keeps its identity, so the stat cache knows it. COPY only ever reads it.
+                    if (Cache.Layers.HostFiles.TryHardLink(source, target)) break;
                     File.Copy(source, target, overwrite: true);
                     CopyMode(source, target);
                     File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(source));

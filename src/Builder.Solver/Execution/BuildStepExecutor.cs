@@ -22,7 +22,7 @@ namespace Builder.Solver.Execution;
 /// always run.
 /// </remarks>
 public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner exec, FileStepRunner files, SnapshotCommitter committer,
-    IBuildContextSource context, HttpDownloader downloads, GitFetcher? git, string contextRoot, RunMountOptions mountOptions, CacheIndex cache, Predicate<BuildStep> useCache, LayerWriteOptions layerOptions,
+    BuildSources sources, RunMountOptions mountOptions, CacheIndex cache, Predicate<BuildStep> useCache, LayerWriteOptions layerOptions,
     IBuildProgress progress)
     : IStepExecutor<StepState>
 {
@@ -51,10 +51,10 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
             FileStep file => await RememberAsync(inputs[0], cacheKey,
                 await files.RunAsync(file, [.. inputs.Select(i => (IReadOnlyList<string>)i.LowerDirectories)], layerOptions, cancellationToken).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false),
-            ContextSourceStep source => await DirectoryAsync(key, (directory, token) => context.MaterializeAsync(source, directory, token), cancellationToken).ConfigureAwait(false),
-            HttpSourceStep http => await DirectoryAsync(key, (directory, token) => downloads.DownloadAsync(http, directory, token), cancellationToken).ConfigureAwait(false),
+            ContextSourceStep source => await DirectoryAsync(key, (directory, token) => sources.Context.MaterializeAsync(source, directory, token), cancellationToken).ConfigureAwait(false),
+            HttpSourceStep http => await DirectoryAsync(key, (directory, token) => sources.Downloads.DownloadAsync(http, directory, token), cancellationToken).ConfigureAwait(false),
             GitSourceStep repository => await DirectoryAsync(key, (directory, token) =>
-                (git ?? throw new InvalidOperationException($"ADD {repository.Describe()} needs git: install it with 'apt-get install git'"))
+                (sources.Git ?? throw new InvalidOperationException($"ADD {repository.Describe()} needs git: install it with 'apt-get install git'"))
                     .FetchAsync(repository, directory, token), cancellationToken).ConfigureAwait(false),
             _ => throw new NotSupportedException($"not supported yet: {step.Describe()} when building"),
         };
@@ -75,7 +75,7 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
     // the cache key, so the steps reading it run again exactly when the files change.
     private async Task<StepState> DirectoryAsync(StepKey key, Func<string, CancellationToken, Task> fill, CancellationToken cancellationToken)
     {
-        string directory = Path.Combine(contextRoot, key.Digest.Encoded);
+        string directory = Path.Combine(sources.Directory, key.Digest.Encoded);
         if (!Directory.Exists(directory))
         {
             string temporary = directory + "." + Guid.NewGuid().ToString("N");
@@ -89,7 +89,7 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
                 if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
             }
         }
-        string content = ContentHasher.Hash(directory);
+        string content = ContentHasher.Hash(directory, sources.Hashes);
         return new StepState([], [directory], Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{key}\n{content}")));
     }
 

@@ -1,19 +1,21 @@
 using System.IO.Hashing;
 using System.Text;
+using Builder.Cache.Layers;
 
 namespace Builder.Solver.Execution;
 
 /// <summary>
 /// A fast content hash of a directory tree for cache keys (XxHash128, not a cryptographic digest: OCI needs sha256
-/// only for blobs): every entry's path, type, mode, link target and file content, in ordinal path order. Times are
-/// left out, so touching a file without changing it keeps the cache.
+/// only for blobs): every entry's path, type, mode, link target and file content hash, in ordinal path order. Times
+/// are left out, so touching a file without changing it keeps the cache. File hashes come from a
+/// <see cref="StatCache"/> when the file's identity is unchanged, so unchanged files are not read again.
 /// </summary>
 internal static class ContentHasher
 {
-    public static string Hash(string root)
+    public static string Hash(string root, StatCache files)
     {
         var hash = new XxHash128();
-        byte[] buffer = new byte[1 << 16];
+        Span<byte> fileHash = stackalloc byte[16];
         foreach (string path in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
                      .Select(p => Path.GetRelativePath(root, p)).Order(StringComparer.Ordinal))
         {
@@ -24,11 +26,19 @@ internal static class ContentHasher
             hash.Append(Encoding.UTF8.GetBytes($"{path}\0{kind}\0{mode}\0"));
             if (kind == "f")
             {
-                using FileStream stream = File.OpenRead(full);
-                int read;
-                while ((read = stream.Read(buffer)) > 0) hash.Append(buffer.AsSpan(0, read));
+                UInt128 content = HostFiles.Identity(full) is { } identity ? files.GetOrAdd(identity, full, HashFile) : HashFile(full);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(fileHash, content);
+                hash.Append(fileHash);
             }
         }
         return Convert.ToHexStringLower(hash.GetCurrentHash());
+    }
+
+    private static UInt128 HashFile(string path)
+    {
+        var hash = new XxHash128();
+        using FileStream stream = File.OpenRead(path);
+        hash.Append(stream);
+        return hash.GetCurrentHashAsUInt128();
     }
 }

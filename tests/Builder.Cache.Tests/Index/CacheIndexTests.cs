@@ -26,6 +26,35 @@ public sealed class CacheIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Find_KeepsTheCreationTime()
+    {
+        CacheRecord record = await StoredLayerAsync() with { Created = new DateTimeOffset(2026, 11, 23, 1, 2, 3, 456, TimeSpan.Zero) };
+
+        await _index.AddAsync(Key("RUN dated"), record, CancellationToken.None);
+
+        Assert.Equal(record.Created, _index.Find(Key("RUN dated"))?.Created);
+    }
+
+    [Fact]
+    public void CacheEntry_WrittenBeforeTheTimeField_ReadsWithoutATime()
+    {
+        // [mediaType, layer, size, diffID]: the four-field form of the first version.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var writer = new MessagePack.MessagePackWriter(buffer);
+        writer.WriteArrayHeader(4);
+        writer.Write(MediaTypes.OciLayerGzip);
+        writer.Write("sha256:" + new string('a', 64));
+        writer.Write(3L);
+        writer.Write("sha256:" + new string('b', 64));
+        writer.Flush();
+
+        CacheEntry entry = CacheEntry.Deserialize(buffer.WrittenMemory);
+
+        Assert.Equal((3L, 0L), (entry.Size, entry.CreatedTicks));
+        Assert.Equal(entry, CacheEntry.Deserialize(entry.Serialize()));
+    }
+
+    [Fact]
     public async Task Find_AfterAdd_ReturnsTheRecordAndItsLayerIsAGcRoot()
     {
         CacheRecord record = await StoredLayerAsync();

@@ -1,0 +1,35 @@
+namespace Builder.Cache.Layers;
+
+/// <summary>What the build needs of files on this machine beyond .NET's API: their identity and hard links.</summary>
+public static class HostFiles
+{
+    private const int EXDEV = 18, EPERM = 1, EMLINK = 31, EACCES = 13;
+
+    /// <summary>The device, inode, size and modification time of <paramref name="path"/> (not following a final link), or null if it does not exist.</summary>
+    public static FileIdentity? Identity(string path) =>
+        LinuxFileSystem.TryLStat(path) is { } status
+            ? new FileIdentity(((ulong)status.DeviceMajor << 32) | status.DeviceMinor, status.Inode, status.Size,
+                status.MTimeSeconds * 1_000_000_000 + status.MTimeNanoseconds)
+            : null;
+
+    /// <summary>Makes <paramref name="newPath"/> a hard link to <paramref name="existing"/>; false when the file system refuses (another device, no links allowed).</summary>
+    public static bool TryHardLink(string existing, string newPath)
+    {
+        try
+        {
+            LinuxFileSystem.Link(existing, newPath);
+            return true;
+        }
+        catch (IOException e) when (e.HResult is EXDEV or EPERM or EMLINK or EACCES)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>A file's identity for a stat cache: unchanged identity means unchanged content.</summary>
+/// <param name="Device">The device number (major in the high 32 bits).</param>
+/// <param name="Inode">The inode number.</param>
+/// <param name="Size">The size in bytes.</param>
+/// <param name="ModifiedNanoseconds">The modification time, nanoseconds since the Unix epoch.</param>
+public readonly record struct FileIdentity(ulong Device, ulong Inode, long Size, long ModifiedNanoseconds);
