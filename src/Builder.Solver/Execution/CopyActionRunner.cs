@@ -73,34 +73,69 @@ internal static class CopyActionRunner
         }
     }
 
-    /// <summary>Copies entries with one owner, an optional mode change and exclusions relative to the copied source.</summary>
+    /// <summary>
+    /// Copies entries with one owner, an optional mode change and exclusions relative to the copied source. Entries
+    /// are read as <see cref="FileSystemInfo"/>s, whose type, mode and time come from the one lstat made while
+    /// listing their directory, and files are written through one handle (content, mode, time).
+    /// </summary>
     private sealed class EntryCopier(ContainerUser owner, Func<int, bool, int>? chmod, CopyExclusions exclusions)
     {
-        public void Copy(string source, string target, string relative)
+        public void Copy(string source, string target, string relative) => Copy(Info(source), target, relative);
+
+        private void Copy(FileSystemInfo source, string target, string relative)
         {
             if (!exclusions.IsEmpty && exclusions.Excludes(relative)) return;
-            var info = new FileInfo(source);
-            if (info.LinkTarget is { } link)
+            if (source.Attributes.HasFlag(FileAttributes.ReparsePoint) && source.LinkTarget is { } link)
             {
                 if (File.Exists(target) || new FileInfo(target).LinkTarget is not null) File.Delete(target);
                 File.CreateSymbolicLink(target, link);
                 FileOwnership.Set(target, owner.Uid, owner.Gid);
                 return;
             }
-            if (Directory.Exists(source))
+            if (source is DirectoryInfo directory)
             {
-                CopyDirectoryItself(source, target);
-                foreach (string child in Directory.EnumerateFileSystemEntries(source).Order(StringComparer.Ordinal))
-                    Copy(child, Path.Combine(target, Path.GetFileName(child)), relative + "/" + Path.GetFileName(child));
-                Directory.SetLastWriteTimeUtc(target, Directory.GetLastWriteTimeUtc(source));
+                CopyDirectoryItself(directory.FullName, target);
+                foreach (FileSystemInfo child in directory.EnumerateFileSystemInfos("*", ListingOptions).OrderBy(c => c.Name, StringComparer.Ordinal))
+                    Copy(child, Path.Combine(target, child.Name), relative + "/" + child.Name);
+                Directory.SetLastWriteTimeUtc(target, directory.LastWriteTimeUtc);
                 return;
             }
-            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-            File.Copy(source, target, overwrite: true);
-            // chown before chmod: chown clears the setuid and setgid bits.
-            FileOwnership.Set(target, owner.Uid, owner.Gid);
-            SetMode(target, Mode(source, isDirectory: false));
-            File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(source));
+            CopyFile(source, target);
+        }
+
+        private void CopyFile(FileSystemInfo source, string target)
+        {
+            using var input = new FileStream(source.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            FileStream output;
+            try
+            {
+                output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+            }
+            catch (IOException) when (Directory.Exists(target) || File.Exists(target) || new FileInfo(target).LinkTarget is not null)
+            {
+                if (Directory.Exists(target) && new FileInfo(target).LinkTarget is null) Directory.Delete(target, recursive: true);
+                else File.Delete(target);
+                output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+            }
+            using (output)
+            {
+                input.CopyTo(output, 1 << 16);
+                // chown before chmod: chown clears the setuid and setgid bits.
+                FileOwnership.Set(target, owner.Uid, owner.Gid);
+                if (!OperatingSystem.IsWindows())
+                    File.SetUnixFileMode(output.SafeFileHandle, (UnixFileMode)(Mode(source, isDirectory: false) & 0xFFF));
+                File.SetLastWriteTimeUtc(output.SafeFileHandle, source.LastWriteTimeUtc);
+            }
+        }
+
+        private static readonly EnumerationOptions ListingOptions = new() { AttributesToSkip = 0, RecurseSubdirectories = false };
+
+        private static FileSystemInfo Info(string path)
+        {
+            var file = new FileInfo(path);
+            return file.Attributes.HasFlag(FileAttributes.Directory) && !file.Attributes.HasFlag(FileAttributes.ReparsePoint)
+                ? new DirectoryInfo(path)
+                : file;
         }
 
         // The directory without its contents: created (or kept), with the source's mode (or --chmod's), owner and time.
@@ -129,6 +164,12 @@ internal static class CopyActionRunner
         private int Mode(string source, bool isDirectory)
         {
             int mode = GetMode(source);
+            return chmod is null ? mode : chmod(mode, isDirectory);
+        }
+
+        private int Mode(FileSystemInfo source, bool isDirectory)
+        {
+            int mode = OperatingSystem.IsWindows() ? 0 : (int)source.UnixFileMode;
             return chmod is null ? mode : chmod(mode, isDirectory);
         }
     }
