@@ -16,6 +16,9 @@ namespace Builder.Frontend.Conversion;
 /// </summary>
 public sealed class DockerfileConverter
 {
+    // BuildKit's system.DefaultPathEnvUnix: the PATH a FROM scratch stage starts with.
+    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     private readonly DockerfileSyntax _dockerfile;
     private readonly ConversionOptions _options;
     private readonly IImageConfigResolver _resolver;
@@ -205,11 +208,18 @@ public sealed class DockerfileConverter
         if (parent >= 0 && !int.TryParse(baseName, out _))
         {
             StageState parentStage = await StageAsync(parent, cancellationToken).ConfigureAwait(false);
-            stage = new StageState(from.StageName, parentStage.Root, new ImageConfigBuilder(parentStage.Config.Build()), parentStage.Platform);
+            ImageConfig parentConfig = parentStage.Config.Build();
+            stage = new StageState(from.StageName, parentStage.Root, new ImageConfigBuilder(parentConfig), parentStage.Platform);
+            // BuildKit runs the ONBUILD triggers a stage inherits whether its base is an image or another stage
+            // (toDispatchState calls dispatchOnBuildTriggers for every stage; parity case onbuild-trigger).
+            await ApplyOnbuildTriggersAsync(stage, parentConfig, baseName, cancellationToken).ConfigureAwait(false);
         }
         else if (baseName.Equals("scratch", StringComparison.OrdinalIgnoreCase))
         {
-            stage = new StageState(from.StageName, new ScratchStep { Origin = Origin(from) }, new ImageConfigBuilder(ImageConfig.Empty(platform)), platform);
+            // BuildKit's emptyImage: a scratch stage starts with WorkingDir "/" and the default PATH (parity case scratch-copy).
+            var scratch = new ImageConfigBuilder(ImageConfig.Empty(platform)) { WorkingDir = "/" };
+            scratch.SetEnv("PATH", DefaultPath);
+            stage = new StageState(from.StageName, new ScratchStep { Origin = Origin(from) }, scratch, platform);
         }
         else
         {

@@ -27,12 +27,9 @@ internal sealed partial class ImageConfigConverter(DockerfileConverter dockerfil
         switch (instruction)
         {
             case EnvInstruction env:
-                foreach (KeyValue pair in env.Variables)
-                {
-                    // Each pair sees the ones before it on the same line, as BuildKit expands them in order.
-                    var pairExpander = new WordExpander(dockerfile.Lexer, stage.ExpansionEnvironment(), instruction);
-                    config.SetEnv(pairExpander.Word(pair.Key), pairExpander.Word(pair.Value));
-                }
+                // Every pair expands with the variables as they were before the instruction: the Dockerfile
+                // reference's "ENV abc=bye def=$abc" gives def the old abc, as BuildKit does (parity case stage-from-stage).
+                foreach (KeyValue pair in env.Variables) config.SetEnv(expand.Word(pair.Key), expand.Word(pair.Value));
                 break;
             case ArgInstruction arg:
                 foreach (ArgDeclaration declaration in arg.Declarations)
@@ -53,9 +50,16 @@ internal sealed partial class ImageConfigConverter(DockerfileConverter dockerfil
                 config.User = expand.Word(user.User);
                 break;
             case WorkdirInstruction workdir:
-                config.WorkingDir = stage.ResolvePath(expand.Word(workdir.Path)).TrimEnd('/') is { Length: > 0 } dir ? dir : "/";
-                // BuildKit creates the directory at WORKDIR time, so an empty one exists in the image.
-                stage.Root = new FileStep([new MkdirAction(config.WorkingDir, 0b111_101_101, MakeParents: true)])
+                string requested = expand.Word(workdir.Path);
+                string directory = stage.ResolvePath(requested).TrimEnd('/') is { Length: > 0 } dir ? dir : "/";
+                // BuildKit's NormalizeWorkdir joins and cleans a relative path but keeps an absolute one as written,
+                // trailing slash included (parity case workdir).
+                config.WorkingDir = requested.StartsWith('/') ? requested : directory;
+                // BuildKit creates the directory at WORKDIR time, so an empty one exists in the image, and as the
+                // current USER, so that user can write there (parity case workdir-as-user).
+                string[] current = (config.User ?? "").Split(':', 2);
+                FileOwner? owner = current[0].Length == 0 ? null : new FileOwner(current[0], current.Length == 2 ? current[1] : null);
+                stage.Root = new FileStep([new MkdirAction(directory, 0b111_101_101, MakeParents: true, Owner: owner)])
                 {
                     Inputs = [stage.Root], Origin = dockerfile.Origin(instruction),
                 };
@@ -106,7 +110,9 @@ internal sealed partial class ImageConfigConverter(DockerfileConverter dockerfil
                 throw new DockerfileException(new DockerfileDiagnostic(DiagnosticCodes.NotSupportedYet, instruction.Syntax.Span,
                     instruction.Syntax.Text, $"not supported yet: {instruction.Name}"));
         }
-        stage.AddHistory(instruction, instruction.Syntax.Text.Trim(), emptyLayer: instruction is not WorkdirInstruction);
+        // BuildKit's dispatchOnbuild only stores the trigger: ONBUILD has no history entry (parity case onbuild).
+        if (instruction is not OnbuildInstruction)
+            stage.AddHistory(instruction, instruction.Syntax.Text.Trim(), emptyLayer: instruction is not WorkdirInstruction);
     }
 
     // CMD and ENTRYPOINT are stored unexpanded; the shell form runs through the stage's SHELL.

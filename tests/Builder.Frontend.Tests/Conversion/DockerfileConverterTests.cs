@@ -238,4 +238,59 @@ public sealed class DockerfileConverterTests
         HttpSourceStep http = StepsOf<HttpSourceStep>(graph).Single();
         Assert.Equal(("tool.tgz", sum), (http.FileName, http.Checksum.ToString()));
     }
+
+    [Fact]
+    public async Task Convert_EnvPairsOnOneLine_ExpandWithTheValuesFromBeforeTheInstruction()
+    {
+        // The Dockerfile reference's example: def gets the abc of before the line, ghi the new one.
+        var graph = await Convert("FROM alpine\nENV abc=hello\nENV abc=bye def=$abc\nENV ghi=$abc\n");
+        Assert.Equal(["abc=bye", "def=hello", "ghi=bye"], graph.Targets[0].Config.Config.Env.ToArray());
+    }
+
+    [Fact]
+    public async Task Convert_Onbuild_StoresTheTriggerWithoutAHistoryEntry()
+    {
+        var graph = await Convert("FROM alpine\nONBUILD RUN echo later\nLABEL a=b\n");
+        ImageConfig config = graph.Targets[0].Config;
+        Assert.Equal(["RUN echo later"], config.Config.OnBuild.ToArray());
+        Assert.Equal(["LABEL a=b"], config.History.Select(h => h.CreatedBy ?? "").ToArray());
+    }
+
+    [Fact]
+    public async Task Convert_FromStageWithOnbuild_RunsTheTriggersAndClearsThem()
+    {
+        var graph = await Convert("FROM alpine AS parent\nONBUILD RUN echo triggered\nONBUILD LABEL triggered=yes\nFROM parent\nRUN echo child\n");
+        ContainerConfig config = graph.Targets[0].Config.Config;
+        Assert.Equal(["echo child", "echo triggered"], StepsOf<ExecStep>(graph).Select(e => e.Args[^1]).Order().ToArray());
+        Assert.Equal("yes", config.Labels["triggered"]);
+        Assert.True(config.OnBuild.IsDefaultOrEmpty);
+    }
+
+    [Fact]
+    public async Task Convert_FromScratch_StartsWithRootWorkdirAndDefaultPath()
+    {
+        var graph = await Convert("FROM scratch\nCOPY a /a\n");
+        ContainerConfig config = graph.Targets[0].Config.Config;
+        Assert.Equal("/", config.WorkingDir);
+        Assert.Equal(["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], config.Env.ToArray());
+    }
+
+    [Fact]
+    public async Task Convert_AbsoluteWorkdir_StoredAsWrittenButRelativeOneCleaned()
+    {
+        var absolute = await Convert("FROM alpine\nWORKDIR /app/src/\n");
+        var relative = await Convert("FROM alpine\nWORKDIR /app\nWORKDIR ./src/../lib/\n");
+        Assert.Equal("/app/src/", absolute.Targets[0].Config.Config.WorkingDir);
+        Assert.Equal("/app/lib", relative.Targets[0].Config.Config.WorkingDir);
+        Assert.Contains(StepsOf<FileStep>(absolute).SelectMany(f => f.Actions).OfType<MkdirAction>(), m => m.Path == "/app/src");
+    }
+
+    [Fact]
+    public async Task Convert_WorkdirAfterUser_CreatesTheDirectoryAsThatUser()
+    {
+        var graph = await Convert("FROM alpine\nWORKDIR /root-owned\nUSER app:staff\nWORKDIR /home/app/work\n");
+        MkdirAction[] made = [.. StepsOf<FileStep>(graph).SelectMany(f => f.Actions).OfType<MkdirAction>()];
+        Assert.Null(made.Single(m => m.Path == "/root-owned").Owner);
+        Assert.Equal(new FileOwner("app", "staff"), made.Single(m => m.Path == "/home/app/work").Owner);
+    }
 }
