@@ -9,7 +9,7 @@ public static class HostFiles
     public static FileIdentity? Identity(string path) =>
         LinuxFileSystem.TryLStat(path) is { } status
             ? new FileIdentity(((ulong)status.DeviceMajor << 32) | status.DeviceMinor, status.Inode, status.Size,
-                status.MTimeSeconds * 1_000_000_000 + status.MTimeNanoseconds)
+                status.MTimeSeconds * 1_000_000_000 + status.MTimeNanoseconds, status.Links)
             : null;
 
     /// <summary>Makes <paramref name="newPath"/> a hard link to <paramref name="existing"/>; false when the file system refuses (another device, no links allowed).</summary>
@@ -32,4 +32,5 @@ public static class HostFiles
 /// <param name="Inode">The inode number.</param>
 /// <param name="Size">The size in bytes.</param>
 /// <param name="ModifiedNanoseconds">The modification time, nanoseconds since the Unix epoch.</param>
-public readonly record struct FileIdentity(ulong Device, ulong Inode, long Size, long ModifiedNanoseconds);
+/// <param name="Links">The number of hard links to the inode.</param>
+public readonly record struct FileIdentity(ulong Device, ulong Inode, long Size, long ModifiedNanoseconds, uint Links = 1);

@@ -18,41 +18,82 @@ public sealed class BuildContextSource(string contextDirectory) : IBuildContextS
     {
         ArgumentNullException.ThrowIfNull(step);
         var span = SourceSpan.At(".dockerignore", 1, 1);
-        ImmutableArray<PathPattern> Compile(ImmutableArray<string> patterns) =>
+        ImmutableArray<PathPattern> Compile(IEnumerable<string> patterns) =>
             [.. patterns.Select(p => PathPattern.Create(p, span)).OfType<PathPattern>()];
-        var selection = new ContextSelection(Compile(step.IncludePatterns), [], Compile(step.ExcludePatterns));
+        ImmutableArray<PathPattern> excludes = Compile(step.ExcludePatterns);
         string root = Path.GetFullPath(contextDirectory);
         Directory.CreateDirectory(destination);
-        var directories = new List<(string Target, DateTime Modified)>();
-        foreach (ContextEntry entry in ContextWalker.Walk(root, selection, cancellationToken))
+        var writer = new EntryWriter(root, destination);
+        ImmutableArray<PathPattern> includes = Compile(step.IncludePatterns);
+        IReadOnlyList<ContextEntry> entries = ContextWalker.Walk(root, new ContextSelection(includes, [], excludes), cancellationToken);
+        writer.Write(entries);
+
+        // As fsutil's FollowPaths: a source that is a symlink brings its target along (inside the context), so COPY can
+        // follow it. Targets that are links again are followed in turn.
+        var followed = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<string>(entries.Where(e => e.Kind == ContextEntryKind.Symlink && includes.Any(p => p.Matches(e.Path)))
+            .Select(e => e.Path));
+        while (pending.TryDequeue(out string? link) && followed.Count < 255)
         {
-            string source = Path.Combine(root, entry.Path), target = Path.Combine(destination, entry.Path);
-            switch (entry.Kind)
+            if (!followed.Add(link)) continue;
+            string target = Path.GetRelativePath(root, Solver.Filesystem.RootedPath.Resolve(root, link));
+            if (target == "." || !Path.Exists(Path.Combine(root, target))) continue;
+            IReadOnlyList<ContextEntry> more = ContextWalker.Walk(root, new ContextSelection(Compile([target]), [], excludes), cancellationToken);
+            writer.Write(more);
+            foreach (ContextEntry entry in more.Where(e => e.Kind == ContextEntryKind.Symlink && e.Path == target)) pending.Enqueue(entry.Path);
+        }
+        writer.SetDirectoryTimes();
+        return Task.CompletedTask;
+    }
+
+    // Writes context entries under the destination: directories and links recreated, files hard-linked when the store
+    // is on the context's file system (nothing copied, and the file keeps its identity for the stat cache), copied
+    // otherwise with the context's own hard links kept.
+    private sealed class EntryWriter(string root, string destination)
+    {
+        private readonly List<(string Target, DateTime Modified)> _directories = [];
+        private readonly Dictionary<(ulong, ulong), string> _copies = [];
+
+        public void Write(IEnumerable<ContextEntry> entries)
+        {
+            foreach (ContextEntry entry in entries)
             {
-                case ContextEntryKind.Directory:
-                    Directory.CreateDirectory(target);
-                    CopyMode(source, target);
-                    directories.Add((target, Directory.GetLastWriteTimeUtc(source)));
-                    break;
-                case ContextEntryKind.Symlink:
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    File.CreateSymbolicLink(target, new FileInfo(source).LinkTarget!);
-                    break;
-                default:
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    // A hard link when the store is on the context's file system: nothing is copied, and the file
-                    // keeps its identity, so the stat cache knows it. COPY only ever reads it.
-                    if (Cache.Layers.HostFiles.TryHardLink(source, target)) break;
-                    File.Copy(source, target, overwrite: true);
-                    CopyMode(source, target);
-                    File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(source));
-                    break;
+                string source = Path.Combine(root, entry.Path), target = Path.Combine(destination, entry.Path);
+                if (Path.Exists(target) || new FileInfo(target).LinkTarget is not null) continue; // written by an earlier pass
+                switch (entry.Kind)
+                {
+                    case ContextEntryKind.Directory:
+                        Directory.CreateDirectory(target);
+                        CopyMode(source, target);
+                        _directories.Add((target, Directory.GetLastWriteTimeUtc(source)));
+                        break;
+                    case ContextEntryKind.Symlink:
+                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                        File.CreateSymbolicLink(target, new FileInfo(source).LinkTarget!);
+                        break;
+                    default:
+                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                        if (Cache.Layers.HostFiles.TryHardLink(source, target)) break;
+                        Cache.Layers.FileIdentity? identity = Cache.Layers.HostFiles.Identity(source);
+                        if (identity is { Links: > 1 } linked)
+                        {
+                            if (_copies.TryGetValue((linked.Device, linked.Inode), out string? first) && Cache.Layers.HostFiles.TryHardLink(first, target)) break;
+                            _copies[(linked.Device, linked.Inode)] = target;
+                        }
+                        File.Copy(source, target, overwrite: true);
+                        CopyMode(source, target);
+                        File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(source));
+                        break;
+                }
             }
         }
+
         // Directory times last: writing children changes them.
-        foreach ((string target, DateTime modified) in directories.OrderByDescending(d => d.Target.Length))
-            Directory.SetLastWriteTimeUtc(target, modified);
-        return Task.CompletedTask;
+        public void SetDirectoryTimes()
+        {
+            foreach ((string target, DateTime modified) in _directories.OrderByDescending(d => d.Target.Length))
+                Directory.SetLastWriteTimeUtc(target, modified);
+        }
     }
 
     private static void CopyMode(string source, string target)

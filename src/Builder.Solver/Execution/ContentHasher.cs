@@ -22,7 +22,8 @@ internal static class ContentHasher
             string full = Path.Combine(root, path);
             var info = new FileInfo(full);
             string kind = info.LinkTarget is { } link ? "l:" + link : Directory.Exists(full) ? "d" : "f";
-            int mode = OperatingSystem.IsWindows() ? 0 : (int)File.GetUnixFileMode(full);
+            // A link's own mode is always 0777 on Linux; asking for it would follow the link (and fail on a dangling one).
+            int mode = OperatingSystem.IsWindows() || kind != "f" && kind != "d" ? 0 : (int)File.GetUnixFileMode(full);
             hash.Append(Encoding.UTF8.GetBytes($"{path}\0{kind}\0{mode}\0"));
             if (kind == "f")
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Builder.Cache.Layers;
 using Builder.Solver.Filesystem;
 using Builder.Solver.Graph;
 
@@ -21,7 +22,8 @@ internal static class CopyActionRunner
         Func<int, bool, int>? chmod = copy.Mode is null ? null
             : int.TryParse(copy.Mode, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? (_, _) => Convert.ToInt32(copy.Mode, 8)
             : (current, isDirectory) => SymbolicMode.Apply(copy.Mode, current, isDirectory);
-        ContainerUser owner = copy.Owner is null ? ContainerUser.Root : ContainerUserResolver.Resolve(copy.Owner.ToString(), targetRoot);
+        (uint uid, uint gid) = copy.Owner is null ? (0u, 0u) : FileOwnerResolver.Resolve(copy.Owner, targetRoot);
+        var owner = new ContainerUser(uid, gid, []);
         var entries = new EntryCopier(owner, chmod, new CopyExclusions(copy.ExcludePatterns));
 
         List<string> matches = Match(sourceRoot, copy.Source, copy.AllowWildcard);
@@ -103,8 +105,25 @@ internal static class CopyActionRunner
             CopyFile(source, target);
         }
 
+        private readonly Dictionary<(ulong Device, ulong Inode), string> _linked = [];
+
         private void CopyFile(FileSystemInfo source, string target)
         {
+            // Files that are hard links of each other in the source stay hard links in the copy, as BuildKit keeps them.
+            if (HostFiles.Identity(source.FullName) is { Links: > 1 } identity)
+            {
+                if (_linked.TryGetValue((identity.Device, identity.Inode), out string? first))
+                {
+                    if (File.Exists(target) || new FileInfo(target).LinkTarget is not null) File.Delete(target);
+                    else if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+                    if (HostFiles.TryHardLink(first, target)) return;
+                }
+                else
+                {
+                    _linked[(identity.Device, identity.Inode)] = target;
+                }
+            }
+
             using var input = new FileStream(source.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
             FileStream output;
             try

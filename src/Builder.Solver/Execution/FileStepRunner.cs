@@ -112,7 +112,7 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
     private static void SetOwner(string root, string path, FileOwner? owner)
     {
         if (owner is null) return;
-        ContainerUser user = ContainerUserResolver.Resolve(owner.ToString(), root);
-        FileOwnership.Set(path, user.Uid, user.Gid);
+        (uint uid, uint gid) = FileOwnerResolver.Resolve(owner, root);
+        FileOwnership.Set(path, uid, gid);
     }
 }

@@ -19,7 +19,11 @@ public sealed class OverlaySnapshotter : ISnapshotter
         Directory.CreateDirectory(work);
         Directory.CreateDirectory(merged);
         // overlayfs needs at least one lower directory; scratch gets an empty one.
-        IReadOnlyList<string> lowers = lowerDirectories.Count > 0 ? lowerDirectories : [Directory.CreateDirectory(Path.Combine(directory, "empty")).FullName];
+        // A layer may appear twice (two steps with identical changes, such as two WORKDIRs of existing directories);
+        // overlayfs refuses a repeated lower directory (ELOOP). The topmost copy shadows the other, so it alone is kept.
+        IReadOnlyList<string> lowers = lowerDirectories.Count > 0
+            ? [.. lowerDirectories.Distinct(StringComparer.Ordinal)]
+            : [Directory.CreateDirectory(Path.Combine(directory, "empty")).FullName];
         string options = $"lowerdir={string.Join(':', lowers.Select(Escape))},upperdir={Escape(upper)},workdir={Escape(work)}";
         try
         {
