@@ -110,23 +110,11 @@ public sealed class CopyBuildTests : IDisposable
         Write("notes/a.md", "edited\n");
         var edited = Imgbuild("-t", "copycache:1", _context);
 
-        Assert.All(Steps(unrelated.Err).Where(step => step.Instruction.StartsWith("COPY", StringComparison.Ordinal) || step.Instruction.StartsWith("RUN", StringComparison.Ordinal)),
+        Assert.All(ProgressSteps.Parse(unrelated.Err).Where(step => step.Instruction.StartsWith("COPY", StringComparison.Ordinal) || step.Instruction.StartsWith("RUN", StringComparison.Ordinal)),
             step => Assert.True(step.Cached, $"{step.Instruction} ran again after an edit to a file it does not read"));
-        Assert.False(Steps(edited.Err).Single(step => step.Instruction == "COPY notes/*.md docs/").Cached);
-        Assert.True(Steps(edited.Err).Single(step => step.Instruction == "COPY app ./app").Cached);
+        Assert.False(ProgressSteps.Parse(edited.Err).Single(step => step.Instruction == "COPY notes/*.md docs/").Cached);
+        Assert.True(ProgressSteps.Parse(edited.Err).Single(step => step.Instruction == "COPY app ./app").Cached);
         Assert.NotEqual(unrelated.Out, edited.Out);
-    }
-
-    // Plain progress: "#N [line] INSTRUCTION" starts a step, "#N CACHED" says it was not run.
-    private static IEnumerable<(string Instruction, bool Cached)> Steps(string progress)
-    {
-        string[] lines = progress.Split('\n');
-        foreach (string line in lines.Where(l => l.Contains(" [", StringComparison.Ordinal) && l.StartsWith('#')))
-        {
-            string number = line[..line.IndexOf(' ', StringComparison.Ordinal)];
-            string instruction = line[(line.IndexOf("] ", StringComparison.Ordinal) + 2)..];
-            yield return (instruction, lines.Contains($"{number} CACHED"));
-        }
     }
 
     public void Dispose()
