@@ -1,7 +1,11 @@
 namespace Builder.Cli.Tests;
 
-public sealed class ImgbuildCommandTests
+public sealed class ImgbuildCommandTests : IDisposable
 {
+    private readonly string _temporary = Directory.CreateTempSubdirectory("imgbuild-cli-test-").FullName;
+
+    public void Dispose() => Directory.Delete(_temporary, recursive: true);
+
     private static string Root()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -19,9 +23,9 @@ public sealed class ImgbuildCommandTests
         return (status, stdout.ToString(), stderr.ToString());
     }
 
-    private static string WriteDockerfile(string text)
+    private string WriteDockerfile(string text)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"imgbuild-test-{Guid.NewGuid():N}", "Dockerfile");
+        string path = Path.Combine(_temporary, Guid.NewGuid().ToString("N"), "Dockerfile");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
         return path;
