@@ -125,14 +125,22 @@ public sealed class DockerfileConverterTests
     }
 
     [Fact]
-    public async Task Convert_CopyFromContext_IncludesOnlyNamedPathsAndExcludesIgnored()
+    public async Task Convert_CopyFromContext_IncludesOnlyNamedPathsAndExcludesIgnored_ExcludeGoesToEachCopy()
     {
         var graph = await Convert("FROM alpine\nWORKDIR /app\nCOPY --exclude=*.tmp src/ ./lib/../pkg/ ./\n");
         ContextSourceStep context = StepsOf<ContextSourceStep>(graph).Single();
         Assert.Equal(["src", "pkg"], context.IncludePatterns.ToArray());
-        Assert.Equal(["*.md", "*.tmp"], context.ExcludePatterns.ToArray());
+        Assert.Equal(["*.md"], context.ExcludePatterns.ToArray()); // .dockerignore only: --exclude is relative to each source
         FileStep copy = StepsOf<FileStep>(graph).Single(f => f.Actions[0] is CopyAction);
         Assert.All(copy.Actions.Cast<CopyAction>(), a => Assert.Equal("/app/", a.Destination));
+        Assert.All(copy.Actions.Cast<CopyAction>(), a => Assert.Equal(["*.tmp"], a.ExcludePatterns.ToArray()));
+    }
+
+    [Fact]
+    public async Task Convert_CopyParentsWithPivot_SaysNotSupportedYet()
+    {
+        var error = await Assert.ThrowsAsync<DockerfileException>(() => Convert("FROM alpine\nCOPY --parents ./src/./app/ /out/\n"));
+        Assert.StartsWith("not supported yet: a '/./' pivot", error.Diagnostic.Message);
     }
 
     [Fact]
