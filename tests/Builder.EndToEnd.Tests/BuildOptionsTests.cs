@@ -144,6 +144,26 @@ public sealed class BuildOptionsTests : IDisposable
     }
 
     [Fact]
+    public void DockerfileFromStandardInput_IsBuilt()
+    {
+        RequiredTool.RequireRoot();
+        string context = Context("FROM scratch\nthis file is not the one built\n");
+        TextReader original = Console.In;
+        try
+        {
+            Console.SetIn(new StringReader($"FROM {_base}\nRUN echo from-stdin > /marker\n"));
+            var build = Imgbuild("-f", "-", "--output", Local(out string output), context);
+
+            Assert.True(build.Status == 0, build.Err);
+            Assert.Equal("from-stdin\n", File.ReadAllText(Path.Combine(output, "marker")));
+        }
+        finally
+        {
+            Console.SetIn(original);
+        }
+    }
+
+    [Fact]
     public void ProgressTty_DrawsTheLiveViewAndEveryStepsTime()
     {
         RequiredTool.RequireRoot();

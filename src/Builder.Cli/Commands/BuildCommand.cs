@@ -32,7 +32,7 @@ internal static class BuildCommand
     {
         var context = new Argument<string>("context") { Description = "The build context directory", DefaultValueFactory = _ => "." };
         var tags = new Option<string[]>("--tag", "-t") { Description = "A name for the image, NAME[:TAG]; repeatable" };
-        var file = new Option<string?>("--file", "-f") { Description = "The Dockerfile (default: CONTEXT/Dockerfile)" };
+        var file = new Option<string?>("--file", "-f") { Description = "The Dockerfile (default: CONTEXT/Dockerfile; - reads standard input)" };
         var target = new Option<string?>("--target") { Description = "The stage to build (default: the last)" };
         var buildArgs = new Option<string[]>("--build-arg") { Description = "A build argument, NAME=VALUE" };
         var platform = new Option<string?>("--platform") { Description = "The target platform (only this machine's is built)" };
@@ -79,7 +79,10 @@ internal static class BuildCommand
             string text;
             try
             {
-                text = await File.ReadAllTextAsync(dockerfile, cancellationToken).ConfigureAwait(false);
+                // -f - reads the Dockerfile from standard input, as docker build does.
+                text = dockerfile == "-"
+                    ? await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false)
+                    : await File.ReadAllTextAsync(dockerfile, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
