@@ -37,7 +37,9 @@ printf 'FROM 127.0.0.1:5056/bench/busybox:latest\nWORKDIR /app\nRUN echo one > o
   for i in 1 2 3 4; do printf 'RUN --mount=type=bind,from=s%d,target=/s%d cat /s%d/r\n' "$i" "$i" "$i"; done
 } > "$work/parallel/Dockerfile"
 
-seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); echo "$end - $start" | bc; }
+# Each timing starts after the disks are synced and 8 s of rest: file creation on this machine's ext4 (online discard)
+# is several times slower for some seconds after large deletions, and neither builder should pay for the other's.
+seconds() { local start end; sync; sleep 8; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); echo "$end - $start" | bc; }
 root="$work/store"
 printf '%-34s %10s %10s\n' case imgbuild buildkit
 printf '%-34s %10.2f %10.2f\n' "small cold build" \
