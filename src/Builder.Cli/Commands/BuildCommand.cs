@@ -71,10 +71,22 @@ internal static class BuildCommand
             if (exports.Length == 0) exports = [new OutputSpec(OutputType.Image) { Push = result.GetValue(push) }];
             else if (result.GetValue(push)) exports = [.. exports, new OutputSpec(OutputType.Registry) { Push = true }];
             OutputSpec first = exports[0];
+            ImmutableDictionary<string, string> givenArgs = GraphCommand.ParseBuildArgs(result.GetValue(buildArgs) ?? []);
+            DateTimeOffset? epoch;
+            try
+            {
+                epoch = SourceDateEpoch.From(givenArgs, Environment.GetEnvironmentVariable(SourceDateEpoch.Name));
+            }
+            catch (FormatException e)
+            {
+                stderr.WriteLine($"imgbuild: {e.Message}");
+                return 1;
+            }
             var layerOptions = new LayerWriteOptions
             {
                 Compression = first.Compression,
                 Flavor = first.OciMediaTypes ? LayerFlavor.Oci : LayerFlavor.Docker,
+                SourceDateEpoch = epoch,
             };
             string text;
             try
@@ -147,7 +159,9 @@ internal static class BuildCommand
                     var options = new ConversionOptions
                     {
                         Target = result.GetValue(target),
-                        BuildArgs = GraphCommand.ParseBuildArgs(result.GetValue(buildArgs) ?? []),
+                        BuildArgs = epoch is { } e && !givenArgs.ContainsKey(SourceDateEpoch.Name)
+                            ? givenArgs.SetItem(SourceDateEpoch.Name, e.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))
+                            : givenArgs,
                         TargetPlatform = targetPlatform,
                         IgnorePatterns = DockerIgnoreFile.Load(contextDirectory, dockerfile),
                         DefaultNetwork = result.GetValue(network) switch { "none" => NetworkMode.None, "host" => NetworkMode.Host, _ => NetworkMode.Default },
@@ -177,7 +191,7 @@ internal static class BuildCommand
                 {
                     (reporter as IDisposable)?.Dispose();
                 }
-                ImageConfig imageConfig = HistoryTimes.Stamp(buildTarget.Config, state.Layers, DateTimeOffset.UtcNow);
+                ImageConfig imageConfig = HistoryTimes.Stamp(buildTarget.Config, state.Layers, DateTimeOffset.UtcNow, epoch);
                 Descriptor manifest = await ImageAssembler.AssembleAsync(images.Content, imageConfig, state.Layers, first.OciMediaTypes, cancellationToken).ConfigureAwait(false);
                 using Stream standardOutput = Console.OpenStandardOutput();
                 var exporter = new ImageExporter(images, client, standardOutput, work);

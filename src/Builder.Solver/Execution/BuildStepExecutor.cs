@@ -32,7 +32,7 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(inputs);
         progress.Started(step, key);
-        Digest cacheKey = Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', [key.ToString(), .. inputs.Select(i => i.CacheKey.ToString())])));
+        Digest cacheKey = Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', [key.ToString(), .. inputs.Select(i => i.CacheKey.ToString()), .. LayerSalt()])));
         if (step is ExecStep or FileStep && useCache(step) && cache.Find(cacheKey) is { } hit && Directory.Exists(committer.DirectoryOf(hit.DiffId)))
         {
             progress.Cached(step, key);
@@ -61,6 +61,11 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
         progress.Finished(step, key, clock.Elapsed);
         return result;
     }
+
+    // What changes a layer's bytes beyond the step itself: with SOURCE_DATE_EPOCH the file times are clamped, so a
+    // layer made without it (or with another) must not be reused.
+    private IEnumerable<string> LayerSalt() =>
+        layerOptions.SourceDateEpoch is { } epoch ? [$"source-date-epoch={epoch.ToUnixTimeSeconds()}"] : [];
 
     // The new layer goes on its input and into the cache, with the time it was made: later hits keep that time in
     // the image history, so a rebuild from the cache gives the same image digest (as BuildKit's does).

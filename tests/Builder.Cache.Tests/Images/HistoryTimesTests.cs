@@ -51,4 +51,19 @@ public sealed class HistoryTimesTests
         Assert.Equal(Now, stamped.History[0].Created);
         Assert.Equal(Now, stamped.Created);
     }
+
+    [Fact]
+    public void Stamp_WithSourceDateEpoch_NewEntriesAndCreatedGetTheEpoch_BaseEntriesKeepTheirs()
+    {
+        DateTimeOffset epoch = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        ImageConfig config = ImageConfig.Empty(Platform.Parse("linux/amd64")) with
+        {
+            History = [new HistoryEntry { CreatedBy = "base", Created = BaseTime }, new HistoryEntry { CreatedBy = "RUN a" }],
+        };
+
+        ImageConfig stamped = HistoryTimes.Stamp(config, [Layer("base", null), Layer("a", Late)], Now, epoch);
+
+        Assert.Equal([BaseTime, epoch], stamped.History.Select(h => h.Created!.Value));
+        Assert.Equal(epoch, stamped.Created);
+    }
 }
