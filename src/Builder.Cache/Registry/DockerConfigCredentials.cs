@@ -71,6 +71,21 @@ public sealed class DockerConfigCredentials(string configPath) : IRegistryCreden
         {
             ["auth"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credential.Username}:{credential.Password}")),
         };
+        Write(config);
+    }
+
+    /// <summary>Removes the <c>auths</c> entry of <paramref name="host"/>; false when there was none.</summary>
+    public bool Remove(string host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        JsonObject? config = Load();
+        if (config?["auths"] is not JsonObject auths || !auths.Remove(IsDockerHub(host) ? DockerHubKey : host)) return false;
+        Write(config);
+        return true;
+    }
+
+    private void Write(JsonObject config)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(ConfigPath))!);
         string temporary = ConfigPath + ".tmp";
         File.WriteAllText(temporary, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -60,6 +60,23 @@ public sealed class RegistryCommandTests : IDisposable
     }
 
     [Fact]
+    public void Logout_AfterLogin_PullIsRefusedAgain()
+    {
+        using var server = new RegistryServer("ci", "Passw0rd-ci");
+        string reference = server.SeedBusybox("private/busybox", "ci", "Passw0rd-ci");
+        Assert.Equal(0, _store.Run("login", server.Host, "-u", "ci", "-p", "Passw0rd-ci").Status);
+
+        var logout = _store.Run("logout", server.Host);
+        var again = _store.Run("logout", server.Host);
+        var pull = _store.Run("pull", reference);
+
+        Assert.Equal((0, $"Removing login credentials for {server.Host}\n"), (logout.Status, logout.Out));
+        Assert.Equal($"Not logged in to {server.Host}\n", again.Out);
+        Assert.Equal(1, pull.Status);
+        Assert.DoesNotContain(server.Host, File.ReadAllText(Path.Combine(_dockerConfig, "config.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Login_BadPassword_FailsAndSavesNothing()
     {
         using var server = new RegistryServer("ci", "Passw0rd-ci");
