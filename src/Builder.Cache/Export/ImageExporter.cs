@@ -8,9 +8,12 @@ namespace Builder.Cache.Export;
 /// <summary>
 /// Sends a built image where one <c>--output</c> says: the local store (names, and a push with <c>push=true</c>),
 /// a registry, a directory tree or tar of its files, an OCI layout or archive, or a Docker archive.
-/// <c>dest=-</c> writes a tar to <paramref name="stdout"/>.
+/// <c>dest=-</c> writes a tar to <paramref name="stdout"/>. A registry output (<c>--push</c>) only pushes, reading
+/// blobs through <paramref name="pushBlobs"/> (which may fetch what the store lacks, and is asked only for blobs the
+/// registry does not have or cannot mount from <paramref name="mountFrom"/>); the other outputs read the store.
 /// </summary>
-public sealed class ImageExporter(ImageStore images, RegistryClient registry, Stream stdout, string workDirectory)
+public sealed class ImageExporter(ImageStore images, RegistryClient registry, Stream stdout, string workDirectory,
+    Content.IBlobReader? pushBlobs = null, string? mountFrom = null)
 {
     /// <summary>Exports <paramref name="manifest"/> under <paramref name="names"/> (the build's <c>-t</c> names and the output's <c>name=</c>).</summary>
     /// <exception cref="InvalidOperationException">A registry output has no name to push to.</exception>
@@ -25,13 +28,19 @@ public sealed class ImageExporter(ImageStore images, RegistryClient registry, St
         {
             case OutputType.Image:
             case OutputType.Registry:
-                foreach (ImageReference name in all)
-                    await images.SetAsync(name, manifest, cancellationToken).ConfigureAwait(false);
+                if (output.Type == OutputType.Image)
+                {
+                    foreach (ImageReference name in all)
+                        await images.SetAsync(name, manifest, cancellationToken).ConfigureAwait(false);
+                }
                 if (output.Push || output.Type == OutputType.Registry)
                 {
                     if (all.IsEmpty) throw new InvalidOperationException("--push needs a name to push to: add -t REGISTRY/NAME:TAG");
                     foreach (ImageReference name in all)
-                        await registry.PushAsync(images.Content, manifest, name, mountFrom: null, cancellationToken).ConfigureAwait(false);
+                    {
+                        string? mount = mountFrom is not null && ImageReference.Parse(mountFrom).Registry == name.Registry ? ImageReference.Parse(mountFrom).Repository : null;
+                        await registry.PushAsync(pushBlobs ?? images.Content, manifest, name, mount, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 break;
             case OutputType.Local:

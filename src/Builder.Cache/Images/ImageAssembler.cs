@@ -11,16 +11,20 @@ namespace Builder.Cache.Images;
 public static class ImageAssembler
 {
     /// <summary>Writes the config and manifest for <paramref name="config"/> over <paramref name="layers"/> (bottom first).</summary>
-    /// <exception cref="BlobNotFoundException">A layer blob is not in the store.</exception>
+    /// <remarks>
+    /// Layer blobs must be in <c>available</c>: the store by default, or a reader that also fetches (layers of an
+    /// imported build cache, which a registry push may never need to download).
+    /// </remarks>
+    /// <exception cref="BlobNotFoundException">A layer blob is not available.</exception>
     public static async Task<Descriptor> AssembleAsync(ContentStore content, ImageConfig config, IReadOnlyList<ImageLayer> layers,
-        bool ociMediaTypes, CancellationToken cancellationToken)
+        bool ociMediaTypes, CancellationToken cancellationToken, IBlobReader? available = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(layers);
         foreach (ImageLayer layer in layers)
         {
-            if (!content.Contains(layer.Blob.Digest)) throw new BlobNotFoundException(layer.Blob.Digest, content.Root);
+            if (!(available ?? content).Contains(layer.Blob.Digest)) throw new BlobNotFoundException(layer.Blob.Digest, content.Root);
         }
         ImageConfig complete = config with { RootFs = new RootFs { DiffIds = [.. layers.Select(l => l.DiffId)] } };
         Descriptor configBlob = await content.WriteAsync(MediaTypes.OciConfig, ImageConfigSerializer.Serialize(complete), cancellationToken).ConfigureAwait(false);

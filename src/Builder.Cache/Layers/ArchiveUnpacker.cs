@@ -47,7 +47,7 @@ public static class ArchiveUnpacker
         await using Stream tar = Decompress(file);
         try
         {
-            await new LayerExtractor(root, new TarEntryReader(tar), applyWhiteouts: false, owner).ExtractAsync(cancellationToken).ConfigureAwait(false);
+            await new LayerExtractor(root, new TarEntryReader(tar), WhiteoutHandling.Keep, owner).ExtractAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidDataException or ZstdException or SharpCompress.Common.SharpCompressException)
         {

@@ -28,8 +28,20 @@ public static class LayerApplier
     /// the caller then discards the directory.
     /// </summary>
     /// <exception cref="LayerFormatException">An unsafe or malformed entry, or a diffID mismatch.</exception>
-    public static async Task<LayerApplyResult> ApplyAsync(
-        Stream blob, string rootDirectory, Digest? expectedDiffId = null, CancellationToken cancellationToken = default)
+    public static Task<LayerApplyResult> ApplyAsync(
+        Stream blob, string rootDirectory, Digest? expectedDiffId = null, CancellationToken cancellationToken = default) =>
+        ApplyAsync(blob, rootDirectory, expectedDiffId, WhiteoutHandling.Apply, cancellationToken);
+
+    /// <summary>
+    /// Unpacks <paramref name="blob"/> alone into <paramref name="directory"/> to serve as an overlayfs lower directory
+    /// (a cached layer imported from elsewhere): whiteouts become overlayfs whiteouts instead of deletions.
+    /// </summary>
+    /// <exception cref="LayerFormatException">An unsafe or malformed entry, or a diffID mismatch.</exception>
+    public static Task<LayerApplyResult> UnpackForOverlayAsync(Stream blob, string directory, Digest expectedDiffId, CancellationToken cancellationToken = default) =>
+        ApplyAsync(blob, directory, expectedDiffId, WhiteoutHandling.Overlay, cancellationToken);
+
+    private static async Task<LayerApplyResult> ApplyAsync(
+        Stream blob, string rootDirectory, Digest? expectedDiffId, WhiteoutHandling whiteouts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blob);
         string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootDirectory));
@@ -46,7 +58,7 @@ public static class LayerApplier
         try
         {
             using var hashing = new HashingReadStream(uncompressed);
-            var extractor = new LayerExtractor(root, new TarEntryReader(hashing));
+            var extractor = new LayerExtractor(root, new TarEntryReader(hashing), whiteouts);
             await extractor.ExtractAsync(cancellationToken).ConfigureAwait(false);
             Digest diffId = await hashing.DrainAndFinishAsync(cancellationToken).ConfigureAwait(false);
             if (expectedDiffId is Digest expected && expected != diffId)

@@ -3,9 +3,10 @@ namespace Builder.Cache.Layers;
 /// <summary>
 /// Writes the entries of one tar under a root; the safety rules are on <see cref="LayerApplier"/>. A layer applies
 /// whiteouts and keeps the owners it records; an archive unpacked by ADD (<see cref="ArchiveUnpacker"/>) writes
-/// <c>.wh.</c> names as plain files, as Docker's untar does, and may give every entry one owner.
+/// <c>.wh.</c> names as plain files, as Docker's untar does, and may give every entry one owner. A layer unpacked
+/// on its own to serve as an overlayfs lower directory writes whiteouts in overlayfs's form instead.
 /// </summary>
-internal sealed class LayerExtractor(string root, TarEntryReader reader, bool applyWhiteouts = true, (int Uid, int Gid)? owner = null)
+internal sealed class LayerExtractor(string root, TarEntryReader reader, WhiteoutHandling whiteouts = WhiteoutHandling.Apply, (int Uid, int Gid)? owner = null)
 {
     private const int MaxSymlinks = 40; // Linux's MAXSYMLINKS
     private readonly HashSet<string> _writtenOrAncestors = new(StringComparer.Ordinal) { root };
@@ -34,7 +35,24 @@ internal sealed class LayerExtractor(string root, TarEntryReader reader, bool ap
         string name = components[^1];
         components.RemoveAt(components.Count - 1);
 
-        if (applyWhiteouts && name.StartsWith(Whiteout.Prefix, StringComparison.Ordinal))
+        if (whiteouts == WhiteoutHandling.Overlay && name.StartsWith(Whiteout.Prefix, StringComparison.Ordinal))
+        {
+            // overlayfs: a 0/0 character device hides a lower entry; trusted.overlay.opaque=y hides a directory's lower contents.
+            string whiteoutParent = ResolveParent(entry.Name, components, create: true)!;
+            if (name == Whiteout.OpaqueMarker)
+            {
+                LinuxFileSystem.SetXattr(whiteoutParent, "trusted.overlay.opaque", "y"u8.ToArray());
+            }
+            else
+            {
+                string hidden = Path.Join(whiteoutParent, name[Whiteout.Prefix.Length..]);
+                RemoveIfPresent(hidden);
+                LinuxFileSystem.MkNod(hidden, FileStatus.TypeCharacter, 0, 0);
+                MarkWritten(hidden);
+            }
+            return;
+        }
+        if (whiteouts == WhiteoutHandling.Apply && name.StartsWith(Whiteout.Prefix, StringComparison.Ordinal))
         {
             if (ResolveParent(entry.Name, components, create: false) is not { } whiteoutParent)
                 return; // nothing below to hide
@@ -223,4 +241,17 @@ internal sealed class LayerExtractor(string root, TarEntryReader reader, bool ap
         else
             File.Delete(path);
     }
+}
+
+/// <summary>What <see cref="LayerExtractor"/> does with <c>.wh.</c> entries.</summary>
+internal enum WhiteoutHandling
+{
+    /// <summary>Delete what they hide (a layer applied onto the layers below it).</summary>
+    Apply,
+
+    /// <summary>Write overlayfs whiteouts (a layer unpacked alone, used as an overlay lower directory).</summary>
+    Overlay,
+
+    /// <summary>Keep them as ordinary files (an archive unpacked by ADD).</summary>
+    Keep,
 }

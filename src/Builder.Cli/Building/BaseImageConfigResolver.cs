@@ -9,7 +9,7 @@ internal sealed class BaseImageConfigResolver(BaseImageProvider bases) : IImageC
 {
     public async Task<(ImageConfig Config, Digest? ManifestDigest)> ResolveAsync(ImageReference image, Platform platform, CancellationToken cancellationToken)
     {
-        BaseImage resolved = await bases.GetAsync(image, platform, cancellationToken).ConfigureAwait(false);
+        BaseImage resolved = await bases.ResolveAsync(image, platform, cancellationToken).ConfigureAwait(false);
         return (resolved.Config, resolved.ManifestDescriptor.Digest);
     }
 }

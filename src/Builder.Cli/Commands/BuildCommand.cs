@@ -48,12 +48,14 @@ internal static class BuildCommand
         var network = new Option<string>("--network") { Description = "The network of RUN steps without --network: default (the host's), host or none", DefaultValueFactory = _ => "default" };
         network.AcceptOnlyFromAmong("default", "host", "none");
         var labels = new Option<string[]>("--label") { Description = "A label for the image, KEY=VALUE; repeatable" };
+        var cacheFrom = new Option<string[]>("--cache-from") { Description = "Import a build cache: type=registry,ref=REG/REPO:TAG or type=local,src=DIR; repeatable" };
+        var cacheTo = new Option<string[]>("--cache-to") { Description = "Export the build cache: type=registry,ref=REG/REPO:TAG or type=local,dest=DIR, with mode=min (the final image's layers, default) or mode=max (every step); repeatable" };
         var metadataFile = new Option<string?>("--metadata-file") { Description = "Write the build's result (image digest, config digest, names) to this JSON file" };
         var secrets = new Option<string[]>("--secret") { Description = "A secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VARIABLE; repeatable" };
         var command = new Command("build", "Build an image from a Dockerfile") 
         {
             context, tags, file, target, buildArgs, platform, progress, jobs, iidFile, metadataFile, outputs, push, noCache, noCacheFilter, secrets, ssh,
-            network, labels,
+            network, labels, cacheFrom, cacheTo,
         };
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async images =>
         {
@@ -68,7 +70,8 @@ internal static class BuildCommand
             ImageReference[] names = [.. (result.GetValue(tags) ?? []).Select(StoreRoot.ParseReference)];
             // As buildx: no --output means the local image store; --push adds a registry push to it.
             OutputSpec[] exports = [.. (result.GetValue(outputs) ?? []).Select(OutputSpec.Parse)];
-            if (exports.Length == 0) exports = [new OutputSpec(OutputType.Image) { Push = result.GetValue(push) }];
+            // As buildx: --push alone is --output type=registry (pushed, not kept in the local store).
+            if (exports.Length == 0) exports = [result.GetValue(push) ? new OutputSpec(OutputType.Registry) { Push = true } : new OutputSpec(OutputType.Image)];
             else if (result.GetValue(push)) exports = [.. exports, new OutputSpec(OutputType.Registry) { Push = true }];
             OutputSpec first = exports[0];
             ImmutableDictionary<string, string> givenArgs = GraphCommand.ParseBuildArgs(result.GetValue(buildArgs) ?? []);
@@ -138,19 +141,48 @@ internal static class BuildCommand
             };
             if (snapshotter is CopySnapshotter) log.WriteLine("imgbuild: overlayfs is not available here; using the copying snapshotter (slower)");
             using RegistryClient client = registry.CreateClient(result);
-            var bases = new BaseImageProvider(images, client);
+            var fetcher = new BlobFetcher();
+            var bases = new BaseImageProvider(images, client, fetcher);
             var committer = new SnapshotCommitter(images.Content, work, Path.Combine(root, "layers"));
             var runtime = new RuncRuntime(runc, Path.Combine(root, "runc"));
             // The context files a build reads are copied here and deleted when it ends, whatever the outcome.
             string contexts = Path.Combine(work, "context-" + Guid.NewGuid().ToString("N")[..12]);
             using var downloads = new HttpClient();
             StatCache statCache = StatCache.Load(Path.Combine(root, "statcache"));
+            CacheSpec[] cacheImports, cacheExports;
+            try
+            {
+                cacheImports = [.. (result.GetValue(cacheFrom) ?? []).Select(c => CacheSpec.Parse(c, export: false))];
+                cacheExports = [.. (result.GetValue(cacheTo) ?? []).Select(c => CacheSpec.Parse(c, export: true))];
+            }
+            catch (FormatException e)
+            {
+                stderr.WriteLine($"imgbuild: {e.Message}");
+                return 1;
+            }
+            var transfer = new CacheTransfer(images.Content, client);
+            var imported = new ImportedCache(fetcher);
+            foreach (CacheSpec import in cacheImports)
+            {
+                try
+                {
+                    int count = await transfer.ImportAsync(import, imported, cancellationToken).ConfigureAwait(false);
+                    log.WriteLine($"imported {count} cache records from {import.Location}");
+                }
+                catch (Exception e) when (e is FormatException or RegistryException or IOException)
+                {
+                    // As buildx: a cache that cannot be read is a warning, and the build runs without it.
+                    log.WriteLine($"imgbuild: warning: cannot import the cache from {import.Location}: {e.Message}");
+                }
+            }
+            var stepCache = new StepCache(new CacheIndex(images), imported, useCache);
+            var materializer = new LayerMaterializer(committer, images.Content, fetcher, work);
             try
             {
                 var executor = new BuildStepExecutor(bases, new ExecStepRunner(snapshotter, runtime, committer, work),
-                    new FileStepRunner(snapshotter, committer, work), committer, new BuildSources(new BuildContextSource(contextDirectory), new HttpDownloader(downloads),
+                    new FileStepRunner(snapshotter, committer, work), new BuildSources(new BuildContextSource(contextDirectory), new HttpDownloader(downloads),
                         GitFetcher.FindGit() is { } git ? new GitFetcher(git) : null, contexts, statCache),
-                    mountOptions, new CacheIndex(images), useCache, layerOptions, reporter);
+                    mountOptions, stepCache, materializer, layerOptions, reporter);
 
                 BuildTarget buildTarget;
                 try
@@ -192,14 +224,29 @@ internal static class BuildCommand
                     (reporter as IDisposable)?.Dispose();
                 }
                 ImageConfig imageConfig = HistoryTimes.Stamp(buildTarget.Config, state.Layers, DateTimeOffset.UtcNow, epoch);
-                Descriptor manifest = await ImageAssembler.AssembleAsync(images.Content, imageConfig, state.Layers, first.OciMediaTypes, cancellationToken).ConfigureAwait(false);
+                Descriptor manifest = await ImageAssembler.AssembleAsync(images.Content, imageConfig, state.Layers, first.OciMediaTypes, cancellationToken,
+                    fetcher.ReaderOver(images.Content)).ConfigureAwait(false);
+                // Outputs other than a registry push read every layer from the store: fetch what the imported caches hold.
+                if (exports.Any(e => e.Type != OutputType.Registry))
+                    await materializer.EnsureBlobsAsync(state.Layers, cancellationToken).ConfigureAwait(false);
                 using Stream standardOutput = Console.OpenStandardOutput();
-                var exporter = new ImageExporter(images, client, standardOutput, work);
+                var exporter = new ImageExporter(images, client, standardOutput, work, fetcher.ReaderOver(images.Content),
+                    imported.Repositories.FirstOrDefault()?.ToString());
                 foreach (OutputSpec export in exports)
                 {
                     await exporter.ExportAsync(export, manifest, [.. names], targetPlatform, cancellationToken).ConfigureAwait(false);
                     log.WriteLine($"exported to {export.Type.ToString().ToLowerInvariant()}{(export.Destination is { } d ? " " + d : "")}{(export.Push ? " (pushed)" : "")}");
                 }
+                foreach (CacheSpec export in cacheExports)
+                {
+                    // mode=min: the final image's layers; mode=max: every step this build ran or found.
+                    var finalLayers = state.Layers.Select(l => l.Blob.Digest).ToHashSet();
+                    var records = stepCache.Used.Where(r => export.Mode == CacheExportMode.Max || finalLayers.Contains(r.Value.Layer.Digest))
+                        .ToDictionary(r => r.Key, r => r.Value);
+                    await transfer.ExportAsync(export, records, fetcher.ReaderOver(images.Content), imported.Repositories.FirstOrDefault()?.Repository, cancellationToken).ConfigureAwait(false);
+                    log.WriteLine($"exported {records.Count} cache records to {export.Location} (mode={export.Mode.ToString().ToLowerInvariant()})");
+                }
+                log.WriteLine($"fetched {fetcher.BlobsFetched} layer blobs ({fetcher.BytesFetched} bytes)");
                 if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);
                 if (result.GetValue(metadataFile) is { } metadata)
                 {

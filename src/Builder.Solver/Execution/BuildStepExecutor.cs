@@ -18,11 +18,12 @@ namespace Builder.Solver.Execution;
 /// RUN and file steps are looked up in the <see cref="CacheIndex"/> first, by a cache key: the step's <see cref="StepKey"/>
 /// (its definition, its inputs' definitions, the base image's manifest digest) combined with its inputs' cache keys,
 /// where a build context's key includes the content of the files it selected. An edit to a file re-runs the steps
-/// that read it and nothing else. Steps for which <c>useCache</c> is false (<c>--no-cache</c>, <c>--no-cache-filter</c>)
-/// always run.
+/// that read it and nothing else. Records imported with <c>--cache-from</c> count as hits too, and their layers are
+/// fetched only when a later step reads them (<see cref="LayerMaterializer"/>). Steps the <see cref="StepCache"/>
+/// excludes (<c>--no-cache</c>, <c>--no-cache-filter</c>) always run.
 /// </remarks>
-public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner exec, FileStepRunner files, SnapshotCommitter committer,
-    BuildSources sources, RunMountOptions mountOptions, CacheIndex cache, Predicate<BuildStep> useCache, LayerWriteOptions layerOptions,
+public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner exec, FileStepRunner files,
+    BuildSources sources, RunMountOptions mountOptions, StepCache cache, LayerMaterializer layers, LayerWriteOptions layerOptions,
     IBuildProgress progress)
     : IStepExecutor<StepState>
 {
@@ -33,12 +34,17 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
         ArgumentNullException.ThrowIfNull(inputs);
         progress.Started(step, key);
         Digest cacheKey = Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', [key.ToString(), .. inputs.Select(i => i.CacheKey.ToString()), .. LayerSalt()])));
-        if (step is ExecStep or FileStep && useCache(step) && cache.Find(cacheKey) is { } hit && Directory.Exists(committer.DirectoryOf(hit.DiffId)))
+        if (step is ExecStep or FileStep && cache.Find(step, cacheKey) is { } hit)
         {
+            // The layer's directory exists, or is made from its blob (local, or fetched from an imported cache) when a
+            // later step needs it; a step nothing reads from never fetches it.
             progress.Cached(step, key);
-            return inputs[0].With(new CommittedLayer(new LayerWriteResult(hit.Layer, hit.DiffId, 0), committer.DirectoryOf(hit.DiffId)), cacheKey,
+            string directory = layers.Register(new Cache.Images.ImageLayer(hit.Layer, hit.DiffId));
+            return inputs[0].With(new CommittedLayer(new LayerWriteResult(hit.Layer, hit.DiffId, 0), directory), cacheKey,
                 hit.Created ?? DateTimeOffset.UtcNow);
         }
+        if (step is ExecStep or FileStep)
+            await layers.EnsureAsync(inputs.SelectMany(i => i.LowerDirectories), cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         StepState result = step switch
         {
@@ -98,10 +104,12 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
         return new StepState([], [directory], Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{key}\n{content}")));
     }
 
+    // A base image is only resolved (manifest and config); its tree is unpacked when a step first needs it.
     private async Task<StepState> BaseAsync(ImageSourceStep step, StepKey key, CancellationToken cancellationToken)
     {
         ImageReference reference = step.ResolvedDigest is { } digest ? step.Image.WithDigest(digest) : step.Image;
-        BaseImage image = await bases.GetAsync(reference, step.Platform, cancellationToken).ConfigureAwait(false);
+        BaseImage image = await bases.ResolveAsync(reference, step.Platform, cancellationToken).ConfigureAwait(false);
+        layers.Register(image.RootFilesystem, token => bases.UnpackAsync(image, token));
         return new StepState(
             [.. image.Manifest.Layers.Select((blob, i) => new Cache.Images.ImageLayer(blob, image.Config.RootFs.DiffIds[i]))],
             [image.RootFilesystem], key.Digest);

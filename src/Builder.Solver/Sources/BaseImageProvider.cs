@@ -13,24 +13,61 @@ namespace Builder.Solver.Sources;
 /// later build and process. Unpacking goes to a temporary directory renamed into place under a lock, so a crash
 /// never leaves a half-unpacked tree under the real name.
 /// </summary>
-public sealed class BaseImageProvider(ImageStore images, RegistryClient registry)
+public sealed class BaseImageProvider(ImageStore images, RegistryClient registry, BlobFetcher? fetcher = null)
 {
-    /// <summary>Where unpacked base images live.</summary>
+    private readonly BlobFetcher _fetcher = fetcher ?? new BlobFetcher();
+
     public string RootfsDirectory => Path.Combine(images.Content.Root, "rootfs");
 
-    /// <summary>Returns the base image <paramref name="reference"/> for <paramref name="platform"/>, fetching and unpacking it if needed.</summary>
-    /// <exception cref="RegistryException">It is not in the store and the registry cannot provide it.</exception>
-    /// <exception cref="LayerFormatException">A layer is malformed or tries to write outside the tree.</exception>
+    /// <summary>The image, unpacked: <see cref="ResolveAsync"/> then <see cref="UnpackAsync"/>.</summary>
     public async Task<BaseImage> GetAsync(ImageReference reference, Platform platform, CancellationToken cancellationToken)
+    {
+        BaseImage image = await ResolveAsync(reference, platform, cancellationToken).ConfigureAwait(false);
+        await UnpackAsync(image, cancellationToken).ConfigureAwait(false);
+        return image;
+    }
+
+    /// <summary>
+    /// The image's manifest and config, from the store or (manifest and config only) from its registry; its layers
+    /// are registered with the <see cref="BlobFetcher"/> and fetched only by <see cref="UnpackAsync"/> or an export.
+    /// <see cref="BaseImage.RootFilesystem"/> is where the unpacked tree will be.
+    /// </summary>
+    public async Task<BaseImage> ResolveAsync(ImageReference reference, Platform platform, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(platform);
-        Descriptor manifestDescriptor = await FindLocalAsync(reference, platform, cancellationToken).ConfigureAwait(false)
-            ?? await PullAsync(reference, platform, cancellationToken).ConfigureAwait(false);
+        Descriptor manifestDescriptor;
+        if (await FindLocalAsync(reference, platform, cancellationToken).ConfigureAwait(false) is { } local)
+        {
+            manifestDescriptor = local;
+        }
+        else
+        {
+            (_, PulledManifest pulled) = await registry.ResolveAsync(reference, platform, cancellationToken).ConfigureAwait(false);
+            manifestDescriptor = await images.Content.WriteAsync(new MemoryStream(pulled.Content, writable: false), pulled.Descriptor, cancellationToken).ConfigureAwait(false);
+            ImageManifest remote = ManifestSerializer.DeserializeManifest(pulled.Content);
+            if (!images.Content.Contains(remote.Config.Digest))
+            {
+                await using Stream configBlob = await registry.OpenBlobAsync(reference, remote.Config, cancellationToken).ConfigureAwait(false);
+                await images.Content.WriteAsync(configBlob, remote.Config, cancellationToken).ConfigureAwait(false);
+            }
+            foreach (Descriptor layer in remote.Layers)
+                _fetcher.Register(layer, token => registry.OpenBlobAsync(reference, layer, token));
+        }
         ImageManifest manifest = ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(images.Content, manifestDescriptor.Digest));
         ImageConfig config = ImageConfigSerializer.Deserialize(ImageBlobs.ReadAll(images.Content, manifest.Config.Digest));
-        string rootfs = await UnpackAsync(manifestDescriptor.Digest, manifest, config, cancellationToken).ConfigureAwait(false);
-        return new BaseImage(reference, manifestDescriptor, manifest, config, rootfs);
+        return new BaseImage(reference, manifestDescriptor, manifest, config, Path.Combine(RootfsDirectory, manifestDescriptor.Digest.Encoded));
+    }
+
+    /// <summary>Fetches the layers the store lacks, names the image in the store, and unpacks it once into <see cref="BaseImage.RootFilesystem"/>.</summary>
+    public async Task UnpackAsync(BaseImage image, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (Directory.Exists(image.RootFilesystem)) return;
+        foreach (Descriptor layer in image.Manifest.Layers)
+            await _fetcher.EnsureAsync(images.Content, layer.Digest, cancellationToken).ConfigureAwait(false);
+        await images.SetAsync(image.Reference, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+        await UnpackLayersAsync(image.ManifestDescriptor.Digest, image.Manifest, image.Config, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Descriptor?> FindLocalAsync(ImageReference reference, Platform platform, CancellationToken cancellationToken)
@@ -44,14 +81,7 @@ public sealed class BaseImageProvider(ImageStore images, RegistryClient registry
         return chosen is not null && images.Content.Contains(chosen.Digest) ? chosen : null;
     }
 
-    private async Task<Descriptor> PullAsync(ImageReference reference, Platform platform, CancellationToken cancellationToken)
-    {
-        Descriptor manifest = await registry.PullAsync(reference, platform, images.Content, cancellationToken).ConfigureAwait(false);
-        await images.SetAsync(reference, manifest, cancellationToken).ConfigureAwait(false);
-        return manifest;
-    }
-
-    private async Task<string> UnpackAsync(Digest manifest, ImageManifest layers, ImageConfig config, CancellationToken cancellationToken)
+    private async Task<string> UnpackLayersAsync(Digest manifest, ImageManifest layers, ImageConfig config, CancellationToken cancellationToken)
     {
         string final = Path.Combine(RootfsDirectory, manifest.Encoded);
         if (Directory.Exists(final)) return final;

@@ -18,7 +18,7 @@ public sealed class RegistryServer : IDisposable
     /// Starts a registry; with <paramref name="username"/> and <paramref name="password"/> it requires them, through
     /// htpasswd basic auth, or with <paramref name="bearerTokens"/> through a <see cref="TokenServer"/> of its own.
     /// </summary>
-    public RegistryServer(string? username = null, string? password = null, bool bearerTokens = false)
+    public RegistryServer(string? username = null, string? password = null, bool bearerTokens = false, bool accessLog = false)
     {
         string registry = RequiredTool.Find("docker-registry", "docker-registry");
         _directory = Directory.CreateTempSubdirectory("imgbuild-registry-").FullName;
@@ -41,7 +41,7 @@ public sealed class RegistryServer : IDisposable
             log:
               level: warn
               accesslog:
-                disabled: true
+                disabled: {(accessLog ? "false" : "true")}
             storage:
               filesystem:
                 rootdirectory: {_directory}/data
@@ -55,12 +55,26 @@ public sealed class RegistryServer : IDisposable
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add(config);
         _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is { } line) _log.Enqueue(line); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) _log.Enqueue(line); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         WaitUntilAnswering();
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
+
+    /// <summary>What the registry printed: with <c>accessLog</c>, one Apache combined-format line per request.</summary>
+    public IReadOnlyList<string> Log => [.. _log];
+
+    /// <summary>
+    /// The blob downloads in the access log so far (<c>GET /v2/…/blobs/…</c> answered 200 or 206): each blob's digest
+    /// and the bytes sent, what crossed the wire to clients as the registry itself counts it.
+    /// </summary>
+    public IReadOnlyList<(string Digest, long Bytes)> BlobDownloads() =>
+        [.. Log.Select(l => System.Text.RegularExpressions.Regex.Match(l, "\"GET /v2/[^ ]*/blobs/(sha256:[0-9a-f]{64}) HTTP/[0-9.]+\" (?:200|206) ([0-9]+)"))
+            .Where(m => m.Success)
+            .Select(m => (m.Groups[1].Value, long.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)))];
 
     /// <summary>The token service, when the registry uses bearer tokens.</summary>
     public TokenServer? Tokens => _tokens;
