@@ -53,6 +53,25 @@ public sealed class LayerApplierTests : IDisposable
     }
 
     [Fact]
+    public async Task UnpackForOverlayAsync_WhiteoutsBecomeOverlayWhiteouts()
+    {
+        byte[] tar = TarListing.Build(
+            new TarEntry("etc/", TarEntryType.Directory) { Mode = 0x1ED },
+            File("etc/.wh.gone"),
+            new TarEntry("var/", TarEntryType.Directory) { Mode = 0x1ED },
+            File("var/.wh..wh..opq"),
+            File("var/kept"));
+
+        await LayerApplier.UnpackForOverlayAsync(new MemoryStream(tar), _root, Digest.Sha256Of(tar));
+
+        FileStatus gone = LinuxFileSystem.LStat(Path.Join(_root, "etc/gone"));
+        Assert.True(gone.IsOverlayWhiteout, "a .wh. entry must become a 0/0 character device");
+        Assert.Equal("y"u8.ToArray(), LinuxFileSystem.ListXattrs(Path.Join(_root, "var"))["trusted.overlay.opaque"]);
+        Assert.True(System.IO.File.Exists(Path.Join(_root, "var/kept")));
+        Assert.False(System.IO.File.Exists(Path.Join(_root, "etc/.wh.gone")));
+    }
+
+    [Fact]
     public async Task ApplyAsync_AbsoluteName_LandsUnderTheRoot()
     {
         await LayerTestIO.ApplyAsync(TarListing.Build(File("/etc/motd", 3)), _root);
