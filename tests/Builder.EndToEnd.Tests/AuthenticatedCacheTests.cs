@@ -1,0 +1,57 @@
+using Builder.Cli;
+using Builder.Testing;
+using Builder.Testing.Registry;
+
+namespace Builder.EndToEnd.Tests;
+
+/// <summary>
+/// The CI round trip against a registry that wants bearer tokens: login, build and push with --cache-to, then a
+/// fresh store builds with --cache-from and finds every step cached. Credentials come from Docker's config, as in CI.
+/// </summary>
+public sealed class AuthenticatedCacheTests : IDisposable
+{
+    private readonly RegistryServer _registry = new("ci", "Passw0rd-ci", bearerTokens: true);
+    private readonly string _root = Directory.CreateTempSubdirectory("imgbuild-authcache-e2e-").FullName;
+    private readonly string? _previousDockerConfig = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
+
+    public AuthenticatedCacheTests()
+    {
+        // Docker's config is read per request; other test classes talk to anonymous registries, which it does not affect.
+        Environment.SetEnvironmentVariable("DOCKER_CONFIG", Directory.CreateDirectory(Path.Combine(_root, "docker-config")).FullName);
+    }
+
+    private (int Status, string Out, string Err) Imgbuild(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int status = ImgbuildCommand.Run(args, stdout, stderr);
+        return (status, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void CacheRoundTrip_WithBearerTokens_EveryStepCachedInAFreshStore()
+    {
+        RequiredTool.RequireRoot();
+        string baseImage = _registry.SeedBusybox("library/busybox", "ci", "Passw0rd-ci");
+        string context = Directory.CreateDirectory(Path.Combine(_root, "context")).FullName;
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), $"FROM {baseImage}\nRUN echo one > /one\nRUN echo two > /two\n");
+        string cache = $"type=registry,ref={_registry.Host}/ci/cache:auth,mode=max";
+
+        Assert.Equal(0, Imgbuild("login", _registry.Host, "-u", "ci", "-p", "Passw0rd-ci").Status);
+        var first = Imgbuild("--root", Path.Combine(_root, "a"), "-t", $"{_registry.Host}/ci/app:1", "--push", "--cache-to", cache, context);
+        var second = Imgbuild("--root", Path.Combine(_root, "b"), "--progress", "plain", "-t", $"{_registry.Host}/ci/app:2", "--push", "--cache-from", cache, context);
+
+        Assert.True(first.Status == 0, first.Err);
+        Assert.True(second.Status == 0, second.Err);
+        Assert.Equal(first.Out, second.Out);
+        Assert.All(ProgressSteps.Parse(second.Err).Where(s => s.Instruction.StartsWith("RUN", StringComparison.Ordinal)), s => Assert.True(s.Cached, s.Instruction));
+        Assert.Contains("imported 2 cache records", second.Err, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("DOCKER_CONFIG", _previousDockerConfig);
+        _registry.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+}
