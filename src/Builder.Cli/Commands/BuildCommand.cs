@@ -50,12 +50,13 @@ internal static class BuildCommand
         var labels = new Option<string[]>("--label") { Description = "A label for the image, KEY=VALUE; repeatable" };
         var cacheFrom = new Option<string[]>("--cache-from") { Description = "Import a build cache: type=registry,ref=REG/REPO:TAG or type=local,src=DIR; repeatable" };
         var cacheTo = new Option<string[]>("--cache-to") { Description = "Export the build cache: type=registry,ref=REG/REPO:TAG or type=local,dest=DIR, with mode=min (the final image's layers, default) or mode=max (every step); repeatable" };
+        var buildContexts = new Option<string[]>("--build-context") { Description = "A named context for FROM NAME and COPY --from=NAME: NAME=DIR, NAME=docker-image://REF or NAME=oci-layout://DIR[@sha256:…]; repeatable" };
         var metadataFile = new Option<string?>("--metadata-file") { Description = "Write the build's result (image digest, config digest, names) to this JSON file" };
         var secrets = new Option<string[]>("--secret") { Description = "A secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VARIABLE; repeatable" };
         var command = new Command("build", "Build an image from a Dockerfile") 
         {
             context, tags, file, target, buildArgs, platform, progress, jobs, iidFile, metadataFile, outputs, push, noCache, noCacheFilter, secrets, ssh,
-            network, labels, cacheFrom, cacheTo,
+            network, labels, cacheFrom, cacheTo, buildContexts,
         };
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async images =>
         {
@@ -175,12 +176,24 @@ internal static class BuildCommand
                     log.WriteLine($"imgbuild: warning: cannot import the cache from {import.Location}: {e.Message}");
                 }
             }
+            ImmutableDictionary<string, NamedContext> namedContexts;
+            try
+            {
+                namedContexts = await BuildContexts.ParseAsync(result.GetValue(buildContexts) ?? [], images, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FormatException e)
+            {
+                stderr.WriteLine($"imgbuild: {e.Message}");
+                return 1;
+            }
             var stepCache = new StepCache(new CacheIndex(images), imported, useCache);
             var materializer = new LayerMaterializer(committer, images.Content, fetcher, work);
             try
             {
                 var executor = new BuildStepExecutor(bases, new ExecStepRunner(snapshotter, runtime, committer, work),
-                    new FileStepRunner(snapshotter, committer, work), new BuildSources(new BuildContextSource(contextDirectory), new HttpDownloader(downloads),
+                    new FileStepRunner(snapshotter, committer, work), new BuildSources(
+                        new BuildContextSource(contextDirectory, namedContexts.Where(c => c.Value.Directory is not null).ToDictionary(c => c.Key, c => c.Value.Directory!)),
+                        new HttpDownloader(downloads),
                         GitFetcher.FindGit() is { } git ? new GitFetcher(git) : null, contexts, statCache),
                     mountOptions, stepCache, materializer, layerOptions, reporter);
 
@@ -198,6 +211,7 @@ internal static class BuildCommand
                         IgnorePatterns = DockerIgnoreFile.Load(contextDirectory, dockerfile),
                         DefaultNetwork = result.GetValue(network) switch { "none" => NetworkMode.None, "host" => NetworkMode.Host, _ => NetworkMode.Default },
                         Labels = ParseLabels(result.GetValue(labels) ?? []),
+                        NamedContexts = namedContexts,
                     };
                     BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, new BaseImageConfigResolver(bases), cancellationToken).ConfigureAwait(false);
                     buildTarget = graph.Targets[0];

@@ -6,12 +6,12 @@ using Builder.Solver.Graph;
 namespace Builder.Frontend.Context;
 
 /// <summary>
-/// The build context directory for the solver: a <see cref="ContextSourceStep"/>'s include and exclude patterns are
+/// The build context directories for the solver (the main one, and named ones from <c>--build-context</c>): a <see cref="ContextSourceStep"/>'s include and exclude patterns are
 /// matched with <see cref="ContextWalker"/> (fsutil's rules), and the kept files, directories and symlinks are
 /// reproduced with their modes and times in a directory the solver's COPY reads from (files hard-linked when the
 /// file system allows, copied otherwise).
 /// </summary>
-public sealed class BuildContextSource(string contextDirectory) : IBuildContextSource
+public sealed class BuildContextSource(string contextDirectory, IReadOnlyDictionary<string, string>? namedDirectories = null) : IBuildContextSource
 {
     /// <inheritdoc />
     public Task MaterializeAsync(ContextSourceStep step, string destination, CancellationToken cancellationToken)
@@ -21,7 +21,7 @@ public sealed class BuildContextSource(string contextDirectory) : IBuildContextS
         ImmutableArray<PathPattern> Compile(IEnumerable<string> patterns) =>
             [.. patterns.Select(p => PathPattern.Create(p, span)).OfType<PathPattern>()];
         ImmutableArray<PathPattern> excludes = Compile(step.ExcludePatterns);
-        string root = Path.GetFullPath(contextDirectory);
+        string root = Path.GetFullPath(DirectoryOf(step.Name));
         Directory.CreateDirectory(destination);
         var writer = new EntryWriter(root, destination);
         ImmutableArray<PathPattern> includes = Compile(step.IncludePatterns);
@@ -94,6 +94,16 @@ public sealed class BuildContextSource(string contextDirectory) : IBuildContextS
             foreach ((string target, DateTime modified) in _directories.OrderByDescending(d => d.Target.Length))
                 Directory.SetLastWriteTimeUtc(target, modified);
         }
+    }
+
+    // The main context, or a named directory context (--build-context NAME=DIR).
+    private string DirectoryOf(string name)
+    {
+        if (name == ContextSourceStep.DefaultName) return contextDirectory;
+        if (name.StartsWith(Conversion.NamedContext.StepNamePrefix, StringComparison.Ordinal)
+            && namedDirectories?.GetValueOrDefault(name[Conversion.NamedContext.StepNamePrefix.Length..]) is { } directory)
+            return directory;
+        throw new InvalidOperationException($"no build context named '{name}': give it with --build-context NAME=DIR");
     }
 
     private static void CopyMode(string source, string target)

@@ -26,4 +26,7 @@ public sealed record ConversionOptions
 
     /// <summary>Labels added to the target's image config (the build's <c>--label</c>), over the Dockerfile's.</summary>
     public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Named contexts (<c>--build-context</c>), which FROM and COPY --from use before stages and images.</summary>
+    public ImmutableDictionary<string, NamedContext> NamedContexts { get; init; } = ImmutableDictionary<string, NamedContext>.Empty;
 }

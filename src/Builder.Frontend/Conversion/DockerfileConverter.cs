@@ -175,6 +175,12 @@ public sealed class DockerfileConverter
     /// </summary>
     internal async Task<BuildStep> SourceAsync(string reference, Instruction instruction, StageState stage, CancellationToken cancellationToken)
     {
+        if (_options.NamedContexts.TryGetValue(reference, out NamedContext? named))
+        {
+            if (named.Directory is not null) return NamedDirectory(reference, instruction);
+            (_, Digest? namedDigest) = await _resolver.ResolveAsync(named.Image!, stage.Platform, cancellationToken).ConfigureAwait(false);
+            return new ImageSourceStep(named.Image!, stage.Platform) { ResolvedDigest = namedDigest, Origin = Origin(instruction) };
+        }
         int index = FindStage(reference);
         if (index >= 0) return (await StageAsync(index, cancellationToken).ConfigureAwait(false)).Root;
         if (int.TryParse(reference, out _))
@@ -205,7 +211,15 @@ public sealed class DockerfileConverter
 
         StageState stage;
         int parent = FindStage(baseName);
-        if (parent >= 0 && !int.TryParse(baseName, out _))
+        NamedContext? named = _options.NamedContexts.GetValueOrDefault(baseName);
+        if (named?.Image is { } namedImage) baseName = namedImage.ToString();
+        if (named?.Directory is not null)
+        {
+            // FROM a directory: the stage starts as a copy of its files on an empty filesystem, with an empty config.
+            BuildStep files = new FileStep([new CopyAction(1, "/", "/")]) { Inputs = [new ScratchStep(), NamedDirectory(baseName, from)], Origin = Origin(from) };
+            stage = new StageState(from.StageName, files, new ImageConfigBuilder(ImageConfig.Empty(platform)), platform);
+        }
+        else if (named is null && parent >= 0 && !int.TryParse(baseName, out _))
         {
             StageState parentStage = await StageAsync(parent, cancellationToken).ConfigureAwait(false);
             ImageConfig parentConfig = parentStage.Config.Build();
@@ -265,6 +279,10 @@ public sealed class DockerfileConverter
             }
         }
     }
+
+    // The whole directory of a named context, read like the build context.
+    private ContextSourceStep NamedDirectory(string name, Instruction instruction) =>
+        new(NamedContext.StepNamePrefix + name) { Origin = Origin(instruction) };
 
     internal StepOrigin Origin(Instruction instruction) =>
         new(_dockerfile.File, instruction.Syntax.Span.StartLine, instruction.Syntax.LastLine, instruction.Syntax.Text.Trim())

@@ -66,7 +66,8 @@ public sealed class BaseImageProvider(ImageStore images, RegistryClient registry
         if (Directory.Exists(image.RootFilesystem)) return;
         foreach (Descriptor layer in image.Manifest.Layers)
             await _fetcher.EnsureAsync(images.Content, layer.Digest, cancellationToken).ConfigureAwait(false);
-        await images.SetAsync(image.Reference, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
+        if (image.Reference.Tag is not null) // a reference by digest alone has no name to keep
+            await images.SetAsync(image.Reference, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
         await UnpackLayersAsync(image.ManifestDescriptor.Digest, image.Manifest, image.Config, cancellationToken).ConfigureAwait(false);
     }
 
