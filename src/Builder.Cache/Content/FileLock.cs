@@ -47,6 +47,23 @@ public sealed class FileLock : IDisposable
         }
     }
 
+    /// <summary>Takes the lock on <paramref name="path"/> if it is free now; null if another process holds it.</summary>
+    public static FileLock? TryAcquire(string path, bool exclusive)
+    {
+        int descriptor = open(path, ORdWr | OCreat | OCloexec, 420 /* 0644 */);
+        if (descriptor < 0)
+            throw new IOException($"cannot open lock file '{path}': {Marshal.GetLastPInvokeErrorMessage()}");
+        while (flock(descriptor, (exclusive ? LockEx : LockSh) | LockNb) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == EIntr) continue;
+            _ = close(descriptor);
+            if (errno == EWouldBlock) return null;
+            throw new IOException($"cannot lock '{path}': {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+        return new FileLock(descriptor);
+    }
+
     /// <summary>Releases the lock (closing the descriptor releases the flock).</summary>
     public void Dispose()
     {

@@ -30,6 +30,15 @@ public sealed class CacheIndex(ImageStore images)
         }
         if (!Digest.TryParse(entry.LayerDigest, out Digest layer) || !Digest.TryParse(entry.DiffId, out Digest diffId) || !images.Content.Contains(layer))
             return null;
+        // The file's time is the record's last use: the least recently used records go first when the store is capped.
+        try
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+        }
+        catch (IOException)
+        {
+            // pruned meanwhile: still a valid hit for this build, whose blob is in use
+        }
         return new CacheRecord(new Descriptor(entry.MediaType, layer, entry.Size), diffId)
         {
             Created = entry.CreatedTicks > 0 ? new DateTimeOffset(entry.CreatedTicks, TimeSpan.Zero) : null,
@@ -47,6 +56,35 @@ public sealed class CacheIndex(ImageStore images)
         string path = PathOf(key), temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         await File.WriteAllBytesAsync(temporary, entry.Serialize(), cancellationToken).ConfigureAwait(false);
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Every record with its key and the time it was last used (made or found).</summary>
+    public IReadOnlyList<(Digest Key, CacheRecord Record, DateTime LastUsedUtc)> List()
+    {
+        var records = new List<(Digest, CacheRecord, DateTime)>();
+        if (!System.IO.Directory.Exists(Directory)) return records;
+        foreach (FileInfo file in new DirectoryInfo(Directory).EnumerateFiles())
+        {
+            if (file.Name.EndsWith(".tmp", StringComparison.Ordinal) || !Digest.TryParse("sha256:" + file.Name, out Digest key)) continue;
+            try
+            {
+                CacheEntry entry = CacheEntry.Deserialize(File.ReadAllBytes(file.FullName));
+                if (!Digest.TryParse(entry.LayerDigest, out Digest layer) || !Digest.TryParse(entry.DiffId, out Digest diffId)) continue;
+                records.Add((key, new CacheRecord(new Descriptor(entry.MediaType, layer, entry.Size), diffId), file.LastWriteTimeUtc));
+            }
+            catch (Exception e) when (e is MessagePackSerializationException or IOException)
+            {
+                // unreadable or just removed: not a record
+            }
+        }
+        return records;
+    }
+
+    /// <summary>Removes the record for <paramref name="key"/> and its hold on the layer blob.</summary>
+    public async Task RemoveAsync(Digest key, CancellationToken cancellationToken)
+    {
+        File.Delete(PathOf(key));
+        await images.RemoveRootAsync("cache-" + key.Encoded, cancellationToken).ConfigureAwait(false);
     }
 
     private string PathOf(Digest key) => Path.Combine(Directory, key.Encoded);

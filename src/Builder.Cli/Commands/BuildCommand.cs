@@ -150,6 +150,8 @@ internal static class BuildCommand
             string contexts = Path.Combine(work, "context-" + Guid.NewGuid().ToString("N")[..12]);
             using var downloads = new HttpClient();
             StatCache statCache = StatCache.Load(Path.Combine(root, "statcache"));
+            // Held for the whole build: pruning waits for it, so nothing this build uses is removed under it.
+            FileLock lease = await FileLock.AcquireAsync(StorageCap.BuildLockPath(images), exclusive: false, cancellationToken).ConfigureAwait(false);
             CacheSpec[] cacheImports, cacheExports;
             try
             {
@@ -268,10 +270,13 @@ internal static class BuildCommand
                     await BuildMetadata.WriteAsync(metadata, manifest, config, names, cancellationToken).ConfigureAwait(false);
                 }
                 if (!exports.Any(e => e.Destination == "-")) stdout.WriteLine(manifest.Digest);
+                lease.Dispose();
+                await StorageCap.ApplyAsync(images, log, cancellationToken).ConfigureAwait(false);
                 return 0;
             }
             finally
             {
+                lease.Dispose();
                 statCache.Save();
                 if (Directory.Exists(contexts)) Directory.Delete(contexts, recursive: true);
             }

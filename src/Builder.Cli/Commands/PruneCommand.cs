@@ -24,13 +24,36 @@ internal static class PruneCommand
                 result.AddError($"--keep-recent '{result.GetValueOrDefault<string>()}' is not a duration: write for example 10m, 1h30m or 0s");
         });
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be removed, remove nothing" };
-        var command = new Command("prune", "Remove unused blobs from the local store") { keepRecent, dryRun };
+        var keepStorage = new Option<string?>("--keep-storage") { Description = "Remove the least recently used build cache until the store's blobs take at most this much (for example 10GB)" };
+        keepStorage.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } size && !ByteSize.TryParse(size, out _))
+                result.AddError($"--keep-storage '{size}' is not a size: write for example 10GB or 512MB");
+        });
+        var filters = new Option<string[]>("--filter") { Description = "until=DURATION: remove build cache not used for that long (for example until=24h)" };
+        filters.Validators.Add(result =>
+        {
+            foreach (string filter in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!filter.StartsWith("until=", StringComparison.Ordinal) || !GoDuration.TryParse(filter["until=".Length..], out _))
+                    result.AddError($"--filter '{filter}': only until=DURATION is supported (for example until=24h)");
+            }
+        });
+        var command = new Command("prune", "Remove unused blobs and build cache from the local store") { keepRecent, dryRun, keepStorage, filters };
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async images =>
         {
             _ = GoDuration.TryParse(result.GetValue(keepRecent)!, out TimeSpan recent);
             bool dry = result.GetValue(dryRun);
-            PruneReport report = await new GarbageCollector(images)
-                .PruneAsync(new PruneOptions { KeepRecent = recent, DryRun = dry }, cancellationToken).ConfigureAwait(false);
+            long? storage = result.GetValue(keepStorage) is { } size && ByteSize.TryParse(size, out long bytes) ? bytes : null;
+            TimeSpan? until = (result.GetValue(filters) ?? []).Select(f => GoDuration.TryParse(f["until=".Length..], out TimeSpan d) ? d : (TimeSpan?)null).FirstOrDefault();
+            // Running builds hold the build lock shared: wait for them, so nothing they use goes.
+            using FileLock builds = await FileLock.AcquireAsync(Building.StorageCap.BuildLockPath(images), exclusive: true, cancellationToken).ConfigureAwait(false);
+            string root = images.Content.Root;
+            StorePruneReport pruned = await new StorePruner(images, new Cache.Index.CacheIndex(images), Path.Combine(root, "layers"), Path.Combine(root, "rootfs"))
+                .PruneAsync(new StorePruneOptions { KeepStorage = storage, Until = until, KeepRecent = recent, DryRun = dry }, cancellationToken).ConfigureAwait(false);
+            PruneReport report = pruned.Blobs;
+            if (pruned.RemovedRecords > 0)
+                stdout.WriteLine($"{(dry ? "Would delete" : "Deleted")}: {pruned.RemovedRecords} build cache records");
             string verb = dry ? "Would delete" : "Deleted";
             foreach (BlobInfo blob in report.RemovedBlobs)
                 stdout.WriteLine($"{verb}: {blob.Digest} ({ByteSize.Format(blob.Size)})");

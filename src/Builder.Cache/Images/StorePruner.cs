@@ -1,0 +1,97 @@
+using Builder.Cache.Content;
+using Builder.Cache.Index;
+using Builder.Cache.Oci;
+
+namespace Builder.Cache.Images;
+
+/// <summary>What <see cref="StorePruner"/> removes.</summary>
+public sealed record StorePruneOptions
+{
+    /// <summary>Remove least recently used build cache records until the store's blobs take at most this many bytes.</summary>
+    public long? KeepStorage { get; init; }
+
+    /// <summary>Remove build cache records not used for this long (<c>--filter until=24h</c>).</summary>
+    public TimeSpan? Until { get; init; }
+
+    /// <summary>Keep unreferenced blobs written this recently (see <see cref="PruneOptions.KeepRecent"/>).</summary>
+    public TimeSpan KeepRecent { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Report, remove nothing.</summary>
+    public bool DryRun { get; init; }
+}
+
+/// <summary>What a <see cref="StorePruner"/> run removed.</summary>
+/// <param name="RemovedRecords">Build cache records removed.</param>
+/// <param name="Blobs">The blob collection that followed.</param>
+/// <param name="RemovedDirectories">Unpacked layer and base image trees removed with them.</param>
+public sealed record StorePruneReport(int RemovedRecords, PruneReport Blobs, int RemovedDirectories);
+
+/// <summary>
+/// The store's garbage-collection policy, as BuildKit's: build cache records older than <c>until</c> go, then the
+/// least recently used ones until the blobs fit in <c>keep-storage</c>; blobs no image, root or remaining record
+/// holds are then collected, with the unpacked trees of the layers and base images that went. Images with names are
+/// never touched. The caller holds the store's build lock exclusively, so nothing a running build uses is removed.
+/// </summary>
+public sealed class StorePruner(ImageStore images, CacheIndex cache, string layersDirectory, string rootfsDirectory)
+{
+    public async Task<StorePruneReport> PruneAsync(StorePruneOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ContentStore content = images.Content;
+        var kept = new HashSet<Digest>();
+        var walker = new ReferenceWalker(content);
+        foreach (Descriptor target in (await images.ReadImagesAsync(cancellationToken).ConfigureAwait(false)).Values)
+            await walker.MarkAsync(target.Digest, target.MediaType, kept, cancellationToken).ConfigureAwait(false);
+        foreach ((string name, Digest root) in await images.ListRootsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!name.StartsWith("cache-", StringComparison.Ordinal)) await walker.MarkAsync(root, null, kept, cancellationToken).ConfigureAwait(false);
+        }
+
+        var records = cache.List().OrderBy(r => r.LastUsedUtc).ToList();
+        var holders = records.GroupBy(r => r.Record.Layer.Digest).ToDictionary(g => g.Key, g => g.Count());
+        long total = content.Enumerate().Sum(b => b.Size);
+        DateTime now = DateTime.UtcNow;
+        var removed = new List<(Digest Key, CacheRecord Record)>();
+        foreach ((Digest key, CacheRecord record, DateTime lastUsed) in records)
+        {
+            bool expired = options.Until is { } until && now - lastUsed > until;
+            bool over = options.KeepStorage is { } limit && total > limit;
+            if (!expired && !over) continue;
+            removed.Add((key, record));
+            if (--holders[record.Layer.Digest] == 0 && !kept.Contains(record.Layer.Digest)) total -= record.Layer.Size;
+        }
+        if (!options.DryRun)
+        {
+            foreach ((Digest key, _) in removed) await cache.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        PruneReport blobs = await new GarbageCollector(images)
+            .PruneAsync(new PruneOptions { KeepRecent = options.KeepRecent, DryRun = options.DryRun }, cancellationToken).ConfigureAwait(false);
+        int directories = options.DryRun ? 0 : RemoveUnusedTrees(removed.Select(r => r.Record.DiffId).Except(cache.List().Select(r => r.Record.DiffId)));
+        return new StorePruneReport(removed.Count, blobs, directories);
+    }
+
+    // An unpacked layer goes with its last record; a base image's tree with its manifest blob.
+    private int RemoveUnusedTrees(IEnumerable<Digest> diffIds)
+    {
+        int count = 0;
+        foreach (Digest diffId in diffIds)
+        {
+            string directory = Path.Combine(layersDirectory, diffId.Encoded);
+            if (!Directory.Exists(directory)) continue;
+            Directory.Delete(directory, recursive: true);
+            count++;
+        }
+        if (Directory.Exists(rootfsDirectory))
+        {
+            foreach (string tree in Directory.EnumerateDirectories(rootfsDirectory))
+            {
+                string name = Path.GetFileName(tree);
+                if (name.Length != 64 || images.Content.Contains(new Digest(Digest.Sha256, name))) continue;
+                Directory.Delete(tree, recursive: true);
+                count++;
+            }
+        }
+        return count;
+    }
+}
