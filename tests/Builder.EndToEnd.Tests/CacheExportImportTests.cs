@@ -96,6 +96,25 @@ public sealed class CacheExportImportTests : IDisposable
     }
 
     [Fact]
+    public void InlineCache_CacheFromThePushedImage_FinalStageCachedSameDigest()
+    {
+        RequiredTool.RequireRoot();
+        string image = $"{_registry.Host}/ci/inline:1";
+
+        var first = Imgbuild("store-a", "-t", image, "--push", "--cache-to", "type=inline");
+        var second = Imgbuild("store-b", "-t", $"{_registry.Host}/ci/inline:2", "--push", "--cache-to", "type=inline", "--cache-from", image);
+
+        Assert.True(first.Status == 0, first.Err);
+        Assert.True(second.Status == 0, second.Err);
+        string config = ProcessRunner.Run(RequiredTool.Find("skopeo", "skopeo"), ["inspect", "--config", "--raw", "--tls-verify=false", $"docker://{image}"]);
+        Assert.Contains("\"imgbuild.cache.v1\"", config, StringComparison.Ordinal);
+        var steps = ProgressSteps.Parse(second.Err).ToDictionary(s => s.Instruction, s => s.Cached);
+        Assert.True(steps["RUN dd if=/dev/urandom of=/app/data.bin bs=1024 count=256 2>/dev/null"]);
+        Assert.True(steps["COPY README.md /app/"]);
+        Assert.Equal(first.Out, second.Out);
+    }
+
+    [Fact]
     public void LocalCacheModeMin_FreshStore_FinalStageCached_AndSkopeoCopiesTheCache()
     {
         RequiredTool.RequireRoot();

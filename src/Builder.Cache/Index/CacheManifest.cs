@@ -17,6 +17,9 @@ public static class CacheManifest
     /// <summary>The media type of the config blob that holds the records.</summary>
     public const string ConfigMediaType = "application/vnd.imgbuild.cache.config.v1+json";
 
+    /// <summary>The image config field that holds the records of an inline cache (<c>--cache-to type=inline</c>).</summary>
+    public const string InlineField = "imgbuild.cache.v1";
+
     /// <summary>Writes the records' config and manifest into <paramref name="content"/> (the layers must be there or be fetched by the exporter).</summary>
     public static async Task<Descriptor> WriteAsync(ContentStore content, IReadOnlyDictionary<Digest, CacheRecord> records, CancellationToken cancellationToken)
     {

@@ -41,15 +41,13 @@ public sealed class CacheTransfer(ContentStore content, RegistryClient registry)
                 PulledManifest pulled;
                 try
                 {
-                    pulled = await registry.GetManifestAsync(reference, cancellationToken).ConfigureAwait(false);
+                    (_, pulled) = await registry.ResolveAsync(reference, Platform.Current, cancellationToken).ConfigureAwait(false);
                 }
                 catch (RegistryException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
                 {
                     return 0;
                 }
                 ImageManifest manifest = ManifestSerializer.DeserializeManifest(pulled.Content);
-                if (manifest.Config.MediaType != CacheManifest.ConfigMediaType)
-                    throw new FormatException($"{reference} is not an imgbuild cache (its config is {manifest.Config.MediaType}); --cache-to type=inline is not supported yet");
                 byte[] config;
                 await using (Stream stream = await registry.OpenBlobAsync(reference, manifest.Config, cancellationToken).ConfigureAwait(false))
                 using (var buffer = new MemoryStream())
@@ -57,12 +55,24 @@ public sealed class CacheTransfer(ContentStore content, RegistryClient registry)
                     await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
                     config = buffer.ToArray();
                 }
-                IReadOnlyDictionary<Digest, CacheRecord> remote = CacheManifest.DeserializeConfig(config);
+                IReadOnlyDictionary<Digest, CacheRecord> remote;
+                if (manifest.Config.MediaType == CacheManifest.ConfigMediaType)
+                {
+                    remote = CacheManifest.DeserializeConfig(config);
+                }
+                else
+                {
+                    // An image pushed with --cache-to type=inline carries its records in its config.
+                    ImageConfig image = ImageConfigSerializer.Deserialize(config);
+                    if (!image.ExtraFields.TryGetValue(CacheManifest.InlineField, out string? inline))
+                        throw new FormatException($"{reference} is an image without an inline cache: build it with --cache-to type=inline");
+                    remote = CacheManifest.DeserializeConfig(System.Text.Encoding.UTF8.GetBytes(inline));
+                }
                 into.Add(remote, new RegistryCacheSource(registry, reference));
                 into.Repositories.Add(reference);
                 return remote.Count;
             default:
-                throw new FormatException("--cache-from type=inline is not supported yet");
+                throw new FormatException("--cache-from type=inline: name the image instead (--cache-from type=registry,ref=IMAGE)");
         }
     }
 

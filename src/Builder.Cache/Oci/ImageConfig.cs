@@ -33,6 +33,12 @@ public sealed record ImageConfig
     /// <summary>The history of each layer, oldest first.</summary>
     public ImmutableArray<HistoryEntry> History { get; init; } = [];
 
+    /// <summary>
+    /// Top-level fields outside the OCI spec, as raw JSON by name (BuildKit's <c>moby.buildkit.cache.v0</c>, the inline
+    /// build cache of imgbuild (<c>--cache-to type=inline</c>)): kept through a round trip, written after the spec's fields.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> ExtraFields { get; init; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
     /// <summary>The platform given by <see cref="OS"/>, <see cref="Architecture"/> and <see cref="Variant"/>.</summary>
     public Platform Platform => new(OS, Architecture, Variant);
 

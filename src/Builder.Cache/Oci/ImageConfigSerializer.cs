@@ -61,6 +61,8 @@ public static class ImageConfigSerializer
             DiffIds = [.. Safe(config.RootFs.DiffIds).Select(d => d.ToString())],
         },
         History = config.History.IsDefaultOrEmpty ? null : [.. config.History.Select(ToDocument)],
+        Extra = config.ExtraFields.IsEmpty ? null
+            : new SortedDictionary<string, JsonElement>(config.ExtraFields.ToDictionary(f => f.Key, f => JsonDocument.Parse(f.Value).RootElement.Clone()), StringComparer.Ordinal),
     };
 
     private static ContainerConfigDocument ToDocument(ContainerConfig c) => new()
@@ -119,6 +121,8 @@ public static class ImageConfigSerializer
                 DiffIds = [.. (d.RootFs?.DiffIds ?? []).Select(Digest.Parse)],
             },
             History = [.. (d.History ?? []).Select(FromDocument)],
+            ExtraFields = d.Extra is null ? ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal)
+                : ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, d.Extra.Select(e => KeyValuePair.Create(e.Key, e.Value.GetRawText()))),
         };
     }
 

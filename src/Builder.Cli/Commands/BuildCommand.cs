@@ -240,6 +240,16 @@ internal static class BuildCommand
                     (reporter as IDisposable)?.Dispose();
                 }
                 ImageConfig imageConfig = HistoryTimes.Stamp(buildTarget.Config, state.Layers, DateTimeOffset.UtcNow, epoch);
+                if (cacheExports.Any(c => c.Type == CacheLocationType.Inline))
+                {
+                    // --cache-to type=inline: the records of the image's own layers go into its config.
+                    var imageLayers = state.Layers.Select(l => l.Blob.Digest).ToHashSet();
+                    var inline = stepCache.Used.Where(r => imageLayers.Contains(r.Value.Layer.Digest)).ToDictionary(r => r.Key, r => r.Value);
+                    imageConfig = imageConfig with
+                    {
+                        ExtraFields = imageConfig.ExtraFields.SetItem(CacheManifest.InlineField, System.Text.Encoding.UTF8.GetString(CacheManifest.SerializeConfig(inline))),
+                    };
+                }
                 Descriptor manifest = await ImageAssembler.AssembleAsync(images.Content, imageConfig, state.Layers, first.OciMediaTypes, cancellationToken,
                     fetcher.ReaderOver(images.Content)).ConfigureAwait(false);
                 // Outputs other than a registry push read every layer from the store: fetch what the imported caches hold.
@@ -253,7 +263,7 @@ internal static class BuildCommand
                     await exporter.ExportAsync(export, manifest, [.. names], targetPlatform, cancellationToken).ConfigureAwait(false);
                     log.WriteLine($"exported to {export.Type.ToString().ToLowerInvariant()}{(export.Destination is { } d ? " " + d : "")}{(export.Push ? " (pushed)" : "")}");
                 }
-                foreach (CacheSpec export in cacheExports)
+                foreach (CacheSpec export in cacheExports.Where(c => c.Type != CacheLocationType.Inline))
                 {
                     // mode=min: the final image's layers; mode=max: every step this build ran or found.
                     var finalLayers = state.Layers.Select(l => l.Blob.Digest).ToHashSet();

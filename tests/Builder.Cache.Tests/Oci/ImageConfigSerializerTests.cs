@@ -112,4 +112,16 @@ public class ImageConfigSerializerTests
     [Fact]
     public void Serialize_SameConfigBuiltTwice_SameBytes() =>
         Assert.Equal(ImageConfigSerializer.Serialize(SmallConfig()), ImageConfigSerializer.Serialize(SmallConfig()));
+
+    [Fact]
+    public void RoundTrip_FieldsOutsideTheSpec_AreKeptAfterTheSpecsFields()
+    {
+        byte[] json = """{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"moby.buildkit.cache.v0":"e30=","imgbuild.cache.v1":{"records":[]}}"""u8.ToArray();
+
+        ImageConfig config = ImageConfigSerializer.Deserialize(json);
+        string written = System.Text.Encoding.UTF8.GetString(ImageConfigSerializer.Serialize(config));
+
+        Assert.Equal(["imgbuild.cache.v1", "moby.buildkit.cache.v0"], config.ExtraFields.Keys);
+        Assert.EndsWith(""","imgbuild.cache.v1":{"records":[]},"moby.buildkit.cache.v0":"e30="}""", written, StringComparison.Ordinal);
+    }
 }

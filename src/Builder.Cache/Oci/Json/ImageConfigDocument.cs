@@ -16,6 +16,9 @@ internal sealed class ImageConfigDocument
     [JsonPropertyName("config"), JsonPropertyOrder(5)] public ContainerConfigDocument? Config { get; set; }
     [JsonPropertyName("rootfs"), JsonPropertyOrder(6)] public RootFsDocument? RootFs { get; set; }
     [JsonPropertyName("history"), JsonPropertyOrder(7)] public List<HistoryEntryDocument>? History { get; set; }
+
+    // Fields outside the spec's (BuildKit's "moby.buildkit.cache.v0", imgbuild's inline cache) survive a round trip.
+    [JsonExtensionData] public SortedDictionary<string, System.Text.Json.JsonElement>? Extra { get; set; }
 }
 
 internal sealed class ContainerConfigDocument
