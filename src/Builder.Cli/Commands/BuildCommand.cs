@@ -106,190 +106,83 @@ internal static class BuildCommand
                 return 1;
             }
 
-            string? runc = RuncRuntime.FindRunc();
-            if (runc is null)
-            {
-                stderr.WriteLine("imgbuild: building needs runc: install it with 'apt-get install runc'");
-                return 1;
-            }
-            string root = images.Content.Root;
-            string work = Path.Combine(root, "work");
-            ISnapshotter snapshotter = OverlaySnapshotter.IsSupported(work) ? new OverlaySnapshotter() : new CopySnapshotter();
             string progressMode = result.GetValue(progress) is "auto" ? (IsTerminal(stderr) ? "tty" : "plain") : result.GetValue(progress)!;
             // quiet and rawjson keep stderr free of text lines (rawjson: only JSON objects).
             TextWriter log = progressMode is "quiet" or "rawjson" ? TextWriter.Null : stderr;
-            RunMountOptions mountOptions;
-            try
-            {
-                mountOptions = new RunMountOptions(Path.Combine(root, "cache-mounts"), BuildSecrets.Parse(result.GetValue(secrets) ?? []), snapshotter, work)
-                {
-                    SshAgents = SshAgents.Parse(result.GetValue(ssh) ?? []),
-                };
-            }
-            catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
-            {
-                stderr.WriteLine($"imgbuild: {e.Message}");
-                return 1;
-            }
             HashSet<string> uncachedStages = [.. (result.GetValue(noCacheFilter) ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
-            Predicate<BuildStep> useCache = result.GetValue(noCache) ? _ => false
-                : step => step.Origin?.Stage is not { } stage || !uncachedStages.Contains(stage, StringComparer.OrdinalIgnoreCase);
+            CacheSpec[] cacheExports = [.. (result.GetValue(cacheTo) ?? []).Select(c => CacheSpec.Parse(c, export: true))];
+            ImmutableDictionary<string, NamedContext> namedContexts = await BuildContexts.ParseAsync(result.GetValue(buildContexts) ?? [], images, cancellationToken).ConfigureAwait(false);
+            var sessionOptions = new BuildSessionOptions
+            {
+                ContextDirectory = contextDirectory,
+                NamedDirectories = namedContexts.Where(c => c.Value.Directory is not null).ToDictionary(c => c.Key, c => c.Value.Directory!),
+                Secrets = BuildSecrets.Parse(result.GetValue(secrets) ?? []),
+                SshAgents = SshAgents.Parse(result.GetValue(ssh) ?? []),
+                Layers = layerOptions,
+                UseCache = result.GetValue(noCache) ? _ => false
+                    : step => step.Origin?.Stage is not { } stage || !uncachedStages.Contains(stage, StringComparer.OrdinalIgnoreCase),
+                CacheImports = [.. (result.GetValue(cacheFrom) ?? []).Select(c => CacheSpec.Parse(c, export: false))],
+            };
             IBuildProgress reporter = progressMode switch
             {
                 "rawjson" => new RawJsonProgress(stderr),
                 "tty" => new TtyProgress(stderr, Console.IsErrorRedirected ? 120 : Console.WindowWidth),
                 _ => new PlainProgress(log),
             };
-            if (snapshotter is CopySnapshotter) log.WriteLine("imgbuild: overlayfs is not available here; using the copying snapshotter (slower)");
             using RegistryClient client = registry.CreateClient(result);
-            var fetcher = new BlobFetcher();
-            var bases = new BaseImageProvider(images, client, fetcher);
-            var committer = new SnapshotCommitter(images.Content, work, Path.Combine(root, "layers"));
-            var runtime = new RuncRuntime(runc, Path.Combine(root, "runc"));
-            // The context files a build reads are copied here and deleted when it ends, whatever the outcome.
-            string contexts = Path.Combine(work, "context-" + Guid.NewGuid().ToString("N")[..12]);
-            using var downloads = new HttpClient();
-            StatCache statCache = StatCache.Load(Path.Combine(root, "statcache"));
-            // Held for the whole build: pruning waits for it, so nothing this build uses is removed under it.
-            FileLock lease = await FileLock.AcquireAsync(StorageCap.BuildLockPath(images), exclusive: false, cancellationToken).ConfigureAwait(false);
-            CacheSpec[] cacheImports, cacheExports;
+            using BuildSession session = await BuildSession.OpenAsync(images, client, sessionOptions, reporter, log, cancellationToken).ConfigureAwait(false);
+
+            BuildTarget buildTarget;
             try
             {
-                cacheImports = [.. (result.GetValue(cacheFrom) ?? []).Select(c => CacheSpec.Parse(c, export: false))];
-                cacheExports = [.. (result.GetValue(cacheTo) ?? []).Select(c => CacheSpec.Parse(c, export: true))];
+                buildTarget = await session.ConvertAsync(text, dockerfile, new ConversionOptions
+                {
+                    Target = result.GetValue(target),
+                    BuildArgs = epoch is { } e && !givenArgs.ContainsKey(SourceDateEpoch.Name)
+                        ? givenArgs.SetItem(SourceDateEpoch.Name, e.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))
+                        : givenArgs,
+                    TargetPlatform = targetPlatform,
+                    IgnorePatterns = DockerIgnoreFile.Load(contextDirectory, dockerfile),
+                    DefaultNetwork = result.GetValue(network) switch { "none" => NetworkMode.None, "host" => NetworkMode.Host, _ => NetworkMode.Default },
+                    Labels = ParseLabels(result.GetValue(labels) ?? []),
+                    NamedContexts = namedContexts,
+                }, cancellationToken).ConfigureAwait(false);
             }
-            catch (FormatException e)
+            catch (DockerfileException e)
             {
-                stderr.WriteLine($"imgbuild: {e.Message}");
+                DiagnosticPrinter.Print(stderr, e.Diagnostic, e.Diagnostic.Span.File == dockerfile ? text : null);
                 return 1;
             }
-            var transfer = new CacheTransfer(images.Content, client);
-            var imported = new ImportedCache(fetcher);
-            foreach (CacheSpec import in cacheImports)
-            {
-                try
-                {
-                    int count = await transfer.ImportAsync(import, imported, cancellationToken).ConfigureAwait(false);
-                    log.WriteLine($"imported {count} cache records from {import.Location}");
-                }
-                catch (Exception e) when (e is FormatException or RegistryException or IOException)
-                {
-                    // As buildx: a cache that cannot be read is a warning, and the build runs without it.
-                    log.WriteLine($"imgbuild: warning: cannot import the cache from {import.Location}: {e.Message}");
-                }
-            }
-            ImmutableDictionary<string, NamedContext> namedContexts;
+
+            StepState state;
             try
             {
-                namedContexts = await BuildContexts.ParseAsync(result.GetValue(buildContexts) ?? [], images, cancellationToken).ConfigureAwait(false);
+                state = (await session.SolveAsync([buildTarget], result.GetValue(jobs), cancellationToken).ConfigureAwait(false))[0];
             }
-            catch (FormatException e)
+            catch (StepFailedException e)
             {
+                (reporter as TtyProgress)?.PrintUnfinished();
                 stderr.WriteLine($"imgbuild: {e.Message}");
                 return 1;
-            }
-            var stepCache = new StepCache(new CacheIndex(images), imported, useCache);
-            var materializer = new LayerMaterializer(committer, images.Content, fetcher, work);
-            try
-            {
-                var executor = new BuildStepExecutor(bases, new ExecStepRunner(snapshotter, runtime, committer, work),
-                    new FileStepRunner(snapshotter, committer, work), new BuildSources(
-                        new BuildContextSource(contextDirectory, namedContexts.Where(c => c.Value.Directory is not null).ToDictionary(c => c.Key, c => c.Value.Directory!)),
-                        new HttpDownloader(downloads),
-                        GitFetcher.FindGit() is { } git ? new GitFetcher(git) : null, contexts, statCache),
-                    mountOptions, stepCache, materializer, layerOptions, reporter);
-
-                BuildTarget buildTarget;
-                try
-                {
-                    DockerfileSyntax syntax = DockerfileParser.Parse(text, dockerfile);
-                    var options = new ConversionOptions
-                    {
-                        Target = result.GetValue(target),
-                        BuildArgs = epoch is { } e && !givenArgs.ContainsKey(SourceDateEpoch.Name)
-                            ? givenArgs.SetItem(SourceDateEpoch.Name, e.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))
-                            : givenArgs,
-                        TargetPlatform = targetPlatform,
-                        IgnorePatterns = DockerIgnoreFile.Load(contextDirectory, dockerfile),
-                        DefaultNetwork = result.GetValue(network) switch { "none" => NetworkMode.None, "host" => NetworkMode.Host, _ => NetworkMode.Default },
-                        Labels = ParseLabels(result.GetValue(labels) ?? []),
-                        NamedContexts = namedContexts,
-                    };
-                    BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, new BaseImageConfigResolver(bases), cancellationToken).ConfigureAwait(false);
-                    buildTarget = graph.Targets[0];
-                }
-                catch (DockerfileException e)
-                {
-                    DiagnosticPrinter.Print(stderr, e.Diagnostic, e.Diagnostic.Span.File == dockerfile ? text : null);
-                    return 1;
-                }
-
-                StepState state;
-                try
-                {
-                    state = (await new StepScheduler<StepState>(executor, result.GetValue(jobs)).SolveAsync([buildTarget.Step], cancellationToken).ConfigureAwait(false))[0];
-                }
-                catch (StepFailedException e)
-                {
-                    (reporter as TtyProgress)?.PrintUnfinished();
-                    stderr.WriteLine($"imgbuild: {e.Message}");
-                    return 1;
-                }
-                finally
-                {
-                    (reporter as IDisposable)?.Dispose();
-                }
-                ImageConfig imageConfig = HistoryTimes.Stamp(buildTarget.Config, state.Layers, DateTimeOffset.UtcNow, epoch);
-                if (cacheExports.Any(c => c.Type == CacheLocationType.Inline))
-                {
-                    // --cache-to type=inline: the records of the image's own layers go into its config.
-                    var imageLayers = state.Layers.Select(l => l.Blob.Digest).ToHashSet();
-                    var inline = stepCache.Used.Where(r => imageLayers.Contains(r.Value.Layer.Digest)).ToDictionary(r => r.Key, r => r.Value);
-                    imageConfig = imageConfig with
-                    {
-                        ExtraFields = imageConfig.ExtraFields.SetItem(CacheManifest.InlineField, System.Text.Encoding.UTF8.GetString(CacheManifest.SerializeConfig(inline))),
-                    };
-                }
-                Descriptor manifest = await ImageAssembler.AssembleAsync(images.Content, imageConfig, state.Layers, first.OciMediaTypes, cancellationToken,
-                    fetcher.ReaderOver(images.Content)).ConfigureAwait(false);
-                // Outputs other than a registry push read every layer from the store: fetch what the imported caches hold.
-                if (exports.Any(e => e.Type != OutputType.Registry))
-                    await materializer.EnsureBlobsAsync(state.Layers, cancellationToken).ConfigureAwait(false);
-                using Stream standardOutput = Console.OpenStandardOutput();
-                var exporter = new ImageExporter(images, client, standardOutput, work, fetcher.ReaderOver(images.Content),
-                    imported.Repositories.FirstOrDefault()?.ToString());
-                foreach (OutputSpec export in exports)
-                {
-                    await exporter.ExportAsync(export, manifest, [.. names], targetPlatform, cancellationToken).ConfigureAwait(false);
-                    log.WriteLine($"exported to {export.Type.ToString().ToLowerInvariant()}{(export.Destination is { } d ? " " + d : "")}{(export.Push ? " (pushed)" : "")}");
-                }
-                foreach (CacheSpec export in cacheExports.Where(c => c.Type != CacheLocationType.Inline))
-                {
-                    // mode=min: the final image's layers; mode=max: every step this build ran or found.
-                    var finalLayers = state.Layers.Select(l => l.Blob.Digest).ToHashSet();
-                    var records = stepCache.Used.Where(r => export.Mode == CacheExportMode.Max || finalLayers.Contains(r.Value.Layer.Digest))
-                        .ToDictionary(r => r.Key, r => r.Value);
-                    await transfer.ExportAsync(export, records, fetcher.ReaderOver(images.Content), imported.Repositories.FirstOrDefault()?.Repository, cancellationToken).ConfigureAwait(false);
-                    log.WriteLine($"exported {records.Count} cache records to {export.Location} (mode={export.Mode.ToString().ToLowerInvariant()})");
-                }
-                log.WriteLine($"fetched {fetcher.BlobsFetched} layer blobs ({fetcher.BytesFetched} bytes)");
-                if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);
-                if (result.GetValue(metadataFile) is { } metadata)
-                {
-                    Digest config = ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(images.Content, manifest.Digest)).Config.Digest;
-                    await BuildMetadata.WriteAsync(metadata, manifest, config, names, cancellationToken).ConfigureAwait(false);
-                }
-                if (!exports.Any(e => e.Destination == "-")) stdout.WriteLine(manifest.Digest);
-                lease.Dispose();
-                await StorageCap.ApplyAsync(images, log, cancellationToken).ConfigureAwait(false);
-                return 0;
             }
             finally
             {
-                lease.Dispose();
-                statCache.Save();
-                if (Directory.Exists(contexts)) Directory.Delete(contexts, recursive: true);
+                (reporter as IDisposable)?.Dispose();
             }
+            Descriptor manifest = await session.AssembleAsync(buildTarget, state, first.OciMediaTypes, epoch,
+                cacheExports.Any(c => c.Type == CacheLocationType.Inline), cancellationToken).ConfigureAwait(false);
+            using (Stream standardOutput = Console.OpenStandardOutput())
+                await session.ExportAsync(manifest, state, exports, [.. names], targetPlatform, standardOutput, cancellationToken).ConfigureAwait(false);
+            await session.ExportCacheAsync(cacheExports, [state], cancellationToken).ConfigureAwait(false);
+            if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);
+            if (result.GetValue(metadataFile) is { } metadata)
+            {
+                Digest config = ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(images.Content, manifest.Digest)).Config.Digest;
+                await BuildMetadata.WriteAsync(metadata, manifest, config, names, cancellationToken).ConfigureAwait(false);
+            }
+            if (!exports.Any(e => e.Destination == "-")) stdout.WriteLine(manifest.Digest);
+            await session.FinishAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
         }));
         return command;
     }

@@ -11,8 +11,21 @@ namespace Builder.Frontend.Context;
 /// reproduced with their modes and times in a directory the solver's COPY reads from (files hard-linked when the
 /// file system allows, copied otherwise).
 /// </summary>
-public sealed class BuildContextSource(string contextDirectory, IReadOnlyDictionary<string, string>? namedDirectories = null) : IBuildContextSource
+public sealed class BuildContextSource : IBuildContextSource
 {
+    private readonly Dictionary<string, string> _directories = new(StringComparer.Ordinal);
+
+    /// <summary>The main context, and named directory contexts (<c>--build-context NAME=DIR</c>) by name.</summary>
+    public BuildContextSource(string contextDirectory, IReadOnlyDictionary<string, string>? namedDirectories = null)
+    {
+        _directories[ContextSourceStep.DefaultName] = contextDirectory;
+        foreach ((string name, string directory) in namedDirectories ?? new Dictionary<string, string>())
+            _directories[Conversion.NamedContext.StepNamePrefix + name] = directory;
+    }
+
+    /// <summary>Adds a context read by steps named <paramref name="stepName"/> (a compose service's context).</summary>
+    public void Add(string stepName, string directory) => _directories[stepName] = directory;
+
     /// <inheritdoc />
     public Task MaterializeAsync(ContextSourceStep step, string destination, CancellationToken cancellationToken)
     {
@@ -96,15 +109,10 @@ public sealed class BuildContextSource(string contextDirectory, IReadOnlyDiction
         }
     }
 
-    // The main context, or a named directory context (--build-context NAME=DIR).
-    private string DirectoryOf(string name)
-    {
-        if (name == ContextSourceStep.DefaultName) return contextDirectory;
-        if (name.StartsWith(Conversion.NamedContext.StepNamePrefix, StringComparison.Ordinal)
-            && namedDirectories?.GetValueOrDefault(name[Conversion.NamedContext.StepNamePrefix.Length..]) is { } directory)
-            return directory;
-        throw new InvalidOperationException($"no build context named '{name}': give it with --build-context NAME=DIR");
-    }
+    // The directory of a context step: the main context, a named context (--build-context NAME=DIR), a service's.
+    private string DirectoryOf(string name) =>
+        _directories.TryGetValue(name, out string? directory) ? directory
+            : throw new InvalidOperationException($"no build context named '{name}': give it with --build-context NAME=DIR");
 
     private static void CopyMode(string source, string target)
     {

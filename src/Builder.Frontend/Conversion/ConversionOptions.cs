@@ -29,4 +29,7 @@ public sealed record ConversionOptions
 
     /// <summary>Named contexts (<c>--build-context</c>), which FROM and COPY --from use before stages and images.</summary>
     public ImmutableDictionary<string, NamedContext> NamedContexts { get; init; } = ImmutableDictionary<string, NamedContext>.Empty;
+
+    /// <summary>The name of the build context's steps; a compose build gives each service's context its own.</summary>
+    public string ContextName { get; init; } = Solver.Graph.ContextSourceStep.DefaultName;
 }

@@ -108,7 +108,7 @@ internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState s
                 }
                 else
                 {
-                    inputs.Add(new ContextSourceStep(ContextSourceStep.DefaultName)); // replaced below with its include patterns
+                    inputs.Add(new ContextSourceStep(dockerfile.Options.ContextName)); // replaced below with its include patterns
                 }
                 sourceInput = inputs.Count - 1;
             }
@@ -127,7 +127,7 @@ internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState s
         {
             // The context step names exactly what this instruction reads, so later caching hashes only that.
             // --exclude is not applied here: its patterns are relative to each copied source, not to the context.
-            inputs[contextInput] = new ContextSourceStep(ContextSourceStep.DefaultName, [.. contextPaths.Distinct()],
+            inputs[contextInput] = new ContextSourceStep(dockerfile.Options.ContextName, [.. contextPaths.Distinct()],
                 [.. dockerfile.Options.IgnorePatterns]);
         }
 

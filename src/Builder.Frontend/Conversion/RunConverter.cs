@@ -84,7 +84,7 @@ internal sealed class RunConverter(DockerfileConverter dockerfile, StageState st
                 string source = Option("source") ?? "/";
                 BuildStep from = Option("from") is string reference
                     ? await dockerfile.SourceAsync(reference, run, stage, cancellationToken).ConfigureAwait(false)
-                    : new ContextSourceStep(ContextSourceStep.DefaultName, [CleanContextPath(source)], dockerfile.Options.IgnorePatterns);
+                    : new ContextSourceStep(dockerfile.Options.ContextName, [CleanContextPath(source)], dockerfile.Options.IgnorePatterns);
                 inputs.Add(from);
                 return new BindMount(inputs.Count - 1, source, target!) { ReadOnly = Option("readonly") is string ro ? Flag(run, spec, "readonly", ro) : !readWrite };
             }

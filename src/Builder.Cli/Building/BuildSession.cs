@@ -1,0 +1,221 @@
+using System.Collections.Immutable;
+using Builder.Cache.Content;
+using Builder.Cache.Export;
+using Builder.Cache.Images;
+using Builder.Cache.Index;
+using Builder.Cache.Layers;
+using Builder.Cache.Oci;
+using Builder.Cache.Registry;
+using Builder.Frontend.Context;
+using Builder.Frontend.Conversion;
+using Builder.Frontend.Syntax;
+using Builder.Solver.Execution;
+using Builder.Solver.Graph;
+using Builder.Solver.Scheduling;
+using Builder.Solver.Snapshots;
+using Builder.Solver.Sources;
+
+namespace Builder.Cli.Building;
+
+/// <summary>What a build session needs beyond the store: contexts, mounts' inputs, layer format and caches.</summary>
+internal sealed record BuildSessionOptions
+{
+    /// <summary>The main build context directory.</summary>
+    public required string ContextDirectory { get; init; }
+
+    /// <summary>Named directory contexts (<c>--build-context NAME=DIR</c>).</summary>
+    public IReadOnlyDictionary<string, string> NamedDirectories { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Secrets by id (<c>--secret</c>).</summary>
+    public ImmutableDictionary<string, byte[]> Secrets { get; init; } = ImmutableDictionary<string, byte[]>.Empty;
+
+    /// <summary>SSH agent sockets by id (<c>--ssh</c>).</summary>
+    public ImmutableDictionary<string, string> SshAgents { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>How new layers are written.</summary>
+    public LayerWriteOptions Layers { get; init; } = new();
+
+    /// <summary>Which steps may use the build cache.</summary>
+    public Predicate<BuildStep> UseCache { get; init; } = _ => true;
+
+    /// <summary>Caches to import (<c>--cache-from</c>).</summary>
+    public IReadOnlyList<CacheSpec> CacheImports { get; init; } = [];
+}
+
+/// <summary>
+/// One build against the store, for <c>imgbuild build</c> and <c>imgbuild compose</c>: the runtime, snapshots, base
+/// images, build cache and imported caches, and an executor that runs any number of targets in one solve (identical
+/// steps of several targets run once). It holds the store's build lock until disposed, then saves the stat cache and
+/// removes its temporary directories.
+/// </summary>
+internal sealed class BuildSession : IDisposable
+{
+    private readonly FileLock _lease;
+    private readonly StatCache _statCache;
+    private readonly HttpClient _downloads = new();
+    private readonly string _contexts;
+    private readonly string _work;
+
+    private BuildSession(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress, TextWriter log, FileLock lease, string runc)
+    {
+        Images = images;
+        Registry = registry;
+        Log = log;
+        _lease = lease;
+        string root = images.Content.Root;
+        _work = Path.Combine(root, "work");
+        ISnapshotter snapshotter = OverlaySnapshotter.IsSupported(_work) ? new OverlaySnapshotter() : new CopySnapshotter();
+        if (snapshotter is CopySnapshotter) log.WriteLine("imgbuild: overlayfs is not available here; using the copying snapshotter (slower)");
+        Fetcher = new BlobFetcher();
+        Bases = new BaseImageProvider(images, registry, Fetcher);
+        var committer = new SnapshotCommitter(images.Content, _work, Path.Combine(root, "layers"));
+        Imported = new ImportedCache(Fetcher);
+        StepCache = new StepCache(new CacheIndex(images), Imported, options.UseCache);
+        Materializer = new LayerMaterializer(committer, images.Content, Fetcher, _work);
+        Contexts = new BuildContextSource(options.ContextDirectory, options.NamedDirectories);
+        // The context files a build reads are linked or copied here and deleted when it ends, whatever the outcome.
+        _contexts = Path.Combine(_work, "context-" + Guid.NewGuid().ToString("N")[..12]);
+        _statCache = StatCache.Load(Path.Combine(root, "statcache"));
+        var mounts = new RunMountOptions(Path.Combine(root, "cache-mounts"), options.Secrets, snapshotter, _work) { SshAgents = options.SshAgents };
+        Executor = new BuildStepExecutor(Bases, new ExecStepRunner(snapshotter, new RuncRuntime(runc, Path.Combine(root, "runc")), committer, _work),
+            new FileStepRunner(snapshotter, committer, _work),
+            new BuildSources(Contexts, new HttpDownloader(_downloads), GitFetcher.FindGit() is { } git ? new GitFetcher(git) : null, _contexts, _statCache),
+            mounts, StepCache, Materializer, options.Layers, progress);
+    }
+
+    public ImageStore Images { get; }
+
+    public RegistryClient Registry { get; }
+
+    public TextWriter Log { get; }
+
+    public BlobFetcher Fetcher { get; }
+
+    public BaseImageProvider Bases { get; }
+
+    public ImportedCache Imported { get; }
+
+    public StepCache StepCache { get; }
+
+    public LayerMaterializer Materializer { get; }
+
+    public BuildContextSource Contexts { get; }
+
+    public BuildStepExecutor Executor { get; }
+
+    /// <summary>Opens a session: takes the build lock shared, finds runc, imports the caches (an unreadable one is a warning).</summary>
+    /// <exception cref="InvalidOperationException">runc is not installed.</exception>
+    public static async Task<BuildSession> OpenAsync(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress,
+        TextWriter log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(options);
+        string runc = RuncRuntime.FindRunc() ?? throw new InvalidOperationException("building needs runc: install it with 'apt-get install runc'");
+        // Held for the whole build: pruning waits for it, so nothing this build uses is removed under it.
+        FileLock lease = await FileLock.AcquireAsync(StorageCap.BuildLockPath(images), exclusive: false, cancellationToken).ConfigureAwait(false);
+        var session = new BuildSession(images, registry, options, progress, log, lease, runc);
+        try
+        {
+            var transfer = new CacheTransfer(images.Content, registry);
+            foreach (CacheSpec import in options.CacheImports)
+            {
+                try
+                {
+                    int count = await transfer.ImportAsync(import, session.Imported, cancellationToken).ConfigureAwait(false);
+                    log.WriteLine($"imported {count} cache records from {import.Location}");
+                }
+                catch (Exception e) when (e is FormatException or RegistryException or IOException)
+                {
+                    // As buildx: a cache that cannot be read is a warning, and the build runs without it.
+                    log.WriteLine($"imgbuild: warning: cannot import the cache from {import.Location}: {e.Message}");
+                }
+            }
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Converts a Dockerfile into its target (base image configs are resolved through this session).</summary>
+    /// <exception cref="Frontend.Diagnostics.DockerfileException">The Dockerfile is wrong.</exception>
+    public async Task<BuildTarget> ConvertAsync(string text, string path, ConversionOptions options, CancellationToken cancellationToken)
+    {
+        DockerfileSyntax syntax = DockerfileParser.Parse(text, path);
+        BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, new BaseImageConfigResolver(Bases), cancellationToken).ConfigureAwait(false);
+        return graph.Targets[0];
+    }
+
+    /// <summary>Runs <paramref name="targets"/> in one solve, independent steps in parallel, identical steps once.</summary>
+    /// <exception cref="StepFailedException">A step failed; the others were stopped.</exception>
+    public async Task<IReadOnlyList<StepState>> SolveAsync(IReadOnlyList<BuildTarget> targets, int jobs, CancellationToken cancellationToken) =>
+        await new StepScheduler<StepState>(Executor, jobs).SolveAsync([.. targets.Select(t => t.Step)], cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Writes the image of <paramref name="target"/> (config, history times, inline cache) into the store.</summary>
+    public async Task<Descriptor> AssembleAsync(BuildTarget target, StepState state, bool ociMediaTypes, DateTimeOffset? sourceDateEpoch, bool inlineCache,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(state);
+        ImageConfig config = HistoryTimes.Stamp(target.Config, state.Layers, DateTimeOffset.UtcNow, sourceDateEpoch);
+        if (inlineCache)
+        {
+            // --cache-to type=inline: the records of the image's own layers go into its config.
+            var imageLayers = state.Layers.Select(l => l.Blob.Digest).ToHashSet();
+            var records = StepCache.Used.Where(r => imageLayers.Contains(r.Value.Layer.Digest)).ToDictionary(r => r.Key, r => r.Value);
+            config = config with
+            {
+                ExtraFields = config.ExtraFields.SetItem(CacheManifest.InlineField, System.Text.Encoding.UTF8.GetString(CacheManifest.SerializeConfig(records))),
+            };
+        }
+        return await ImageAssembler.AssembleAsync(Images.Content, config, state.Layers, ociMediaTypes, cancellationToken, Fetcher.ReaderOver(Images.Content))
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the image where <paramref name="outputs"/> say, fetching the layers they need.</summary>
+    public async Task ExportAsync(Descriptor manifest, StepState state, IReadOnlyList<OutputSpec> outputs, ImmutableArray<ImageReference> names, Platform platform,
+        Stream standardOutput, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        // Outputs other than a registry push read every layer from the store: fetch what the imported caches hold.
+        if (outputs.Any(e => e.Type != OutputType.Registry))
+            await Materializer.EnsureBlobsAsync(state.Layers, cancellationToken).ConfigureAwait(false);
+        var exporter = new ImageExporter(Images, Registry, standardOutput, _work, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault()?.ToString());
+        foreach (OutputSpec output in outputs)
+        {
+            await exporter.ExportAsync(output, manifest, names, platform, cancellationToken).ConfigureAwait(false);
+            Log.WriteLine($"exported to {output.Type.ToString().ToLowerInvariant()}{(output.Destination is { } d ? " " + d : "")}{(output.Push ? " (pushed)" : "")}");
+        }
+    }
+
+    /// <summary>Exports the build cache: mode=min the layers of <paramref name="finals"/>, mode=max every step this session ran or found.</summary>
+    public async Task ExportCacheAsync(IEnumerable<CacheSpec> exports, IEnumerable<StepState> finals, CancellationToken cancellationToken)
+    {
+        var finalLayers = finals.SelectMany(f => f.Layers).Select(l => l.Blob.Digest).ToHashSet();
+        var transfer = new CacheTransfer(Images.Content, Registry);
+        foreach (CacheSpec export in exports.Where(c => c.Type != CacheLocationType.Inline))
+        {
+            var records = StepCache.Used.Where(r => export.Mode == CacheExportMode.Max || finalLayers.Contains(r.Value.Layer.Digest)).ToDictionary(r => r.Key, r => r.Value);
+            await transfer.ExportAsync(export, records, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault()?.Repository, cancellationToken).ConfigureAwait(false);
+            Log.WriteLine($"exported {records.Count} cache records to {export.Location} (mode={export.Mode.ToString().ToLowerInvariant()})");
+        }
+    }
+
+    /// <summary>Ends a successful build: reports what was fetched, releases the build lock and applies the store's size cap.</summary>
+    public async Task FinishAsync(CancellationToken cancellationToken)
+    {
+        Log.WriteLine($"fetched {Fetcher.BlobsFetched} layer blobs ({Fetcher.BytesFetched} bytes)");
+        _lease.Dispose();
+        await StorageCap.ApplyAsync(Images, Log, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _lease.Dispose();
+        _statCache.Save();
+        _downloads.Dispose();
+        if (Directory.Exists(_contexts)) Directory.Delete(_contexts, recursive: true);
+    }
+}
