@@ -28,6 +28,7 @@ internal static class ImgbuildCommand
         root.Subcommands.Add(LoginCommand.Create(registry, stdout, stderr));
         root.Subcommands.Add(LogoutCommand.Create(stdout, stderr));
         root.Subcommands.Add(BuildCommand.Create(store, registry, stdout, stderr));
+        root.Subcommands.Add(ComposeCommand.Create(store, registry, stdout, stderr));
         // `imgbuild -t app:1 .` is `imgbuild build -t app:1 .`, as `docker buildx` users type it.
         if (args.Length > 0 && !args.Any(a => root.Subcommands.Any(c => c.Name == a) || a is "--help" or "-h" or "-?" or "--version"))
             args = ["build", .. args];
