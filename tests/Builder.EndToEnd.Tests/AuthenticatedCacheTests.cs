@@ -28,18 +28,23 @@ public sealed class AuthenticatedCacheTests : IDisposable
         return (status, stdout.ToString(), stderr.ToString());
     }
 
-    [Fact]
-    public void CacheRoundTrip_WithBearerTokens_EveryStepCachedInAFreshStore()
+    [Theory]
+    [InlineData("max")]
+    [InlineData("min")]
+    [InlineData("inline")]
+    public void CacheRoundTrip_WithBearerTokens_EveryStepCachedInAFreshStore(string mode)
     {
         RequiredTool.RequireRoot();
         string baseImage = _registry.SeedBusybox("library/busybox", "ci", "Passw0rd-ci");
         string context = Directory.CreateDirectory(Path.Combine(_root, "context")).FullName;
         File.WriteAllText(Path.Combine(context, "Dockerfile"), $"FROM {baseImage}\nRUN echo one > /one\nRUN echo two > /two\n");
-        string cache = $"type=registry,ref={_registry.Host}/ci/cache:auth,mode=max";
+        string cacheTo = mode == "inline" ? "type=inline" : $"type=registry,ref={_registry.Host}/ci/cache:{mode},mode={mode}";
+        string cacheFrom = mode == "inline" ? $"{_registry.Host}/ci/app:{mode}-1" : $"type=registry,ref={_registry.Host}/ci/cache:{mode}";
 
         Assert.Equal(0, Imgbuild("login", _registry.Host, "-u", "ci", "-p", "Passw0rd-ci").Status);
-        var first = Imgbuild("--root", Path.Combine(_root, "a"), "-t", $"{_registry.Host}/ci/app:1", "--push", "--cache-to", cache, context);
-        var second = Imgbuild("--root", Path.Combine(_root, "b"), "--progress", "plain", "-t", $"{_registry.Host}/ci/app:2", "--push", "--cache-from", cache, context);
+        var first = Imgbuild("--root", Path.Combine(_root, mode + "-a"), "-t", $"{_registry.Host}/ci/app:{mode}-1", "--push", "--cache-to", cacheTo, context);
+        var second = Imgbuild("--root", Path.Combine(_root, mode + "-b"), "--progress", "plain", "-t", $"{_registry.Host}/ci/app:{mode}-2", "--push",
+            "--cache-to", cacheTo, "--cache-from", cacheFrom, context);
 
         Assert.True(first.Status == 0, first.Err);
         Assert.True(second.Status == 0, second.Err);
