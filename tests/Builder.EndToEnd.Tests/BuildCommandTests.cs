@@ -103,6 +103,24 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Build_OutputRegistryWithSeveralTags_PushesEveryTag_KeepsNothingLocally()
+    {
+        RequiredTool.RequireRoot();
+        string[] names = [$"{_registry.Host}/tagged/app:1", $"{_registry.Host}/tagged/app:latest", $"{_registry.Host}/other/app:2"];
+
+        var (status, output, error) = Imgbuild("-t", names[0], "-t", names[1], "-t", names[2], "--output", "type=registry", RunContext());
+
+        Assert.True(status == 0, error);
+        foreach (string name in names)
+        {
+            string inspect = ProcessRunner.Run(RequiredTool.Find("skopeo", "skopeo"), ["inspect", "--tls-verify=false", $"docker://{name}"]);
+            Assert.Contains($"\"Digest\": \"{output.Trim()}\"", inspect, StringComparison.Ordinal);
+        }
+        var images = new Builder.Cache.Images.ImageStore(new Builder.Cache.Content.ContentStore(Path.Combine(_root, "store")));
+        Assert.Null(await images.FindAsync(Builder.Cache.Oci.ImageReference.Parse(names[0])));
+    }
+
+    [Fact]
     public void Build_NothingChanged_EveryStepCachedAndSameDigest()
     {
         RequiredTool.RequireRoot();
