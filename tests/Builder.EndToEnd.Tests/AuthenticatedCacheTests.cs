@@ -8,6 +8,7 @@ namespace Builder.EndToEnd.Tests;
 /// The CI round trip against a registry that wants bearer tokens: login, build and push with --cache-to, then a
 /// fresh store builds with --cache-from and finds every step cached. Credentials come from Docker's config, as in CI.
 /// </summary>
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class AuthenticatedCacheTests : IDisposable
 {
     private readonly RegistryServer _registry = new("ci", "Passw0rd-ci", bearerTokens: true);
@@ -16,7 +17,7 @@ public sealed class AuthenticatedCacheTests : IDisposable
 
     public AuthenticatedCacheTests()
     {
-        // Docker's config is read per request; other test classes talk to anonymous registries, which it does not affect.
+        // Process-wide: this class runs in the non-parallel ProcessEnvironmentCollection.
         Environment.SetEnvironmentVariable("DOCKER_CONFIG", Directory.CreateDirectory(Path.Combine(_root, "docker-config")).FullName);
     }
 

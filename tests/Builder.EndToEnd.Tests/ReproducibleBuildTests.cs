@@ -6,6 +6,7 @@ using Builder.Testing.Registry;
 namespace Builder.EndToEnd.Tests;
 
 /// <summary>SOURCE_DATE_EPOCH: the same inputs built in two fresh stores give byte-identical images.</summary>
+[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class ReproducibleBuildTests : IDisposable
 {
     private const long Epoch = 1_700_000_000; // 2023-11-14T22:13:20Z
