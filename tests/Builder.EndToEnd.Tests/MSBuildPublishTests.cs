@@ -1,0 +1,113 @@
+using Builder.Cache.Content;
+using Builder.Cache.Images;
+using Builder.Cache.Oci;
+using Builder.Testing;
+using Builder.Testing.Registry;
+
+namespace Builder.EndToEnd.Tests;
+
+/// <summary>
+/// The NuGet package as a .NET developer uses it: packed into a local folder feed, referenced by a sample project,
+/// and run by <c>dotnet publish -p:ImgBuildEnabled=true</c> (a fresh NuGet cache, so the package just packed is used).
+/// </summary>
+public sealed class MSBuildPublishTests : IDisposable
+{
+    private static readonly Lazy<string> Feed = new(Pack);
+    private readonly RegistryServer _registry = new();
+    private readonly string _root = Directory.CreateTempSubdirectory("imgbuild-msbuild-e2e-").FullName;
+    private readonly string _project;
+
+    public MSBuildPublishTests()
+    {
+        _project = Directory.CreateDirectory(Path.Combine(_root, "sample")).FullName;
+        File.WriteAllText(Path.Combine(_project, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="imgbuild" value="{Feed.Value}" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(_project, "sample.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImgBuildRoot>{_root}/store</ImgBuildRoot>
+                <ContainerImageTag>1.0</ContainerImageTag>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Builder.MSBuild" Version="0.1.0" PrivateAssets="all" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(_project, "Program.cs"), "System.Console.WriteLine(\"hello from the sample\");\n");
+    }
+
+    private static string Pack()
+    {
+        string repository = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(repository, "Builder.sln"))) repository = Path.GetDirectoryName(repository)!;
+        string feed = Directory.CreateTempSubdirectory("imgbuild-feed-").FullName;
+        ProcessRunner.Run("dotnet", ["pack", Path.Combine(repository, "src", "Builder.MSBuild"), "-c", "Release", "-o", feed, "--nologo"], timeout: TimeSpan.FromMinutes(10));
+        return feed;
+    }
+
+    private (int Status, string Output) Publish(params string[] extra)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _project };
+        foreach (string argument in (string[])["publish", "-c", "Release", "-p:ImgBuildEnabled=true", "-v:n", "--nologo", .. extra]) start.ArgumentList.Add(argument);
+        start.Environment["NUGET_PACKAGES"] = Path.Combine(_root, "nuget-packages");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output + error.Result);
+    }
+
+    [Fact]
+    public async Task Publish_WithDockerfile_BuildsTheImage_AndASecondPublishSkipsIt()
+    {
+        RequiredTool.RequireRoot();
+        File.WriteAllText(Path.Combine(_project, "Dockerfile"),
+            $"FROM {_registry.SeedBusybox("library/busybox")}\nCOPY bin/Release/net10.0/publish/ /app/\nRUN ls /app > /app/listing.txt\n");
+
+        var first = Publish();
+        var second = Publish();
+
+        Assert.True(first.Status == 0, first.Output);
+        Assert.Matches(@"sample -> image sample:1\.0 sha256:[0-9a-f]{64}", first.Output);
+        var images = new ImageStore(new ContentStore(Path.Combine(_root, "store")));
+        Assert.NotNull(await images.FindAsync(ImageReference.Parse("sample:1.0")));
+        Assert.True(second.Status == 0, second.Output);
+        Assert.Contains("Skipping target \"_ImgBuildRun\" because all output files are up-to-date", second.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Publish_DockerfileError_FailsWithTheMSBuildErrorAtItsLine()
+    {
+        RequiredTool.RequireRoot();
+        File.WriteAllText(Path.Combine(_project, "Dockerfile"), $"FROM {_registry.Host}/library/busybox:latest\nCOPY . /app/\nRUN --bad-flag ls\n");
+
+        var publish = Publish();
+
+        Assert.NotEqual(0, publish.Status);
+        Assert.Contains($"{Path.Combine(_project, "Dockerfile")}(3,5): error IB1008: unknown flag '--bad-flag' for RUN", publish.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Publish_WithoutADockerfile_SaysItIsNotSupportedYet()
+    {
+        var publish = Publish();
+
+        Assert.NotEqual(0, publish.Status);
+        Assert.Contains("error IMGB0002: not supported yet: building an image without a Dockerfile", publish.Output, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        _registry.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+}
