@@ -97,12 +97,41 @@ public sealed class MSBuildPublishTests : IDisposable
     }
 
     [Fact]
-    public void Publish_WithoutADockerfile_SaysItIsNotSupportedYet()
+    public void Publish_WithoutADockerfile_MakesTheImageAsTheSdkDoes()
     {
+        RequiredTool.RequireRoot();
+        string archive = Path.Combine(_root, "image.oci.tar");
+        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <ContainerBaseImage>{_registry.SeedBusybox("library/busybox")}</ContainerBaseImage>
+                <ContainerUser>1654</ContainerUser>
+                <ImgBuildOutput>type=oci,dest={archive}</ImgBuildOutput>
+              </PropertyGroup>
+              <ItemGroup>
+                <ContainerPort Include="8080" Type="tcp" />
+                <ContainerEnvironmentVariable Include="GREETING" Value="hello there" />
+              </ItemGroup>
+            </Project>
+            """);
+
         var publish = Publish();
 
-        Assert.NotEqual(0, publish.Status);
-        Assert.Contains("error IMGB0002: not supported yet: building an image without a Dockerfile", publish.Output, StringComparison.Ordinal);
+        Assert.True(publish.Status == 0, publish.Output);
+        string skopeo = RequiredTool.Find("skopeo", "skopeo");
+        using var config = System.Text.Json.JsonDocument.Parse(ProcessRunner.Run(skopeo, ["inspect", "--config", $"oci-archive:{archive}"]));
+        System.Text.Json.JsonElement container = config.RootElement.GetProperty("config");
+        Assert.Equal(["/app/sample"], container.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("/app", container.GetProperty("WorkingDir").GetString());
+        Assert.Equal("1654", container.GetProperty("User").GetString());
+        Assert.True(container.GetProperty("ExposedPorts").TryGetProperty("8080/tcp", out _));
+        Assert.Contains("GREETING=hello there", container.GetProperty("Env").EnumerateArray().Select(e => e.GetString()));
+        string rootfs = Path.Combine(_root, "rootfs");
+        string layout = Path.Combine(_root, "layout");
+        ProcessRunner.Run(skopeo, ["copy", $"oci-archive:{archive}", $"oci:{layout}:latest"]);
+        ProcessRunner.Run(RequiredTool.Find("umoci", "umoci"), ["raw", "unpack", "--image", $"{layout}:latest", rootfs]);
+        Assert.True(File.Exists(Path.Combine(rootfs, "app", "sample.dll")));
+        Assert.True(File.Exists(Path.Combine(rootfs, "app", "sample")));
     }
 
     public void Dispose()
