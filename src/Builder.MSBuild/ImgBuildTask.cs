@@ -150,6 +150,49 @@ public sealed partial class ImgBuildTask : ToolTask
         Log.LogMessage(messageImportance, singleLine);
     }
 
+    /// <summary>
+    /// Cancels as Ctrl-C does: imgbuild gets SIGINT and time to kill its containers, undo its mounts and remove its
+    /// temporary files; only if it has not stopped after <see cref="CancelGracePeriod"/> is it killed, as ToolTask does.
+    /// </summary>
+    public override void Cancel()
+    {
+        var children = ImgbuildChildren().ToList();
+        foreach (int pid in children) _ = kill(pid, 2 /* SIGINT */);
+        DateTime giveUp = DateTime.UtcNow + CancelGracePeriod;
+        while (children.Any(pid => Directory.Exists($"/proc/{pid}")) && DateTime.UtcNow < giveUp) Thread.Sleep(100);
+        base.Cancel();
+    }
+
+    /// <summary>How long a cancelled imgbuild may take to clean up before it is killed.</summary>
+    public static TimeSpan CancelGracePeriod { get; } = TimeSpan.FromSeconds(30);
+
+    // The processes this MSBuild process started that run imgbuild (ToolTask does not expose its process).
+    private IEnumerable<int> ImgbuildChildren()
+    {
+        if (!Directory.Exists("/proc")) yield break;
+        foreach (string directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out int pid)) continue;
+            string stat, commandLine;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                commandLine = File.ReadAllText(Path.Combine(directory, "cmdline"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // gone, or not ours to read
+            }
+            // stat: "pid (comm) state ppid …"; comm may hold spaces, so read after the last ')'.
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields.Length > 1 && fields[1] == Environment.ProcessId.ToString(CultureInfo.InvariantCulture) && commandLine.Contains(Path.GetFileName(ImgBuildPath), StringComparison.Ordinal))
+                yield return pid;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
     /// <summary>The command line (for tests).</summary>
     internal string CommandLine() => GenerateCommandLineCommands();
 

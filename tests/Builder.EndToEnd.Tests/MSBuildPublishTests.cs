@@ -134,6 +134,36 @@ public sealed class MSBuildPublishTests : IDisposable
         Assert.True(File.Exists(Path.Combine(rootfs, "app", "sample")));
     }
 
+    [Fact]
+    public async Task Publish_CancelledDuringARun_ImgbuildCleansUp()
+    {
+        RequiredTool.RequireRoot();
+        File.WriteAllText(Path.Combine(_project, "Dockerfile"), $"FROM {_registry.SeedBusybox("library/busybox")}\nRUN echo started && sleep 600\n");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _project };
+        foreach (string argument in (string[])["publish", "-c", "Release", "-p:ImgBuildEnabled=true", "-v:n", "--nologo"]) start.ArgumentList.Add(argument);
+        start.Environment["NUGET_PACKAGES"] = Path.Combine(_root, "nuget-packages");
+        using var publish = System.Diagnostics.Process.Start(start)!;
+        var started = new TaskCompletionSource();
+        publish.OutputDataReceived += (_, e) => { if (e.Data?.Contains(" started", StringComparison.Ordinal) == true) started.TrySetResult(); };
+        publish.BeginOutputReadLine();
+        publish.BeginErrorReadLine();
+        await started.Task.WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.Equal(0, kill(publish.Id, 2 /* SIGINT, as Ctrl-C */));
+        await publish.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.NotEqual(0, publish.ExitCode);
+        string store = Path.Combine(_root, "store");
+        string runc = ProcessRunner.Run(RequiredTool.Find("runc", "runc"), ["--root", Path.Combine(store, "runc"), "list", "--quiet"]);
+        Assert.Equal("", runc.Trim());
+        Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(store, StringComparison.Ordinal));
+        string work = Path.Combine(store, "work");
+        Assert.Empty(Directory.Exists(work) ? Directory.GetFileSystemEntries(work) : []);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
     public void Dispose()
     {
         _registry.Dispose();
