@@ -48,43 +48,9 @@ public static class BusyboxImage
         File.WriteAllText(Path.Combine(rootfs, "etc", "group"), "root:x:0:\nnogroup:x:65534:\napp:x:1000:\n");
         ProcessRunner.Run("chmod", ["1777", Path.Combine(rootfs, "tmp")]);
 
-        string blobs = Path.Combine(directory, "blobs", "sha256");
-        Directory.CreateDirectory(blobs);
-        string tar = Path.Combine(directory, "layer.tar");
-        ProcessRunner.Run("tar", ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=@0",
-            "--format=pax", "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime", "-C", rootfs, "-cf", tar, "."]);
-        string diffId = Sha256(tar);
-        ProcessRunner.Run("gzip", ["-n", "-6", tar]);
-        (string layerDigest, long layerSize) = Publish(blobs, File.ReadAllBytes(tar + ".gz"));
-        File.Delete(tar + ".gz");
+        FixtureImageWriter.Write(directory, [rootfs], ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], ["sh"],
+            "busybox-static from Debian (imgbuild test fixture)");
         Directory.Delete(rootfs, recursive: true);
-
-        string config = $$$"""
-            {"created":"1970-01-01T00:00:00Z","architecture":"amd64","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["{{{diffId}}}"]},"history":[{"created":"1970-01-01T00:00:00Z","created_by":"busybox-static from Debian (imgbuild test fixture)"}]}
-            """;
-        (string configDigest, long configSize) = Publish(blobs, Encoding.UTF8.GetBytes(config));
-        string manifest = $$"""
-            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{configDigest}}","size":{{configSize}}},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"{{layerDigest}}","size":{{layerSize}}}]}
-            """;
-        (string manifestDigest, long manifestSize) = Publish(blobs, Encoding.UTF8.GetBytes(manifest));
-        File.WriteAllText(Path.Combine(directory, "index.json"), $$$"""
-            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{{manifestDigest}}}","size":{{{manifestSize}}},"annotations":{"org.opencontainers.image.ref.name":"latest"},"platform":{"architecture":"amd64","os":"linux"}}]}
-            """);
-        File.WriteAllText(Path.Combine(directory, "oci-layout"), """{"imageLayoutVersion":"1.0.0"}""");
-        File.WriteAllText(Path.Combine(directory, "manifest-digest"), manifestDigest + "\n");
         File.WriteAllLines(Path.Combine(directory, "applets"), applets);
-    }
-
-    private static (string Digest, long Size) Publish(string blobs, byte[] content)
-    {
-        string digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
-        File.WriteAllBytes(Path.Combine(blobs, digest["sha256:".Length..]), content);
-        return (digest, content.Length);
-    }
-
-    private static string Sha256(string path)
-    {
-        using FileStream stream = File.OpenRead(path);
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }
