@@ -12,7 +12,8 @@ namespace Builder.EndToEnd.Tests;
 /// </summary>
 public sealed class MSBuildPublishTests : IDisposable
 {
-    private static readonly Lazy<string> Feed = new(Pack);
+    /// <summary>The package, packed once per test run into a folder feed.</summary>
+    internal static readonly Lazy<string> Feed = new(Pack);
     private readonly RegistryServer _registry = new();
     private readonly string _root = Directory.CreateTempSubdirectory("imgbuild-msbuild-e2e-").FullName;
     private readonly string _project;

@@ -89,14 +89,18 @@ public sealed class RegistryServer : IDisposable
     /// Copies the busybox fixture into <paramref name="repository"/> as <c>:latest</c> with skopeo, an independent
     /// pusher, and returns the full reference.
     /// </summary>
-    public string SeedBusybox(string repository, string? username = null, string? password = null)
+    public string SeedBusybox(string repository, string? username = null, string? password = null) =>
+        Seed(Images.BusyboxImage.OciLayoutDirectory, repository, username, password);
+
+    /// <summary>Copies the OCI layout at <paramref name="layout"/> (tag <c>latest</c>) into <paramref name="repository"/> with skopeo.</summary>
+    public string Seed(string layout, string repository, string? username = null, string? password = null)
     {
         string reference = $"{Host}/{repository}:latest";
         var arguments = new List<string> { "copy", "--quiet", "--dest-tls-verify=false" };
         if (username is not null) arguments.Add($"--dest-creds={username}:{password}");
-        arguments.Add($"oci:{Images.BusyboxImage.OciLayoutDirectory}:latest");
+        arguments.Add($"oci:{layout}:latest");
         arguments.Add($"docker://{reference}");
-        ProcessRunner.Run(RequiredTool.Find("skopeo", "skopeo"), arguments);
+        ProcessRunner.Run(RequiredTool.Find("skopeo", "skopeo"), arguments, timeout: TimeSpan.FromMinutes(10));
         return reference;
     }
 
