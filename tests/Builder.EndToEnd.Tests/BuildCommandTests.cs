@@ -121,6 +121,21 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
+    public void Build_SeventyLayers_AllStackInOneRootFilesystem()
+    {
+        RequiredTool.RequireRoot();
+        // Each RUN adds a layer; overlayfs takes every lower directory in one mount option of at most a page.
+        string runs = string.Concat(Enumerable.Range(1, 70).Select(i => $"RUN echo {i} > /layer-{i}\n"));
+        string context = Context($"FROM {_registry.SeedBusybox("library/busybox")}\n{runs}RUN ls / | grep -c '^layer-' > /count\n");
+        string rootfs = Path.Combine(_root, "deep-rootfs");
+
+        var build = Imgbuild("--output", $"type=local,dest={rootfs}", context);
+
+        Assert.True(build.Status == 0, build.Err);
+        Assert.Equal("70\n", File.ReadAllText(Path.Combine(rootfs, "count")));
+    }
+
+    [Fact]
     public void Build_NothingChanged_EveryStepCachedAndSameDigest()
     {
         RequiredTool.RequireRoot();

@@ -24,7 +24,20 @@ public sealed class OverlaySnapshotter : ISnapshotter
         IReadOnlyList<string> lowers = lowerDirectories.Count > 0
             ? [.. lowerDirectories.Distinct(StringComparer.Ordinal)]
             : [Directory.CreateDirectory(Path.Combine(directory, "empty")).FullName];
-        string options = $"lowerdir={string.Join(':', lowers.Select(Escape))},upperdir={Escape(upper)},workdir={Escape(work)}";
+        string options = Options(lowers, upper, work);
+        if (options.Length > MaxOptionsLength && TryMountLayerByLayer(directory, merged, lowers, upper, work))
+            return new OverlaySnapshot(directory, merged, upper, lowerDirectories);
+        if (options.Length > MaxOptionsLength)
+        {
+            // The whole option string must fit in one page: deep stacks name their layers through short links.
+            lowers = [.. lowers.Select(lower => ShortLink(workRoot, lower))];
+            options = Options(lowers, upper, work);
+            if (options.Length > MaxOptionsLength)
+            {
+                Directory.Delete(directory, recursive: true);
+                throw new NotSupportedException($"not supported yet: a stack of {lowers.Count} layers (overlayfs takes them in one mount option of at most {MaxOptionsLength} bytes)");
+            }
+        }
         try
         {
             LinuxMount.MountOverlay(merged, options);
@@ -35,6 +48,46 @@ public sealed class OverlaySnapshotter : ISnapshotter
             throw;
         }
         return new OverlaySnapshot(directory, merged, upper, lowerDirectories);
+    }
+
+    // A stack too deep for one page of options: the new mount API takes one lower directory per call.
+    private static bool TryMountLayerByLayer(string directory, string merged, IReadOnlyList<string> lowers, string upper, string work)
+    {
+        try
+        {
+            return LinuxMount.TryMountOverlayLayerByLayer(merged, lowers, upper, work);
+        }
+        catch
+        {
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
+    }
+
+    // mount(2) copies one page of options; keep a margin below 4096 bytes.
+    private const int MaxOptionsLength = 4000;
+
+    private static string Options(IEnumerable<string> lowers, string upper, string work) =>
+        $"lowerdir={string.Join(':', lowers.Select(Escape))},upperdir={Escape(upper)},workdir={Escape(work)}";
+
+    // <workRoot>/l/<12 hex digits> → the layer directory, made once (as Docker's overlay2 driver does with its "l" links).
+    private static string ShortLink(string workRoot, string target)
+    {
+        string links = Path.Combine(workRoot, "l");
+        Directory.CreateDirectory(links);
+        string link = Path.Combine(links, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(target)))[..12]);
+        if (new FileInfo(link).LinkTarget is null)
+        {
+            try
+            {
+                File.CreateSymbolicLink(link, target);
+            }
+            catch (IOException) when (new FileInfo(link).LinkTarget is not null)
+            {
+                // another build made it at the same moment
+            }
+        }
+        return link;
     }
 
     /// <summary>Whether overlayfs mounts work here (root, a kernel with overlay, a backing filesystem that supports it).</summary>
