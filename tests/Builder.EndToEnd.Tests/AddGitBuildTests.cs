@@ -59,15 +59,8 @@ public sealed class AddGitBuildTests : IDisposable
         _repository = $"git://127.0.0.1:{port}/repo.git";
     }
 
-    private (int Status, string Out, string Err) Imgbuild(string dockerfile, params string[] args)
-    {
-        string context = Directory.CreateDirectory(Path.Combine(_root, "context-" + Guid.NewGuid().ToString("N")[..8])).FullName;
-        File.WriteAllText(Path.Combine(context, "Dockerfile"), dockerfile);
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int status = ImgbuildCommand.Run(["--root", Path.Combine(_root, "store"), .. args, context], stdout, stderr);
-        return (status, stdout.ToString(), stderr.ToString());
-    }
+    private (int Status, string Out, string Err) Imgbuild(string dockerfile, params string[] args) =>
+        InProcessImgbuild.Run(["--root", Path.Combine(_root, "store"), .. args, TestContext.WithDockerfile(_root, dockerfile)]);
 
     [Fact]
     public void Build_AddGit_RefSubdirectoryAndKeepGitDir()

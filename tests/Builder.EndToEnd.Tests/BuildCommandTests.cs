@@ -10,20 +10,10 @@ public sealed class BuildCommandTests : IDisposable
     private readonly RegistryServer _registry = new();
     private readonly string _root = Directory.CreateTempSubdirectory("imgbuild-build-e2e-").FullName;
 
-    private (int Status, string Out, string Err) Imgbuild(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int status = ImgbuildCommand.Run(["--root", Path.Combine(_root, "store"), .. args], stdout, stderr);
-        return (status, stdout.ToString(), stderr.ToString());
-    }
+    private (int Status, string Out, string Err) Imgbuild(params string[] args) =>
+        InProcessImgbuild.Run(["--root", Path.Combine(_root, "store"), .. args]);
 
-    private string Context(string dockerfile)
-    {
-        string directory = Directory.CreateDirectory(Path.Combine(_root, "context-" + Guid.NewGuid().ToString("N")[..8])).FullName;
-        File.WriteAllText(Path.Combine(directory, "Dockerfile"), dockerfile);
-        return directory;
-    }
+    private string Context(string dockerfile) => TestContext.WithDockerfile(_root, dockerfile);
 
     [Fact]
     public void Build_FromRunWorkdirCmd_DockerRunsTheImage()

@@ -20,20 +20,10 @@ public sealed class BuildOptionsTests : IDisposable
         _base = _registry.SeedBusybox("library/busybox");
     }
 
-    private (int Status, string Out, string Err) Imgbuild(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int status = ImgbuildCommand.Run(["--root", Path.Combine(_root, "store"), .. args], stdout, stderr);
-        return (status, stdout.ToString(), stderr.ToString());
-    }
+    private (int Status, string Out, string Err) Imgbuild(params string[] args) =>
+        InProcessImgbuild.Run(["--root", Path.Combine(_root, "store"), .. args]);
 
-    private string Context(string dockerfile)
-    {
-        string directory = Directory.CreateDirectory(Path.Combine(_root, "context-" + Guid.NewGuid().ToString("N")[..8])).FullName;
-        File.WriteAllText(Path.Combine(directory, "Dockerfile"), dockerfile);
-        return directory;
-    }
+    private string Context(string dockerfile) => TestContext.WithDockerfile(_root, dockerfile);
 
     private string Local(out string directory)
     {

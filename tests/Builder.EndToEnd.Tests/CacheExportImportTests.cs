@@ -33,13 +33,8 @@ public sealed class CacheExportImportTests : IDisposable
             """);
     }
 
-    private (int Status, string Out, string Err) Imgbuild(string store, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int status = ImgbuildCommand.Run(["--root", Path.Combine(_root, store), "--progress", "plain", .. args, _context], stdout, stderr);
-        return (status, stdout.ToString(), stderr.ToString());
-    }
+    private (int Status, string Out, string Err) Imgbuild(string store, params string[] args) =>
+        InProcessImgbuild.Run(["--root", Path.Combine(_root, store), "--progress", "plain", .. args, _context]);
 
     [Fact]
     public void RegistryCacheModeMax_FreshStore_EveryStepCachedSameDigest_NothingDownloaded()

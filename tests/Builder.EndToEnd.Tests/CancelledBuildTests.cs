@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Builder.Testing;
 using Builder.Testing.Registry;
 
@@ -18,17 +17,12 @@ public sealed class CancelledBuildTests : IDisposable
         string context = Directory.CreateDirectory(Path.Combine(_root, "context")).FullName;
         File.WriteAllText(Path.Combine(context, "Dockerfile"), $"FROM {_registry.SeedBusybox("library/busybox")}\nRUN echo started && sleep 600\n");
         string store = Path.Combine(_root, "store");
-        string imgbuild = Path.Combine(AppContext.BaseDirectory, "imgbuild.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[] { imgbuild, "--root", store, "-t", "cancelled:1", context }) start.ArgumentList.Add(argument);
-        using Process process = Process.Start(start)!;
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.ErrorDataReceived += (_, e) => { if (e.Data?.EndsWith(" started", StringComparison.Ordinal) == true) started.TrySetResult(); };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        (Process startedProcess, Task started) = ProcessRunner.StartWatching("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "imgbuild.dll"), "--root", store, "-t", "cancelled:1", context], " started");
+        using Process process = startedProcess;
+        await started.WaitAsync(TimeSpan.FromSeconds(60));
 
-        Assert.Equal(0, kill(process.Id, 2 /* SIGINT */));
+        ProcessRunner.Interrupt(process.Id);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.NotEqual(0, process.ExitCode);
@@ -39,8 +33,6 @@ public sealed class CancelledBuildTests : IDisposable
         Assert.Empty(Directory.Exists(work) ? Directory.GetFileSystemEntries(work) : []);
     }
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 
     public void Dispose()
     {

@@ -19,13 +19,8 @@ public sealed class ComposeBuildTests : IDisposable
         File.WriteAllText(Path.Combine(_root, path), content);
     }
 
-    private (int Status, string Out, string Err) Imgbuild(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int status = ImgbuildCommand.Run(["--root", Path.Combine(_root, "store"), .. args], stdout, stderr);
-        return (status, stdout.ToString(), stderr.ToString());
-    }
+    private (int Status, string Out, string Err) Imgbuild(params string[] args) =>
+        InProcessImgbuild.Run(["--root", Path.Combine(_root, "store"), .. args]);
 
     [Fact]
     public async Task Compose_ThreeServicesSharingABaseStage_BuildsItOnce_AndStoresEachImage()

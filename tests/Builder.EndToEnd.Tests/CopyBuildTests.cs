@@ -48,13 +48,8 @@ public sealed class CopyBuildTests : IDisposable
         File.WriteAllText(Path.Combine(_context, path), content);
     }
 
-    private (int Status, string Out, string Err) Imgbuild(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int status = ImgbuildCommand.Run(["--root", Path.Combine(_root, "store"), .. args], stdout, stderr);
-        return (status, stdout.ToString(), stderr.ToString());
-    }
+    private (int Status, string Out, string Err) Imgbuild(params string[] args) =>
+        InProcessImgbuild.Run(["--root", Path.Combine(_root, "store"), .. args]);
 
     private string RunInDocker(string tag, string script) => DockerEngine.Run("run", "--rm", "--network=none", tag, "sh", "-c", script);
 

@@ -34,15 +34,12 @@ public sealed class FailedBuildTests : IDisposable
         string secret = Path.Combine(_root, "token");
         File.WriteAllText(secret, "s3cret");
         string store = Path.Combine(_root, "store");
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
         var clock = Stopwatch.StartNew();
 
-        int status = ImgbuildCommand.Run(["--root", store, "--jobs", "4", "--secret", $"id=token,src={secret}", "-t", "failed:1", context], stdout, stderr);
+        (int status, _, string error) = InProcessImgbuild.Run("--root", store, "--jobs", "4", "--secret", $"id=token,src={secret}", "-t", "failed:1", context);
 
         Assert.Equal(1, status);
         Assert.True(clock.Elapsed < TimeSpan.FromMinutes(5), "the sleeping stage was not stopped when the other failed");
-        string error = stderr.ToString();
         Assert.Contains("about-to-fail", error, StringComparison.Ordinal);
         Assert.Contains("did not complete successfully: exit code: 3", error, StringComparison.Ordinal);
         Assert.Contains("echo about-to-fail && exit 3", error, StringComparison.Ordinal);

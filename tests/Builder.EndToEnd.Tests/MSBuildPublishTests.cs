@@ -12,8 +12,6 @@ namespace Builder.EndToEnd.Tests;
 /// </summary>
 public sealed class MSBuildPublishTests : IDisposable
 {
-    /// <summary>The package, packed once per test run into a folder feed.</summary>
-    internal static readonly Lazy<string> Feed = new(Pack);
     private readonly RegistryServer _registry = new();
     private readonly string _root = Directory.CreateTempSubdirectory("imgbuild-msbuild-e2e-").FullName;
     private readonly string _project;
@@ -21,15 +19,7 @@ public sealed class MSBuildPublishTests : IDisposable
     public MSBuildPublishTests()
     {
         _project = Directory.CreateDirectory(Path.Combine(_root, "sample")).FullName;
-        File.WriteAllText(Path.Combine(_project, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="imgbuild" value="{Feed.Value}" />
-              </packageSources>
-            </configuration>
-            """);
+        PackagedProject.UseFeed(_project);
         File.WriteAllText(Path.Combine(_project, "sample.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -46,26 +36,7 @@ public sealed class MSBuildPublishTests : IDisposable
         File.WriteAllText(Path.Combine(_project, "Program.cs"), "System.Console.WriteLine(\"hello from the sample\");\n");
     }
 
-    private static string Pack()
-    {
-        string repository = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(repository, "Builder.sln"))) repository = Path.GetDirectoryName(repository)!;
-        string feed = Directory.CreateTempSubdirectory("imgbuild-feed-").FullName;
-        ProcessRunner.Run("dotnet", ["pack", Path.Combine(repository, "src", "Builder.MSBuild"), "-c", "Release", "-o", feed, "--nologo"], timeout: TimeSpan.FromMinutes(10));
-        return feed;
-    }
-
-    private (int Status, string Output) Publish(params string[] extra)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _project };
-        foreach (string argument in (string[])["publish", "-c", "Release", "-p:ImgBuildEnabled=true", "-v:n", "--nologo", .. extra]) start.ArgumentList.Add(argument);
-        start.Environment["NUGET_PACKAGES"] = Path.Combine(_root, "nuget-packages");
-        using var process = System.Diagnostics.Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output + error.Result);
-    }
+    private (int Status, string Output) Publish(params string[] extra) => PackagedProject.Publish(_project, _root, extra);
 
     [Fact]
     public async Task Publish_WithDockerfile_BuildsTheImage_AndASecondPublishSkipsIt()
@@ -140,17 +111,12 @@ public sealed class MSBuildPublishTests : IDisposable
     {
         RequiredTool.RequireRoot();
         File.WriteAllText(Path.Combine(_project, "Dockerfile"), $"FROM {_registry.SeedBusybox("library/busybox")}\nRUN echo started && sleep 600\n");
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _project };
-        foreach (string argument in (string[])["publish", "-c", "Release", "-p:ImgBuildEnabled=true", "-v:n", "--nologo"]) start.ArgumentList.Add(argument);
-        start.Environment["NUGET_PACKAGES"] = Path.Combine(_root, "nuget-packages");
-        using var publish = System.Diagnostics.Process.Start(start)!;
-        var started = new TaskCompletionSource();
-        publish.OutputDataReceived += (_, e) => { if (e.Data?.Contains(" started", StringComparison.Ordinal) == true) started.TrySetResult(); };
-        publish.BeginOutputReadLine();
-        publish.BeginErrorReadLine();
-        await started.Task.WaitAsync(TimeSpan.FromMinutes(3));
+        (System.Diagnostics.Process startedPublish, Task started) = ProcessRunner.StartWatching("dotnet", PackagedProject.PublishArguments(), " started",
+            PackagedProject.Environment(_root), _project);
+        using System.Diagnostics.Process publish = startedPublish;
+        await started.WaitAsync(TimeSpan.FromMinutes(3));
 
-        Assert.Equal(0, kill(publish.Id, 2 /* SIGINT, as Ctrl-C */));
+        ProcessRunner.Interrupt(publish.Id);
         await publish.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
 
         Assert.NotEqual(0, publish.ExitCode);
@@ -162,8 +128,6 @@ public sealed class MSBuildPublishTests : IDisposable
         Assert.Empty(Directory.Exists(work) ? Directory.GetFileSystemEntries(work) : []);
     }
 
-    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 
     public void Dispose()
     {

@@ -10,13 +10,8 @@ public sealed class NamedContextBuildTests : IDisposable
     private readonly RegistryServer _registry = new();
     private readonly string _root = System.IO.Directory.CreateTempSubdirectory("imgbuild-named-e2e-").FullName;
 
-    private (int Status, string Out, string Err) Imgbuild(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int status = ImgbuildCommand.Run(["--root", Path.Combine(_root, "store"), .. args], stdout, stderr);
-        return (status, stdout.ToString(), stderr.ToString());
-    }
+    private (int Status, string Out, string Err) Imgbuild(params string[] args) =>
+        InProcessImgbuild.Run(["--root", Path.Combine(_root, "store"), .. args]);
 
     private string Folder(string name, params (string Path, string Content)[] files)
     {

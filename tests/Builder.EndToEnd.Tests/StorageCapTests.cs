@@ -19,31 +19,13 @@ public sealed class StorageCapTests : IDisposable
         _base = _registry.SeedBusybox("library/busybox");
     }
 
-    private string Context(string name, string dockerfile)
-    {
-        string directory = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
-        File.WriteAllText(Path.Combine(directory, "Dockerfile"), dockerfile);
-        return directory;
-    }
-
-    private Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string[] arguments = [Path.Combine(AppContext.BaseDirectory, "imgbuild.dll"), "--root", Path.Combine(_root, "store"), .. args];
-        foreach (string argument in arguments)
-            start.ArgumentList.Add(argument);
-        foreach ((string key, string value) in environment) start.Environment[key] = value;
-        return Process.Start(start)!;
-    }
+    private string Context(string name, string dockerfile) => TestContext.WithDockerfile(_root, name, dockerfile);
 
     private (int Status, string Err) Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using Process process = Start(environment, args);
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        _ = output.Result;
-        return (process.ExitCode, error);
+        (int status, _, string stderr) = ProcessRunner.Capture("dotnet", [Path.Combine(AppContext.BaseDirectory, "imgbuild.dll"), "--root", Path.Combine(_root, "store"), .. args],
+            environment: environment);
+        return (status, stderr);
     }
 
     private static readonly Dictionary<string, string> NoCap = new() { ["IMGBUILD_KEEP_STORAGE"] = "0" };
@@ -83,12 +65,10 @@ public sealed class StorageCapTests : IDisposable
     {
         RequiredTool.RequireRoot();
         string context = Context("running", $"FROM {_base}\nRUN echo started && sleep 3 && echo done > /done\n");
-        using Process build = Start(NoCap, "--progress", "plain", context);
-        var started = new TaskCompletionSource();
-        build.ErrorDataReceived += (_, e) => { if (e.Data?.EndsWith(" started", StringComparison.Ordinal) == true) started.TrySetResult(); };
-        build.BeginErrorReadLine();
-        build.BeginOutputReadLine();
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        (Process startedBuild, Task started) = ProcessRunner.StartWatching("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "imgbuild.dll"), "--root", Path.Combine(_root, "store"), "--progress", "plain", context], " started", NoCap);
+        using Process build = startedBuild;
+        await started.WaitAsync(TimeSpan.FromSeconds(60));
 
         var prune = Run(NoCap, "prune", "--keep-storage", "0", "--keep-recent", "0s");
         bool buildEndedFirst = build.HasExited;

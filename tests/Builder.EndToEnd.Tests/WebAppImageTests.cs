@@ -21,20 +21,10 @@ public sealed class WebAppImageTests : IDisposable
 
     public WebAppImageTests()
     {
-        string repository = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(repository, "Builder.sln"))) repository = Path.GetDirectoryName(repository)!;
         _project = Directory.CreateDirectory(Path.Combine(_root, "webapp")).FullName;
-        foreach (string file in Directory.GetFiles(Path.Combine(repository, "testdata", "msbuild", "webapp")))
+        foreach (string file in Directory.GetFiles(Path.Combine(PackagedProject.Repository, "testdata", "msbuild", "webapp")))
             File.Copy(file, Path.Combine(_project, Path.GetFileName(file)));
-        File.WriteAllText(Path.Combine(_project, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="imgbuild" value="{MSBuildPublishTests.Feed.Value}" />
-              </packageSources>
-            </configuration>
-            """);
+        PackagedProject.UseFeed(_project);
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
         {
             probe.Start();
@@ -57,14 +47,8 @@ public sealed class WebAppImageTests : IDisposable
               </ItemGroup>
             </Project>
             """);
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _project };
-        foreach (string argument in (string[])["publish", "-c", "Release", "-p:ImgBuildEnabled=true", "--nologo"]) start.ArgumentList.Add(argument);
-        start.Environment["NUGET_PACKAGES"] = Path.Combine(_root, "nuget-packages");
-        using var process = System.Diagnostics.Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, output + error.Result);
+        (int status, string output) = PackagedProject.Publish(_project, _root);
+        Assert.True(status == 0, output);
         return output;
     }
 
