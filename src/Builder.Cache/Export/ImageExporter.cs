@@ -13,7 +13,7 @@ namespace Builder.Cache.Export;
 /// registry does not have or cannot mount from <paramref name="mountFrom"/>); the other outputs read the store.
 /// </summary>
 public sealed class ImageExporter(ImageStore images, RegistryClient registry, Stream stdout, string workDirectory,
-    Content.IBlobReader? pushBlobs = null, string? mountFrom = null)
+    Content.IBlobReader? pushBlobs = null, ImageReference? mountFrom = null)
 {
     /// <summary>Exports <paramref name="manifest"/> under <paramref name="names"/> (the build's <c>-t</c> names and the output's <c>name=</c>).</summary>
     /// <exception cref="InvalidOperationException">A registry output has no name to push to.</exception>
@@ -38,7 +38,7 @@ public sealed class ImageExporter(ImageStore images, RegistryClient registry, St
                     if (all.IsEmpty) throw new InvalidOperationException("--push needs a name to push to: add -t REGISTRY/NAME:TAG");
                     foreach (ImageReference name in all)
                     {
-                        string? mount = mountFrom is not null && ImageReference.Parse(mountFrom).Registry == name.Registry ? ImageReference.Parse(mountFrom).Repository : null;
+                        string? mount = mountFrom?.Registry == name.Registry ? mountFrom.Repository : null;
                         await registry.PushAsync(pushBlobs ?? images.Content, manifest, name, mount, cancellationToken).ConfigureAwait(false);
                     }
                 }

@@ -71,7 +71,7 @@ internal sealed class BuildSession : IDisposable
         var committer = new SnapshotCommitter(images.Content, _work, Path.Combine(root, "layers"));
         Imported = new ImportedCache(Fetcher);
         StepCache = new StepCache(new CacheIndex(images), Imported, options.UseCache);
-        Materializer = new LayerMaterializer(committer, images.Content, Fetcher, _work);
+        Materializer = new LayerMaterializer(committer, images.Content, Fetcher);
         Contexts = new BuildContextSource(options.ContextDirectory, options.NamedDirectories);
         // The context files a build reads are linked or copied here and deleted when it ends, whatever the outcome.
         _contexts = Path.Combine(_work, "context-" + Guid.NewGuid().ToString("N")[..12]);
@@ -163,8 +163,7 @@ internal sealed class BuildSession : IDisposable
         if (inlineCache)
         {
             // --cache-to type=inline: the records of the image's own layers go into its config.
-            var imageLayers = state.Layers.Select(l => l.Blob.Digest).ToHashSet();
-            var records = StepCache.Used.Where(r => imageLayers.Contains(r.Value.Layer.Digest)).ToDictionary(r => r.Key, r => r.Value);
+            Dictionary<Digest, CacheRecord> records = RecordsOf([state], CacheExportMode.Min);
             config = config with
             {
                 ExtraFields = config.ExtraFields.SetItem(CacheManifest.InlineField, System.Text.Encoding.UTF8.GetString(CacheManifest.SerializeConfig(records))),
@@ -182,7 +181,7 @@ internal sealed class BuildSession : IDisposable
         // Outputs other than a registry push read every layer from the store: fetch what the imported caches hold.
         if (outputs.Any(e => e.Type != OutputType.Registry))
             await Materializer.EnsureBlobsAsync(state.Layers, cancellationToken).ConfigureAwait(false);
-        var exporter = new ImageExporter(Images, Registry, standardOutput, _work, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault()?.ToString());
+        var exporter = new ImageExporter(Images, Registry, standardOutput, _work, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault());
         foreach (OutputSpec output in outputs)
         {
             await exporter.ExportAsync(output, manifest, names, platform, cancellationToken).ConfigureAwait(false);
@@ -193,14 +192,20 @@ internal sealed class BuildSession : IDisposable
     /// <summary>Exports the build cache: mode=min the layers of <paramref name="finals"/>, mode=max every step this session ran or found.</summary>
     public async Task ExportCacheAsync(IEnumerable<CacheSpec> exports, IEnumerable<StepState> finals, CancellationToken cancellationToken)
     {
-        var finalLayers = finals.SelectMany(f => f.Layers).Select(l => l.Blob.Digest).ToHashSet();
         var transfer = new CacheTransfer(Images.Content, Registry);
         foreach (CacheSpec export in exports.Where(c => c.Type != CacheLocationType.Inline))
         {
-            var records = StepCache.Used.Where(r => export.Mode == CacheExportMode.Max || finalLayers.Contains(r.Value.Layer.Digest)).ToDictionary(r => r.Key, r => r.Value);
+            Dictionary<Digest, CacheRecord> records = RecordsOf(finals, export.Mode);
             await transfer.ExportAsync(export, records, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault()?.Repository, cancellationToken).ConfigureAwait(false);
             Log.WriteLine($"exported {records.Count} cache records to {export.Location} (mode={export.Mode.ToString().ToLowerInvariant()})");
         }
+    }
+
+    // mode=min: the records whose layers are in the final images; mode=max: every record this session used or made.
+    private Dictionary<Digest, CacheRecord> RecordsOf(IEnumerable<StepState> finals, CacheExportMode mode)
+    {
+        var finalLayers = finals.SelectMany(f => f.Layers).Select(l => l.Blob.Digest).ToHashSet();
+        return StepCache.Used.Where(r => mode == CacheExportMode.Max || finalLayers.Contains(r.Value.Layer.Digest)).ToDictionary(r => r.Key, r => r.Value);
     }
 
     /// <summary>Ends a successful build: reports what was fetched, releases the build lock and applies the store's size cap.</summary>

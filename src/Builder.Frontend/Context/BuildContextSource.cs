@@ -66,13 +66,14 @@ public sealed class BuildContextSource : IBuildContextSource
     {
         private readonly List<(string Target, DateTime Modified)> _directories = [];
         private readonly Dictionary<(ulong, ulong), string> _copies = [];
+        private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
         public void Write(IEnumerable<ContextEntry> entries)
         {
             foreach (ContextEntry entry in entries)
             {
                 string source = Path.Combine(root, entry.Path), target = Path.Combine(destination, entry.Path);
-                if (Path.Exists(target) || new FileInfo(target).LinkTarget is not null) continue; // written by an earlier pass
+                if (!_written.Add(entry.Path)) continue; // written by an earlier pass
                 switch (entry.Kind)
                 {
                     case ContextEntryKind.Directory:
@@ -81,11 +82,11 @@ public sealed class BuildContextSource : IBuildContextSource
                         _directories.Add((target, Directory.GetLastWriteTimeUtc(source)));
                         break;
                     case ContextEntryKind.Symlink:
-                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                        CreateParent(entry.Path, target);
                         File.CreateSymbolicLink(target, new FileInfo(source).LinkTarget!);
                         break;
                     default:
-                        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                        CreateParent(entry.Path, target);
                         if (Cache.Layers.HostFiles.TryHardLink(source, target)) break;
                         Cache.Layers.FileIdentity? identity = Cache.Layers.HostFiles.Identity(source);
                         if (identity is { Links: > 1 } linked)
@@ -99,6 +100,13 @@ public sealed class BuildContextSource : IBuildContextSource
                         break;
                 }
             }
+        }
+
+        // The walk reports a kept entry's directories before it; a parent is made here only when it was not.
+        private void CreateParent(string path, string target)
+        {
+            string? parent = Path.GetDirectoryName(path);
+            if (!string.IsNullOrEmpty(parent) && !_written.Contains(parent)) Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         }
 
         // Directory times last: writing children changes them.

@@ -87,19 +87,7 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
     private async Task<StepState> DirectoryAsync(StepKey key, Func<string, CancellationToken, Task> fill, CancellationToken cancellationToken)
     {
         string directory = Path.Combine(sources.Directory, key.Digest.Encoded);
-        if (!Directory.Exists(directory))
-        {
-            string temporary = directory + "." + Guid.NewGuid().ToString("N");
-            try
-            {
-                await fill(temporary, cancellationToken).ConfigureAwait(false);
-                Directory.Move(temporary, directory);
-            }
-            finally
-            {
-                if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
-            }
-        }
+        await Filesystem.AtomicDirectory.CreateAsync(directory, fill, cancellationToken).ConfigureAwait(false);
         string content = ContentHasher.Hash(directory, sources.Hashes);
         return new StepState([], [directory], Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{key}\n{content}")));
     }

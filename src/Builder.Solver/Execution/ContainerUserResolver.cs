@@ -61,7 +61,8 @@ public static class ContainerUserResolver
         return new ContainerUser(uid, gid, additional);
     }
 
-    private static IReadOnlyList<string[]> ReadEntries(string root, string file, int fields)
+    /// <summary>The entries of a passwd-style file inside the root filesystem, each padded to <paramref name="fields"/> fields; empty if it is missing.</summary>
+    internal static IReadOnlyList<string[]> ReadEntries(string root, string file, int fields)
     {
         string path = RootedPath.Resolve(root, file);
         if (!File.Exists(path)) return [];
@@ -72,7 +73,7 @@ public static class ContainerUserResolver
             .Select(parts => parts.Length < fields ? [.. parts, ""] : parts)];
     }
 
-    private static bool TryNumber(string text, out uint value) =>
+    internal static bool TryNumber(string text, out uint value) =>
         uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
 
     private static uint Number(string text, string what, string file) =>

@@ -16,18 +16,18 @@ internal static class ContentHasher
     {
         var hash = new XxHash128();
         Span<byte> fileHash = stackalloc byte[16];
-        foreach (string path in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-                     .Select(p => Path.GetRelativePath(root, p)).Order(StringComparer.Ordinal))
+        // One lstat per entry, made while listing: type, mode and link target come from it.
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
+        foreach ((string path, FileSystemInfo info) in new DirectoryInfo(root).EnumerateFileSystemInfos("*", options)
+                     .Select(i => (Path.GetRelativePath(root, i.FullName), i)).OrderBy(e => e.Item1, StringComparer.Ordinal))
         {
-            string full = Path.Combine(root, path);
-            var info = new FileInfo(full);
-            string kind = info.LinkTarget is { } link ? "l:" + link : Directory.Exists(full) ? "d" : "f";
-            // A link's own mode is always 0777 on Linux; asking for it would follow the link (and fail on a dangling one).
-            int mode = OperatingSystem.IsWindows() || kind != "f" && kind != "d" ? 0 : (int)File.GetUnixFileMode(full);
+            string kind = info.Attributes.HasFlag(FileAttributes.ReparsePoint) && info.LinkTarget is { } link ? "l:" + link : info is DirectoryInfo ? "d" : "f";
+            // A link's own mode is always 0777 on Linux; it is left out.
+            int mode = OperatingSystem.IsWindows() || kind is not ("f" or "d") ? 0 : (int)info.UnixFileMode;
             hash.Append(Encoding.UTF8.GetBytes($"{path}\0{kind}\0{mode}\0"));
             if (kind == "f")
             {
-                UInt128 content = HostFiles.Identity(full) is { } identity ? files.GetOrAdd(identity, full, HashFile) : HashFile(full);
+                UInt128 content = HostFiles.Identity(info.FullName) is { } identity ? files.GetOrAdd(identity, info.FullName, HashFile) : HashFile(info.FullName);
                 System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(fileHash, content);
                 hash.Append(fileHash);
             }

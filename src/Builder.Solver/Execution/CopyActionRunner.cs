@@ -62,10 +62,10 @@ internal static class CopyActionRunner
             string name = Path.GetFileName(match.TrimEnd('/'));
             if (Directory.Exists(source) && new FileInfo(source).LinkTarget is null && copy.CopyDirectoryContents)
             {
+                var directory = new DirectoryInfo(source);
                 string contents = copy.Parents ? Path.Combine(matchTarget, name) : matchTarget;
-                if (copy.Parents) entries.CopyDirectoryItself(source, contents);
-                foreach (string child in Directory.EnumerateFileSystemEntries(source).Order(StringComparer.Ordinal))
-                    entries.Copy(child, Path.Combine(contents, Path.GetFileName(child)), Path.GetFileName(child));
+                if (copy.Parents) entries.CopyDirectoryItself(directory, contents);
+                entries.CopyChildren(directory, contents, relative: null);
             }
             else
             {
@@ -96,13 +96,19 @@ internal static class CopyActionRunner
             }
             if (source is DirectoryInfo directory)
             {
-                CopyDirectoryItself(directory.FullName, target);
-                foreach (FileSystemInfo child in directory.EnumerateFileSystemInfos("*", ListingOptions).OrderBy(c => c.Name, StringComparer.Ordinal))
-                    Copy(child, Path.Combine(target, child.Name), relative + "/" + child.Name);
+                CopyDirectoryItself(directory, target);
+                CopyChildren(directory, target, relative);
                 Directory.SetLastWriteTimeUtc(target, directory.LastWriteTimeUtc);
                 return;
             }
             CopyFile(source, target);
+        }
+
+        // A directory's entries, in name order; their paths for --exclude are relative to the copied source.
+        public void CopyChildren(DirectoryInfo directory, string target, string? relative)
+        {
+            foreach (FileSystemInfo child in directory.EnumerateFileSystemInfos("*", ListingOptions).OrderBy(c => c.Name, StringComparer.Ordinal))
+                Copy(child, Path.Combine(target, child.Name), relative is null ? child.Name : relative + "/" + child.Name);
         }
 
         private readonly Dictionary<(ulong Device, ulong Inode), string> _linked = [];
@@ -158,13 +164,13 @@ internal static class CopyActionRunner
         }
 
         // The directory without its contents: created (or kept), with the source's mode (or --chmod's), owner and time.
-        public void CopyDirectoryItself(string source, string target)
+        public void CopyDirectoryItself(DirectoryInfo source, string target)
         {
             if (File.Exists(target) || new FileInfo(target).LinkTarget is not null) File.Delete(target);
             Directory.CreateDirectory(target);
             FileOwnership.Set(target, owner.Uid, owner.Gid);
             SetMode(target, Mode(source, isDirectory: true));
-            Directory.SetLastWriteTimeUtc(target, Directory.GetLastWriteTimeUtc(source));
+            Directory.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
         }
 
         // --parents: each directory of relativeParents is made under target as a copy of the source's.
@@ -175,15 +181,9 @@ internal static class CopyActionRunner
             {
                 source = Path.Combine(source, part);
                 target = Path.Combine(target, part);
-                if (!Directory.Exists(target)) CopyDirectoryItself(source, target);
+                if (!Directory.Exists(target)) CopyDirectoryItself(new DirectoryInfo(source), target);
             }
             return target;
-        }
-
-        private int Mode(string source, bool isDirectory)
-        {
-            int mode = GetMode(source);
-            return chmod is null ? mode : chmod(mode, isDirectory);
         }
 
         private int Mode(FileSystemInfo source, bool isDirectory)
@@ -268,8 +268,6 @@ internal static class CopyActionRunner
         }
         return builder.ToString();
     }
-
-    private static int GetMode(string path) => OperatingSystem.IsWindows() ? 0 : (int)File.GetUnixFileMode(path);
 
     private static void SetMode(string path, int mode)
     {

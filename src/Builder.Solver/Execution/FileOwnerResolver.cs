@@ -1,5 +1,3 @@
-using System.Globalization;
-using Builder.Solver.Filesystem;
 using Builder.Solver.Graph;
 
 namespace Builder.Solver.Execution;
@@ -21,7 +19,7 @@ public static class FileOwnerResolver
         {
             uid = gid = numericUser;
         }
-        else if (Lookup(rootFilesystem, "/etc/passwd", owner.User) is { } entry && entry.Length > 3)
+        else if (Lookup(rootFilesystem, "/etc/passwd", 7, owner.User) is { } entry)
         {
             TryNumber(entry[2], out uid);
             TryNumber(entry[3], out gid);
@@ -29,18 +27,13 @@ public static class FileOwnerResolver
         if (owner.Group is { Length: > 0 } group)
         {
             if (TryNumber(group, out uint numericGroup)) gid = numericGroup;
-            else if (Lookup(rootFilesystem, "/etc/group", group) is { } groupEntry && groupEntry.Length > 2) TryNumber(groupEntry[2], out gid);
+            else if (Lookup(rootFilesystem, "/etc/group", 4, group) is { } groupEntry) TryNumber(groupEntry[2], out gid);
         }
         return (uid, gid);
     }
 
-    private static string[]? Lookup(string root, string file, string name)
-    {
-        string path = RootedPath.Resolve(root, file);
-        if (!File.Exists(path)) return null;
-        return File.ReadLines(path).Select(line => line.Split(':')).FirstOrDefault(parts => parts[0] == name);
-    }
+    private static string[]? Lookup(string root, string file, int fields, string name) =>
+        ContainerUserResolver.ReadEntries(root, file, fields).FirstOrDefault(parts => parts[0] == name);
 
-    private static bool TryNumber(string text, out uint value) =>
-        uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    private static bool TryNumber(string text, out uint value) => ContainerUserResolver.TryNumber(text, out value);
 }

@@ -12,7 +12,7 @@ namespace Builder.Solver.Execution;
 /// directory is gone). Blobs the store lacks are fetched through the <see cref="BlobFetcher"/>; each directory is
 /// made once, however many steps ask. A fully cached build therefore fetches and unpacks nothing.
 /// </summary>
-public sealed class LayerMaterializer(SnapshotCommitter committer, ContentStore content, BlobFetcher fetcher, string workRoot)
+public sealed class LayerMaterializer(SnapshotCommitter committer, ContentStore content, BlobFetcher fetcher)
 {
     private readonly ConcurrentDictionary<string, Func<CancellationToken, Task>> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task>> _making = new(StringComparer.Ordinal);
@@ -54,26 +54,11 @@ public sealed class LayerMaterializer(SnapshotCommitter committer, ContentStore 
     private async Task UnpackAsync(ImageLayer layer, string directory, CancellationToken cancellationToken)
     {
         await fetcher.EnsureAsync(content, layer.Blob.Digest, cancellationToken).ConfigureAwait(false);
-        Directory.CreateDirectory(workRoot);
-        string temporary = Path.Combine(workRoot, "unpack-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(temporary);
-        try
+        await Filesystem.AtomicDirectory.CreateAsync(directory, async (temporary, token) =>
         {
-            await using (Stream blob = content.OpenRead(layer.Blob.Digest))
-                await LayerApplier.UnpackForOverlayAsync(blob, temporary, layer.DiffId, cancellationToken).ConfigureAwait(false);
-            Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
-            try
-            {
-                Directory.Move(temporary, directory);
-            }
-            catch (IOException) when (Directory.Exists(directory))
-            {
-                // Another build unpacked the same layer first; theirs is identical.
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
-        }
+            Directory.CreateDirectory(temporary);
+            await using Stream blob = content.OpenRead(layer.Blob.Digest);
+            await LayerApplier.UnpackForOverlayAsync(blob, temporary, layer.DiffId, token).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 }
