@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Cli;
 using Builder.Testing;
 using Builder.Testing.Registry;

@@ -107,7 +107,7 @@ public sealed class BuildCommandTests : IDisposable
             Assert.Contains($"\"Digest\": \"{output.Trim()}\"", inspect, StringComparison.Ordinal);
         }
         var images = new Builder.Cache.Images.ImageStore(new Builder.Cache.Content.ContentStore(Path.Combine(_root, "store")));
-        Assert.Null(await images.FindAsync(Builder.Cache.Oci.ImageReference.Parse(names[0])));
+        Assert.Null(await images.FindAsync(Builder.Oci.ImageReference.Parse(names[0])));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Builder.Cache.Content;
 using Builder.Cache.Images;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Cli;
 using Builder.Testing;
 using Builder.Testing.Registry;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Content;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Content;
 

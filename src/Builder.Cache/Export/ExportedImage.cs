@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Export;
 

@@ -1,6 +1,6 @@
 using Builder.Cache.Content;
 using Builder.Cache.Layers;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Export;
 

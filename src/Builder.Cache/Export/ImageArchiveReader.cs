@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Export;
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Builder.Cache.Content;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Images;
 

@@ -1,4 +1,4 @@
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Images;
 

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using Builder.Cache.Content;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Images;
 

@@ -1,6 +1,6 @@
 using Builder.Cache.Content;
 using Builder.Cache.Index;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Images;
 

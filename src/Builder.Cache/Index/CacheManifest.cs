@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using Builder.Cache.Content;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Index;
 

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Builder.Cache.Content;
 using Builder.Cache.Export;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Cache.Registry;
 
 namespace Builder.Cache.Index;

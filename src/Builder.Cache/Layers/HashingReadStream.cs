@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Layers;
 

@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using ZstdSharp;
 
 namespace Builder.Cache.Layers;

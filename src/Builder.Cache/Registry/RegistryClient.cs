@@ -7,7 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Builder.Cache.Content;
 using Builder.Cache.Export;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Registry;
 

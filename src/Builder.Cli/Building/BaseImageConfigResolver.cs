@@ -1,4 +1,4 @@
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Frontend.Conversion;
 using Builder.Solver.Sources;
 

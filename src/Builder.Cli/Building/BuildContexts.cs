@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Builder.Cache.Export;
 using Builder.Cache.Images;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Frontend.Conversion;
 
 namespace Builder.Cli.Building;

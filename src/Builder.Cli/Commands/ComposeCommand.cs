@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using Builder.Cache.Export;
 using Builder.Cache.Index;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Cache.Registry;
 using Builder.Cli.Building;
 using Builder.Cli.Compose;
@@ -11,7 +11,7 @@ using Builder.Frontend.Context;
 using Builder.Frontend.Conversion;
 using Builder.Frontend.Diagnostics;
 using Builder.Solver.Execution;
-using Builder.Solver.Graph;
+using Builder.Graph;
 using Builder.Solver.Scheduling;
 
 namespace Builder.Cli.Commands;
@@ -61,7 +61,7 @@ internal static class ComposeCommand
             foreach (ComposeService service in chosen)
             {
                 // Each context directory is its own context: services sharing one share its steps.
-                string contextName = NamedContext.StepNamePrefix + "compose:" + service.Build.Context;
+                string contextName = ContextSourceStep.NamedPrefix + "compose:" + service.Build.Context;
                 session.Contexts.Add(contextName, service.Build.Context);
                 string text = await File.ReadAllTextAsync(service.Build.Dockerfile, cancellationToken).ConfigureAwait(false);
                 try

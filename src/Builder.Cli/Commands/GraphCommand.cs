@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
 using System.CommandLine;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Frontend.Context;
 using Builder.Frontend.Conversion;
 using Builder.Frontend.Diagnostics;
 using Builder.Frontend.Syntax;
-using Builder.Solver.Graph;
+using Builder.Graph;
 
 namespace Builder.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Builder.Cache.Images;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cli.Commands;
 

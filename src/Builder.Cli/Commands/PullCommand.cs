@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Cache.Registry;
 
 namespace Builder.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Builder.Cache.Images;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Builder.Solver.Execution;
-using Builder.Solver.Graph;
+using Builder.Graph;
 
 namespace Builder.Cli.Output;
 

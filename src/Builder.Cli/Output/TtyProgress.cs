@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Builder.Solver.Execution;
-using Builder.Solver.Graph;
+using Builder.Graph;
 
 namespace Builder.Cli.Output;
 

@@ -1,3 +1,4 @@
+using Builder.Filesystem.Patterns;
 using System.Collections.Immutable;
 using System.Text;
 

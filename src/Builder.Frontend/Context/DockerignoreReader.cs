@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using Builder.Filesystem.Patterns;
 using Builder.Frontend.Diagnostics;
 
 namespace Builder.Frontend.Context;
@@ -33,7 +34,7 @@ internal static class DockerignoreReader
             string line = lineNumber == 1 && rawLine.StartsWith('\uFEFF') ? rawLine[1..] : rawLine;
             if (Encoding.UTF8.GetByteCount(rawLine) >= MaxLineBytes)
                 throw new DockerfileException(new DockerfileDiagnostic(
-                    ContextDiagnosticCodes.LineTooLong, SourceSpan.At(fileName, lineNumber, 1), "",
+                    PatternErrorCodes.LineTooLong, SourceSpan.At(fileName, lineNumber, 1), "",
                     $"line {lineNumber} is {Encoding.UTF8.GetByteCount(rawLine)} bytes long, and BuildKit reads at most {MaxLineBytes - 1}",
                     "split the pattern, or match the long name with a shorter pattern using * or ?"));
             if (line.StartsWith('#'))
@@ -56,7 +57,15 @@ internal static class DockerignoreReader
             int startColumn = line.Length - line.TrimStart().Length + 1;
             int endColumn = line.TrimEnd().Length;
             var span = new SourceSpan(fileName, lineNumber, startColumn, lineNumber, endColumn);
-            PathPattern? compiled = PathPattern.Create(pattern, span);
+            PathPattern? compiled;
+            try
+            {
+                compiled = PathPattern.Create(pattern);
+            }
+            catch (PatternException e)
+            {
+                throw new DockerfileException(new DockerfileDiagnostic(e.Code, span, "", e.Message, e.Hint));
+            }
             if (compiled is not null)
                 patterns.Add(compiled);
         }

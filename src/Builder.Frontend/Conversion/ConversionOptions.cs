@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Frontend.Conversion;
 
@@ -22,7 +22,7 @@ public sealed record ConversionOptions
     public ImmutableArray<string> IgnorePatterns { get; init; } = [];
 
     /// <summary>The network of RUN steps without <c>--network</c> (the build's <c>--network</c>).</summary>
-    public Solver.Graph.NetworkMode DefaultNetwork { get; init; } = Solver.Graph.NetworkMode.Default;
+    public Builder.Graph.NetworkMode DefaultNetwork { get; init; } = Builder.Graph.NetworkMode.Default;
 
     /// <summary>Labels added to the target's image config (the build's <c>--label</c>), over the Dockerfile's.</summary>
     public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
@@ -31,5 +31,5 @@ public sealed record ConversionOptions
     public ImmutableDictionary<string, NamedContext> NamedContexts { get; init; } = ImmutableDictionary<string, NamedContext>.Empty;
 
     /// <summary>The name of the build context's steps; a compose build gives each service's context its own.</summary>
-    public string ContextName { get; init; } = Solver.Graph.ContextSourceStep.DefaultName;
+    public string ContextName { get; init; } = Builder.Graph.ContextSourceStep.DefaultName;
 }

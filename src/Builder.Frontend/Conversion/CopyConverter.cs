@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
 using System.Text;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Frontend.Diagnostics;
 using Builder.Frontend.Expansion;
 using Builder.Frontend.Instructions;
-using Builder.Solver.Graph;
+using Builder.Graph;
 
 namespace Builder.Frontend.Conversion;
 

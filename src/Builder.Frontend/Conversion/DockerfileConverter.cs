@@ -1,10 +1,10 @@
 using System.Collections.Immutable;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Frontend.Diagnostics;
 using Builder.Frontend.Expansion;
 using Builder.Frontend.Instructions;
 using Builder.Frontend.Syntax;
-using Builder.Solver.Graph;
+using Builder.Graph;
 
 namespace Builder.Frontend.Conversion;
 
@@ -282,7 +282,7 @@ public sealed class DockerfileConverter
 
     // The whole directory of a named context, read like the build context.
     private ContextSourceStep NamedDirectory(string name, Instruction instruction) =>
-        new(NamedContext.StepNamePrefix + name) { Origin = Origin(instruction) };
+        new(ContextSourceStep.NamedPrefix + name) { Origin = Origin(instruction) };
 
     internal StepOrigin Origin(Instruction instruction) =>
         new(_dockerfile.File, instruction.Syntax.Span.StartLine, instruction.Syntax.LastLine, instruction.Syntax.Text.Trim())

@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Frontend.Diagnostics;
 using Builder.Frontend.Instructions;
-using Builder.Solver.Graph;
+using Builder.Graph;
 
 namespace Builder.Frontend.Conversion;
 

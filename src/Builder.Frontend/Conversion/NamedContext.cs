@@ -1,4 +1,4 @@
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Frontend.Conversion;
 
@@ -8,8 +8,4 @@ namespace Builder.Frontend.Conversion;
 /// </summary>
 /// <param name="Directory">The directory (<c>NAME=DIR</c>), or null for an image.</param>
 /// <param name="Image">The image (<c>NAME=docker-image://REF</c>, or an <c>oci-layout://</c> image imported into the store), or null for a directory.</param>
-public sealed record NamedContext(string? Directory, ImageReference? Image)
-{
-    /// <summary>The prefix of the <see cref="Solver.Graph.ContextSourceStep"/> name for a named directory context.</summary>
-    public const string StepNamePrefix = "named:";
-}
+public sealed record NamedContext(string? Directory, ImageReference? Image);

@@ -4,7 +4,7 @@ using System.Text;
 using Builder.Frontend.Diagnostics;
 using Builder.Frontend.Instructions;
 using Builder.Frontend.Syntax;
-using Builder.Solver.Graph;
+using Builder.Graph;
 
 namespace Builder.Frontend.Conversion;
 

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Frontend.Instructions;
-using Builder.Solver.Graph;
+using Builder.Graph;
 
 namespace Builder.Frontend.Conversion;
 

@@ -1,4 +1,4 @@
-using Builder.Solver.Graph;
+using Builder.Graph;
 
 namespace Builder.Solver.Execution;
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Builder.Solver.Filesystem;
+using Builder.Filesystem;
 
 namespace Builder.Solver.Execution;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Builder.Cache.Layers;
-using Builder.Solver.Filesystem;
-using Builder.Solver.Graph;
+using Builder.Filesystem;
+using Builder.Graph;
 
 namespace Builder.Solver.Execution;
 

@@ -1,6 +1,6 @@
 using Builder.Cache.Layers;
-using Builder.Solver.Filesystem;
-using Builder.Solver.Graph;
+using Builder.Filesystem;
+using Builder.Graph;
 using Builder.Solver.Snapshots;
 
 namespace Builder.Solver.Execution;

@@ -1,4 +1,4 @@
-using Builder.Solver.Filesystem;
+using Builder.Filesystem;
 
 namespace Builder.Solver.Execution;
 

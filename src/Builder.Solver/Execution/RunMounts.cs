@@ -2,8 +2,8 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Builder.Cache.Content;
-using Builder.Solver.Filesystem;
-using Builder.Solver.Graph;
+using Builder.Filesystem;
+using Builder.Graph;
 using Builder.Solver.Snapshots;
 
 namespace Builder.Solver.Execution;

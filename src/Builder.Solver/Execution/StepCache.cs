@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Builder.Cache.Index;
-using Builder.Cache.Oci;
-using Builder.Solver.Graph;
+using Builder.Oci;
+using Builder.Graph;
 
 namespace Builder.Solver.Execution;
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Builder.Cache.Images;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Solver.Execution;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Builder.Solver.Graph;
+using Builder.Graph;
 
 namespace Builder.Solver.Scheduling;
 

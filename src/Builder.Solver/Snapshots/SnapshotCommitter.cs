@@ -10,7 +10,7 @@ namespace Builder.Solver.Snapshots;
 public sealed class SnapshotCommitter(ContentStore content, string workRoot, string layersRoot)
 {
     /// <summary>Where the committed directory of the layer with <paramref name="diffId"/> is.</summary>
-    public string DirectoryOf(Cache.Oci.Digest diffId) => Path.Combine(layersRoot, diffId.Encoded);
+    public string DirectoryOf(Builder.Oci.Digest diffId) => Path.Combine(layersRoot, diffId.Encoded);
 
     /// <summary>Writes the layer of <paramref name="snapshot"/> and commits it.</summary>
     public async Task<CommittedLayer> CommitAsync(Snapshot snapshot, LayerWriteOptions options, CancellationToken cancellationToken)

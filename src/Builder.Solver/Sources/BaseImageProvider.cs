@@ -2,7 +2,7 @@ using Builder.Cache.Content;
 using Builder.Cache.Export;
 using Builder.Cache.Images;
 using Builder.Cache.Layers;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Cache.Registry;
 
 namespace Builder.Solver.Sources;

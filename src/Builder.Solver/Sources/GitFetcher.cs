@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Builder.Solver.Graph;
+using Builder.Graph;
 
 namespace Builder.Solver.Sources;
 

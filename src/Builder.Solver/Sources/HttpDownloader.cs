@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Builder.Cache.Oci;
-using Builder.Solver.Graph;
+using Builder.Oci;
+using Builder.Graph;
 
 namespace Builder.Solver.Sources;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Builder.Cache.Content;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Tests.Content;
 

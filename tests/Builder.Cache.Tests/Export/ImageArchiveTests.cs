@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using Builder.Cache.Export;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Testing;
 
 namespace Builder.Cache.Tests.Export;

@@ -1,5 +1,5 @@
 using Builder.Cache.Export;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Testing;
 
 namespace Builder.Cache.Tests.Export;

@@ -1,5 +1,5 @@
 using Builder.Cache.Images;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Tests.Images;
 

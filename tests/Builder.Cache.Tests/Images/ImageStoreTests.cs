@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Builder.Cache.Content;
 using Builder.Cache.Images;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Tests.Images;
 

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.IO.Compression;
 using System.Text;
 using Builder.Cache.Content;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Tests.Images;
 

@@ -1,7 +1,7 @@
 using Builder.Cache.Content;
 using Builder.Cache.Images;
 using Builder.Cache.Index;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Tests.Index;
 

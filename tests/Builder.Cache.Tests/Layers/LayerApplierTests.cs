@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using Builder.Cache.Layers;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Tests.Layers;
 

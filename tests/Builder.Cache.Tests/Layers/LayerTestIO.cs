@@ -19,7 +19,7 @@ internal static class LayerTestIO
         return blob;
     }
 
-    public static Task<LayerApplyResult> ApplyAsync(byte[] blob, string root, Builder.Cache.Oci.Digest? expected = null) =>
+    public static Task<LayerApplyResult> ApplyAsync(byte[] blob, string root, Builder.Oci.Digest? expected = null) =>
         LayerApplier.ApplyAsync(new MemoryStream(blob), root, expected);
 
     public static byte[] Gunzip(byte[] blob)

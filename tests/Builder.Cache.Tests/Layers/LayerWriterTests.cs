@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Builder.Cache.Layers;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Tests.Layers;
 

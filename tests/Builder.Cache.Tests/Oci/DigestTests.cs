@@ -1,5 +1,5 @@
 using System.Text;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cache.Tests.Oci;
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Testing.Images;
 
 namespace Builder.Cache.Tests.Oci;

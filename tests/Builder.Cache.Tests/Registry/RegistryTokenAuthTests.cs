@@ -1,6 +1,6 @@
 using Builder.Cache.Content;
 using Builder.Cache.Export;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Cache.Registry;
 using Builder.Testing.Images;
 using Builder.Testing.Registry;

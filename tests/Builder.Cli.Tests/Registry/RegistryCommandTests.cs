@@ -1,4 +1,4 @@
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Cli.Tests.Store;
 using Builder.Testing;
 using Builder.Testing.Images;

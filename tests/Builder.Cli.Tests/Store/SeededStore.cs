@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using Builder.Cache.Content;
 using Builder.Cache.Images;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cli.Tests.Store;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Builder.Cache.Oci;
+using Builder.Oci;
 
 namespace Builder.Cli.Tests.Store;
 

@@ -1,3 +1,4 @@
+using Builder.Filesystem.Patterns;
 namespace Builder.Frontend.Tests.Context;
 
 /// <summary>A temporary directory, deleted on dispose.</summary>

@@ -1,3 +1,4 @@
+using Builder.Filesystem.Patterns;
 using System.Collections.Immutable;
 using Builder.Frontend.Context;
 using Builder.Frontend.Diagnostics;
@@ -18,7 +19,7 @@ public sealed class ContextWalkerTests : IDisposable
     private static ImmutableArray<PathPattern> Patterns(string text) => DockerignoreReader.Read(text, ".dockerignore");
 
     private static ImmutableArray<PathPattern> Sources(params string[] sources) =>
-        [.. sources.Select(s => PathPattern.Create(s, SourceSpan.At("Dockerfile", 1, 1), "COPY")!)];
+        [.. sources.Select(s => PathPattern.Create(s)!)];
 
     private string[] Walk(ContextSelection selection) => [.. ContextWalker.Walk(_tree.Root, selection).Select(e => e.Path)];
 

@@ -1,3 +1,4 @@
+using Builder.Filesystem.Patterns;
 using Builder.Frontend.Context;
 using Builder.Frontend.Diagnostics;
 

@@ -1,3 +1,4 @@
+using Builder.Filesystem.Patterns;
 using Builder.Frontend.Context;
 
 namespace Builder.Frontend.Tests.Context;

@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Frontend.Conversion;
 using Builder.Frontend.Diagnostics;
 using Builder.Frontend.Syntax;
-using Builder.Solver.Graph;
+using Builder.Graph;
 
 namespace Builder.Frontend.Tests.Conversion;
 

@@ -1,5 +1,5 @@
 using Builder.Solver.Execution;
-using Builder.Solver.Graph;
+using Builder.Graph;
 using Builder.Testing;
 
 namespace Builder.Solver.Tests.Execution;

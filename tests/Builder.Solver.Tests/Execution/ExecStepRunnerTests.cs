@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Builder.Cache.Content;
 using Builder.Cache.Layers;
 using Builder.Solver.Execution;
-using Builder.Solver.Graph;
+using Builder.Graph;
 using Builder.Solver.Snapshots;
 using Builder.Testing;
 using Builder.Testing.Images;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Builder.Cache.Oci;
-using Builder.Solver.Graph;
+using Builder.Oci;
+using Builder.Graph;
 
 namespace Builder.Solver.Tests.Graph;
 

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
-using Builder.Cache.Oci;
-using Builder.Solver.Graph;
+using Builder.Oci;
+using Builder.Graph;
 
 namespace Builder.Solver.Tests.Graph;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using Builder.Solver.Graph;
+using Builder.Graph;
 using Builder.Solver.Scheduling;
 
 namespace Builder.Solver.Tests.Scheduling;

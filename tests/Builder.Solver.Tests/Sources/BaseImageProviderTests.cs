@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Builder.Cache.Content;
 using Builder.Cache.Images;
-using Builder.Cache.Oci;
+using Builder.Oci;
 using Builder.Cache.Registry;
 using Builder.Solver.Sources;
 using Builder.Testing;

@@ -1,6 +1,0 @@
-namespace Builder.Frontend.Context;
-
-/// <summary>One entry of the build context that survived filtering.</summary>
-/// <param name="Path">Relative to the context root, <c>/</c>-separated, for example <c>src/app.cs</c>.</param>
-/// <param name="Kind">File, directory or symlink.</param>
-internal sealed record ContextEntry(string Path, ContextEntryKind Kind);
