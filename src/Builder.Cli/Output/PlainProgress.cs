@@ -33,6 +33,9 @@ internal sealed class PlainProgress(TextWriter writer) : IBuildProgress
     public void Finished(BuildStep step, StepKey key, TimeSpan elapsed) =>
         Write($"#{_numbers.GetValueOrDefault(key)} DONE {elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s");
 
+    public void Message(BuildMessage message) =>
+        Write(message.Level == BuildMessageLevel.Warning ? $"imgbuild: warning: {message.Text}" : message.Text);
+
     private static string Describe(BuildStep step) => step.Origin is { } origin ? $"[{origin.StartLine}] {origin.Instruction}" : step.GetType().Name;
 
     private void Write(string line)

@@ -35,6 +35,12 @@ internal sealed class RawJsonProgress(TextWriter writer) : IBuildProgress
         json.WriteNumber("seconds", Math.Round(elapsed.TotalSeconds, 3));
     });
 
+    public void Message(BuildMessage message) => Write(json =>
+    {
+        json.WriteString("event", message.Level == BuildMessageLevel.Warning ? "warning" : "message");
+        json.WriteString("text", message.Text);
+    });
+
     private static void Common(Utf8JsonWriter json, string kind, int number, StepKey key)
     {
         json.WriteString("event", kind);

@@ -55,6 +55,16 @@ internal sealed class TtyProgress : IBuildProgress, IDisposable
     public void Finished(BuildStep step, StepKey key, TimeSpan elapsed) =>
         Done(key, elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s");
 
+    public void Message(BuildMessage message)
+    {
+        lock (_gate)
+        {
+            ClearRegion();
+            _writer.WriteLine(message.Level == BuildMessageLevel.Warning ? $"imgbuild: warning: {message.Text}" : message.Text);
+            DrawRegion();
+        }
+    }
+
     private void Done(StepKey key, string status)
     {
         lock (_gate)
