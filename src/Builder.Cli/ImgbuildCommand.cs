@@ -6,12 +6,15 @@ namespace Builder.Cli;
 /// <summary>Builds the command tree and runs it with the given output streams, so tests can call it in-process.</summary>
 internal static class ImgbuildCommand
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, CliEnvironment.Process);
+
+    /// <summary>Runs the command line with <paramref name="environment"/> as its process environment.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CliEnvironment environment)
     {
         var root = new RootCommand("imgbuild: builds container images from Dockerfiles");
         root.Subcommands.Add(ParseCommand.Create(stdout, stderr));
         root.Subcommands.Add(GraphCommand.Create(stdout, stderr));
-        var store = new StoreRoot();
+        var store = new StoreRoot(environment);
         root.Options.Add(store.Option);
         root.Subcommands.Add(ImagesCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(TagCommand.Create(store, stdout, stderr));
@@ -21,14 +24,14 @@ internal static class ImgbuildCommand
         root.Subcommands.Add(DuCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(SaveCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(LoadCommand.Create(store, stdout, stderr));
-        var registry = new RegistryAccess();
+        var registry = new RegistryAccess(environment);
         root.Options.Add(registry.InsecureOption);
         root.Subcommands.Add(PullCommand.Create(store, registry, stdout, stderr));
         root.Subcommands.Add(PushCommand.Create(store, registry, stdout, stderr));
-        root.Subcommands.Add(LoginCommand.Create(registry, stdout, stderr));
-        root.Subcommands.Add(LogoutCommand.Create(stdout, stderr));
-        root.Subcommands.Add(BuildCommand.Create(store, registry, stdout, stderr));
-        root.Subcommands.Add(ComposeCommand.Create(store, registry, stdout, stderr));
+        root.Subcommands.Add(LoginCommand.Create(registry, stdout, stderr, environment));
+        root.Subcommands.Add(LogoutCommand.Create(registry, stdout, stderr));
+        root.Subcommands.Add(BuildCommand.Create(store, registry, stdout, stderr, environment));
+        root.Subcommands.Add(ComposeCommand.Create(store, registry, stdout, stderr, environment));
         // `imgbuild -t app:1 .` is `imgbuild build -t app:1 .`, as `docker buildx` users type it.
         if (args.Length > 0 && !args.Any(a => root.Subcommands.Any(c => c.Name == a) || a is "--help" or "-h" or "-?" or "--version"))
             args = ["build", .. args];

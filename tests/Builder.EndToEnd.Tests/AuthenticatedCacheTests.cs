@@ -8,21 +8,18 @@ namespace Builder.EndToEnd.Tests;
 /// The CI round trip against a registry that wants bearer tokens: login, build and push with --cache-to, then a
 /// fresh store builds with --cache-from and finds every step cached. Credentials come from Docker's config, as in CI.
 /// </summary>
-[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class AuthenticatedCacheTests : IDisposable
 {
     private readonly RegistryServer _registry = new("ci", "Passw0rd-ci", bearerTokens: true);
     private readonly string _root = Directory.CreateTempSubdirectory("imgbuild-authcache-e2e-").FullName;
-    private readonly string? _previousDockerConfig = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
+    private readonly Dictionary<string, string?> _environment;
 
-    public AuthenticatedCacheTests()
-    {
-        // Process-wide: this class runs in the non-parallel ProcessEnvironmentCollection.
-        Environment.SetEnvironmentVariable("DOCKER_CONFIG", Directory.CreateDirectory(Path.Combine(_root, "docker-config")).FullName);
-    }
+    // DOCKER_CONFIG for these builds only: other test classes build in parallel in the same process.
+    public AuthenticatedCacheTests() =>
+        _environment = new() { ["DOCKER_CONFIG"] = Directory.CreateDirectory(Path.Combine(_root, "docker-config")).FullName };
 
     private (int Status, string Out, string Err) Imgbuild(params string[] args) =>
-        InProcessImgbuild.Run(args);
+        InProcessImgbuild.Run(_environment, args);
 
     [Theory]
     [InlineData("max")]
@@ -51,7 +48,6 @@ public sealed class AuthenticatedCacheTests : IDisposable
 
     public void Dispose()
     {
-        Environment.SetEnvironmentVariable("DOCKER_CONFIG", _previousDockerConfig);
         _registry.Dispose();
         Directory.Delete(_root, recursive: true);
     }

@@ -6,7 +6,6 @@ using Builder.Testing.Registry;
 namespace Builder.EndToEnd.Tests;
 
 /// <summary>SOURCE_DATE_EPOCH: the same inputs built in two fresh stores give byte-identical images.</summary>
-[Collection(ProcessEnvironmentCollection.Name)]
 public sealed class ReproducibleBuildTests : IDisposable
 {
     private const long Epoch = 1_700_000_000; // 2023-11-14T22:13:20Z
@@ -60,15 +59,8 @@ public sealed class ReproducibleBuildTests : IDisposable
     {
         RequiredTool.RequireRoot();
         string rootfs = Path.Combine(_root, "rootfs"), archive = Path.Combine(_root, "env.tar");
-        Environment.SetEnvironmentVariable("SOURCE_DATE_EPOCH", Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        try
-        {
-            Assert.Equal(0, Imgbuild("store-e", "--output", $"type=oci,dest={archive}", _context).Status);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("SOURCE_DATE_EPOCH", null);
-        }
+        var environment = new Dictionary<string, string?> { ["SOURCE_DATE_EPOCH"] = Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        Assert.Equal(0, InProcessImgbuild.Run(environment, ["--root", Path.Combine(_root, "store-e"), "--output", $"type=oci,dest={archive}", _context]).Status);
         string layout = Path.Combine(_root, "layout");
         ProcessRunner.Run(RequiredTool.Find("skopeo", "skopeo"), ["copy", $"oci-archive:{archive}", $"oci:{layout}:latest"]);
         ProcessRunner.Run(RequiredTool.Find("umoci", "umoci"), ["raw", "unpack", "--image", $"{layout}:latest", rootfs]);

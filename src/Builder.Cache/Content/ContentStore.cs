@@ -25,20 +25,22 @@ public sealed class ContentStore : IBlobReader
     /// <summary>Opens (without creating anything yet) the store at <paramref name="root"/>.</summary>
     public ContentStore(string root)
     {
-        ArgumentException.ThrowIfNullOrEmpty(root);
-        Root = Path.GetFullPath(root);
+        Layout = new StoreLayout(root);
     }
 
+    /// <summary>The folders of the store this content store is part of.</summary>
+    public StoreLayout Layout { get; }
+
     /// <summary>The store's root directory.</summary>
-    public string Root { get; }
+    public string Root => Layout.Root;
 
     /// <summary>Where blobs live: <c>&lt;root&gt;/blobs</c>.</summary>
-    public string BlobsDirectory => Path.Combine(Root, "blobs");
+    public string BlobsDirectory => Layout.Blobs;
 
     /// <summary>Where writes in progress live: <c>&lt;root&gt;/ingest</c>.</summary>
-    public string IngestDirectory => Path.Combine(Root, "ingest");
+    public string IngestDirectory => Layout.Ingest;
 
-    internal string LocksDirectory => Path.Combine(Root, "locks");
+    internal string LocksDirectory => Layout.Locks;
 
     /// <summary>The path a blob has (or would have) in the store.</summary>
     public string GetBlobPath(Digest digest) => Path.Combine(BlobsDirectory, digest.Algorithm, digest.Encoded);

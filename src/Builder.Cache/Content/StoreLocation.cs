@@ -13,13 +13,11 @@ public static class StoreLocation
     /// <summary>The root used when running as root (euid 0).</summary>
     public const string SystemRoot = "/var/lib/imgbuild";
 
-    /// <summary>Resolves the store root from an explicit option, the environment and the effective user.</summary>
+    /// <summary>Resolves the store root from an explicit option, the caller's environment and the effective user.</summary>
     /// <param name="rootOption">The <c>--root</c> value, or <see langword="null"/> when not given.</param>
-    public static string Resolve(string? rootOption = null) =>
-        Resolve(rootOption, Environment.GetEnvironmentVariable, Environment.IsPrivilegedProcess);
-
-    /// <summary>Resolves the root with the environment and privilege given, so the rules can be tested.</summary>
-    internal static string Resolve(string? rootOption, Func<string, string?> environment, bool isPrivileged)
+    /// <param name="environment">The caller's environment variables.</param>
+    /// <param name="isPrivileged">Whether the caller runs as root.</param>
+    public static string Resolve(string? rootOption, Func<string, string?> environment, bool isPrivileged)
     {
         if (!string.IsNullOrEmpty(rootOption))
             return Path.GetFullPath(rootOption);

@@ -29,7 +29,7 @@ public sealed partial class ImageStore
     public ContentStore Content { get; }
 
     /// <summary>The file holding the image names: <c>&lt;root&gt;/images.json</c>.</summary>
-    public string ImagesFilePath => Path.Combine(Content.Root, "images.json");
+    public string ImagesFilePath => Content.Layout.ImagesFile;
 
     /// <summary>The folder of garbage-collection roots: <c>&lt;root&gt;/gc-roots</c>.</summary>
     public string RootsDirectory => Path.Combine(Content.Root, "gc-roots");

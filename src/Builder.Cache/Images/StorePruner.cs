@@ -32,7 +32,7 @@ public sealed record StorePruneReport(int RemovedRecords, PruneReport Blobs, int
 /// holds are then collected, with the unpacked trees of the layers and base images that went. Images with names are
 /// never touched. The caller holds the store's build lock exclusively, so nothing a running build uses is removed.
 /// </summary>
-public sealed class StorePruner(ImageStore images, CacheIndex cache, string layersDirectory, string rootfsDirectory)
+public sealed class StorePruner(ImageStore images, CacheIndex cache)
 {
     public async Task<StorePruneReport> PruneAsync(StorePruneOptions options, CancellationToken cancellationToken = default)
     {
@@ -77,14 +77,14 @@ public sealed class StorePruner(ImageStore images, CacheIndex cache, string laye
         int count = 0;
         foreach (Digest diffId in diffIds)
         {
-            string directory = Path.Combine(layersDirectory, diffId.Encoded);
+            string directory = Path.Combine(images.Content.Layout.Layers, diffId.Encoded);
             if (!Directory.Exists(directory)) continue;
             Directory.Delete(directory, recursive: true);
             count++;
         }
-        if (Directory.Exists(rootfsDirectory))
+        if (Directory.Exists(images.Content.Layout.Rootfs))
         {
-            foreach (string tree in Directory.EnumerateDirectories(rootfsDirectory))
+            foreach (string tree in Directory.EnumerateDirectories(images.Content.Layout.Rootfs))
             {
                 string name = Path.GetFileName(tree);
                 if (name.Length != 64 || images.Content.Contains(new Digest(Digest.Sha256, name))) continue;

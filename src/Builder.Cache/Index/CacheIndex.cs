@@ -12,7 +12,7 @@ namespace Builder.Cache.Index;
 /// </summary>
 public sealed class CacheIndex(ImageStore images)
 {
-    private string Directory => Path.Combine(images.Content.Root, "cache");
+    private string Directory => images.Content.Layout.CacheIndex;
 
     /// <summary>The record for <paramref name="key"/>, or <see langword="null"/> when there is none or its layer blob is gone.</summary>
     public CacheRecord? Find(Digest key)

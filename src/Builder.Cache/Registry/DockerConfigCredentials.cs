@@ -15,9 +15,9 @@ public sealed class DockerConfigCredentials(string configPath) : IRegistryCreden
 {
     private const string DockerHubKey = "https://index.docker.io/v1/";
 
-    /// <summary>The config file Docker would read: <c>$DOCKER_CONFIG/config.json</c> or <c>~/.docker/config.json</c>.</summary>
-    public static string DefaultPath =>
-        Path.Combine(Environment.GetEnvironmentVariable("DOCKER_CONFIG") is { Length: > 0 } directory
+    /// <summary>The config file Docker would read with <paramref name="environment"/>: <c>$DOCKER_CONFIG/config.json</c> or <c>~/.docker/config.json</c>.</summary>
+    public static string DefaultPath(Func<string, string?> environment) =>
+        Path.Combine(environment("DOCKER_CONFIG") is { Length: > 0 } directory
             ? directory
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker"), "config.json");
 

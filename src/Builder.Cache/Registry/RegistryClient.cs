@@ -329,7 +329,7 @@ public sealed class RegistryClient : IDisposable
         if (challenge is null || challenge.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
         {
             if (credential is null)
-                throw new RegistryException($"{host} requires authentication: run 'imgbuild login {host}' or add it to {DockerConfigCredentials.DefaultPath}", HttpStatusCode.Unauthorized, "UNAUTHORIZED");
+                throw new RegistryException($"{host} requires authentication: run 'imgbuild login {host}' or add it to {(_options.Credentials as DockerConfigCredentials)?.ConfigPath ?? "Docker's config.json"}", HttpStatusCode.Unauthorized, "UNAUTHORIZED");
             _authorization[host] = Basic(credential);
             return;
         }

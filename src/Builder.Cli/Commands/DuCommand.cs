@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Builder.Engine;
 using Builder.Cache.Images;
 using Builder.Cli.Output;
 

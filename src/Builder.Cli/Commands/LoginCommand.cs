@@ -9,7 +9,7 @@ namespace Builder.Cli.Commands;
 /// </summary>
 internal static class LoginCommand
 {
-    public static Command Create(RegistryAccess registry, TextWriter stdout, TextWriter stderr)
+    public static Command Create(RegistryAccess registry, TextWriter stdout, TextWriter stderr, CliEnvironment environment)
     {
         var server = new Argument<string>("server") { Description = "The registry host (default: docker.io)", DefaultValueFactory = _ => "docker.io" };
         var username = new Option<string>("--username", "-u") { Description = "The user name", Required = true };
@@ -19,14 +19,14 @@ internal static class LoginCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             string host = result.GetValue(server)!;
-            string? secret = result.GetValue(passwordStdin) ? Console.In.ReadToEnd().TrimEnd('\n', '\r') : result.GetValue(password);
+            string? secret = result.GetValue(passwordStdin) ? environment.StandardInput.ReadToEnd().TrimEnd('\n', '\r') : result.GetValue(password);
             if (string.IsNullOrEmpty(secret))
             {
                 stderr.WriteLine("imgbuild: login needs a password: pass it with --password-stdin");
                 return 1;
             }
             var credential = new RegistryCredential(result.GetValue(username)!, secret);
-            var config = new DockerConfigCredentials(DockerConfigCredentials.DefaultPath);
+            var config = new DockerConfigCredentials(registry.ConfigPath);
             try
             {
                 using var client = new RegistryClient(new RegistryClientOptions

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Builder.Engine;
 using Builder.Cache.Content;
 using Builder.Cache.Images;
 using Builder.Cli.Output;
@@ -47,9 +48,9 @@ internal static class PruneCommand
             long? storage = result.GetValue(keepStorage) is { } size && ByteSize.TryParse(size, out long bytes) ? bytes : null;
             TimeSpan? until = (result.GetValue(filters) ?? []).Select(f => GoDuration.TryParse(f["until=".Length..], out TimeSpan d) ? d : (TimeSpan?)null).FirstOrDefault();
             // Running builds hold the build lock shared: wait for them, so nothing they use goes.
-            using FileLock builds = await FileLock.AcquireAsync(Building.StorageCap.BuildLockPath(images), exclusive: true, cancellationToken).ConfigureAwait(false);
-            string root = images.Content.Root;
-            StorePruneReport pruned = await new StorePruner(images, new Cache.Index.CacheIndex(images), Path.Combine(root, "layers"), Path.Combine(root, "rootfs"))
+            Directory.CreateDirectory(images.Content.Layout.Locks);
+            using FileLock builds = await FileLock.AcquireAsync(images.Content.Layout.BuildLock, exclusive: true, cancellationToken).ConfigureAwait(false);
+            StorePruneReport pruned = await new StorePruner(images, new Cache.Index.CacheIndex(images))
                 .PruneAsync(new StorePruneOptions { KeepStorage = storage, Until = until, KeepRecent = recent, DryRun = dry }, cancellationToken).ConfigureAwait(false);
             PruneReport report = pruned.Blobs;
             if (pruned.RemovedRecords > 0)

@@ -9,7 +9,7 @@ namespace Builder.Cli.Commands;
 /// The global <c>--root</c> option and the running of store commands: resolves the store
 /// (<see cref="StoreLocation"/>), and turns the errors a user can cause into one line on stderr and exit status 1.
 /// </summary>
-internal sealed class StoreRoot
+internal sealed class StoreRoot(CliEnvironment environment)
 {
     public Option<string?> Option { get; } = new("--root")
     {
@@ -17,13 +17,16 @@ internal sealed class StoreRoot
         Recursive = true,
     };
 
+    /// <summary>The store root the command line and the environment select.</summary>
+    public string Resolve(ParseResult result) =>
+        StoreLocation.Resolve(result.GetValue(Option), environment.Variable, Environment.IsPrivilegedProcess);
+
     /// <summary>Runs <paramref name="action"/> against the store the command line selects.</summary>
-    public async Task<int> RunAsync(ParseResult result, TextWriter stderr,
-        Func<ImageStore, Task<int>> action)
+    public async Task<int> RunAsync(ParseResult result, TextWriter stderr, Func<ImageStore, Task<int>> action)
     {
         try
         {
-            var images = new ImageStore(new ContentStore(StoreLocation.Resolve(result.GetValue(Option))));
+            var images = new ImageStore(new ContentStore(Resolve(result)));
             return await action(images).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ImageNotFoundException or BlobNotFoundException or DigestMismatchException or Builder.Cache.Registry.RegistryException or InvalidOperationException or NotSupportedException

@@ -17,7 +17,7 @@ public sealed class BaseImageProvider(ImageStore images, RegistryClient registry
 {
     private readonly BlobFetcher _fetcher = fetcher ?? new BlobFetcher();
 
-    public string RootfsDirectory => Path.Combine(images.Content.Root, "rootfs");
+    public string RootfsDirectory => images.Content.Layout.Rootfs;
 
     /// <summary>The image, unpacked: <see cref="ResolveAsync"/> then <see cref="UnpackAsync"/>.</summary>
     public async Task<BaseImage> GetAsync(ImageReference reference, Platform platform, CancellationToken cancellationToken)

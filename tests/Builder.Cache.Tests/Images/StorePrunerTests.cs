@@ -32,7 +32,7 @@ public sealed class StorePrunerTests : IDisposable
         return record;
     }
 
-    private StorePruner Pruner() => new(_images, _cache, Path.Combine(_root, "layers"), Path.Combine(_root, "rootfs"));
+    private StorePruner Pruner() => new(_images, _cache);
 
     [Fact]
     public async Task Until_RemovesRecordsNotUsedForThatLong_TheirBlobsAndTrees()

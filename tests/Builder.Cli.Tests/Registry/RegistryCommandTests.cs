@@ -6,15 +6,13 @@ using Builder.Testing.Registry;
 
 namespace Builder.Cli.Tests.Registry;
 
-/// <summary>pull, push and login against real docker-registry servers. DOCKER_CONFIG is process-wide, so not in parallel.</summary>
-[Collection(DockerConfigCollection.Name)]
+/// <summary>pull, push and login against real docker-registry servers, each test with a DOCKER_CONFIG of its own.</summary>
 public sealed class RegistryCommandTests : IDisposable
 {
-    private readonly SeededStore _store = new();
     private readonly string _dockerConfig = Directory.CreateTempSubdirectory("imgbuild-docker-config-").FullName;
-    private readonly string? _previousDockerConfig = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
+    private readonly SeededStore _store;
 
-    public RegistryCommandTests() => Environment.SetEnvironmentVariable("DOCKER_CONFIG", _dockerConfig);
+    public RegistryCommandTests() => _store = new(new Dictionary<string, string?> { ["DOCKER_CONFIG"] = _dockerConfig });
 
     [Fact]
     public async Task Pull_SeededImage_IsStoredUnderItsName()
@@ -104,14 +102,7 @@ public sealed class RegistryCommandTests : IDisposable
 
     public void Dispose()
     {
-        Environment.SetEnvironmentVariable("DOCKER_CONFIG", _previousDockerConfig);
         _store.Dispose();
         Directory.Delete(_dockerConfig, recursive: true);
     }
-}
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class DockerConfigCollection
-{
-    public const string Name = "docker-config";
 }

@@ -1,3 +1,4 @@
+using Builder.Engine;
 using Builder.Cli.Output;
 
 namespace Builder.Cli.Tests.Store;

@@ -25,7 +25,7 @@ public sealed class PruneCommandTests : IDisposable
         long freed = before - StoredBytes();
         Assert.True(freed > 5000, $"freed {freed} bytes");
         Assert.Equal(3, output.Split('\n').Count(line => line.StartsWith("Deleted: sha256:", StringComparison.Ordinal)));
-        Assert.EndsWith("Total reclaimed space: " + Output.ByteSize.Format(freed) + "\n", output);
+        Assert.EndsWith("Total reclaimed space: " + Builder.Engine.ByteSize.Format(freed) + "\n", output);
         Assert.Equal(0, _store.Run("inspect", "keep:1").Status);
     }
 

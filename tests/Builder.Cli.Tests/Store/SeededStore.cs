@@ -10,8 +10,12 @@ namespace Builder.Cli.Tests.Store;
 /// <summary>A store in a temporary root, seeded with small real images (config, gzip layers, manifest).</summary>
 internal sealed class SeededStore : IDisposable
 {
-    public SeededStore()
+    private readonly IReadOnlyDictionary<string, string?> _environment;
+
+    /// <summary>A new store; commands run with <paramref name="environment"/> over the process's variables.</summary>
+    public SeededStore(IReadOnlyDictionary<string, string?>? environment = null)
     {
+        _environment = environment ?? new Dictionary<string, string?>();
         Root = Path.Combine(Path.GetTempPath(), $"imgbuild-cli-{Guid.NewGuid():N}");
         Content = new ContentStore(Root);
         Images = new ImageStore(Content);
@@ -49,7 +53,7 @@ internal sealed class SeededStore : IDisposable
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int status = ImgbuildCommand.Run(["--root", Root, .. args], stdout, stderr);
+        int status = ImgbuildCommand.Run(["--root", Root, .. args], stdout, stderr, CliEnvironment.With(_environment));
         return (status, stdout.ToString(), stderr.ToString());
     }
 

@@ -2,7 +2,7 @@ using Builder.Oci;
 using Builder.Frontend.Conversion;
 using Builder.Solver.Sources;
 
-namespace Builder.Cli.Building;
+namespace Builder.Engine;
 
 /// <summary>Gives the frontend the config of each <c>FROM</c> image (for ENV, ONBUILD, …) by fetching it through the solver's base-image provider.</summary>
 internal sealed class BaseImageConfigResolver(BaseImageProvider bases) : IImageConfigResolver

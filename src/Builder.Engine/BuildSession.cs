@@ -6,7 +6,6 @@ using Builder.Cache.Index;
 using Builder.Cache.Layers;
 using Builder.Oci;
 using Builder.Cache.Registry;
-using Builder.Frontend.Context;
 using Builder.Solver.Context;
 using Builder.Frontend.Conversion;
 using Builder.Frontend.Syntax;
@@ -16,7 +15,7 @@ using Builder.Solver.Scheduling;
 using Builder.Solver.Snapshots;
 using Builder.Solver.Sources;
 
-namespace Builder.Cli.Building;
+namespace Builder.Engine;
 
 /// <summary>What a build session needs beyond the store: contexts, mounts' inputs, layer format and caches.</summary>
 internal sealed record BuildSessionOptions
@@ -24,8 +23,11 @@ internal sealed record BuildSessionOptions
     /// <summary>The main build context directory.</summary>
     public required string ContextDirectory { get; init; }
 
-    /// <summary>Named directory contexts (<c>--build-context NAME=DIR</c>).</summary>
-    public IReadOnlyDictionary<string, string> NamedDirectories { get; init; } = new Dictionary<string, string>();
+    /// <summary>The runc binary.</summary>
+    public required string Runc { get; init; }
+
+    /// <summary>The git binary, or null when git is not installed (ADD of a git repository then fails).</summary>
+    public string? Git { get; init; }
 
     /// <summary>Secrets by id (<c>--secret</c>).</summary>
     public ImmutableDictionary<string, byte[]> Secrets { get; init; } = ImmutableDictionary<string, byte[]>.Empty;
@@ -57,30 +59,30 @@ internal sealed class BuildSession : IDisposable
     private readonly string _contexts;
     private readonly string _work;
 
-    private BuildSession(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress, TextWriter log, FileLock lease, string runc)
+    private BuildSession(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress, FileLock lease)
     {
         Images = images;
         Registry = registry;
-        Log = log;
+        Progress = progress;
         _lease = lease;
-        string root = images.Content.Root;
-        _work = Path.Combine(root, "work");
+        StoreLayout layout = images.Content.Layout;
+        _work = layout.Work;
         ISnapshotter snapshotter = OverlaySnapshotter.IsSupported(_work) ? new OverlaySnapshotter() : new CopySnapshotter();
-        if (snapshotter is CopySnapshotter) log.WriteLine("imgbuild: overlayfs is not available here; using the copying snapshotter (slower)");
+        if (snapshotter is CopySnapshotter) progress.Message(BuildMessage.Warning("overlayfs is not available here; using the copying snapshotter (slower)"));
         Fetcher = new BlobFetcher();
         Bases = new BaseImageProvider(images, registry, Fetcher);
-        var committer = new SnapshotCommitter(images.Content, _work, Path.Combine(root, "layers"));
+        var committer = new SnapshotCommitter(images.Content, _work, layout.Layers);
         Imported = new ImportedCache(Fetcher);
         StepCache = new StepCache(new CacheIndex(images), Imported, options.UseCache);
         Materializer = new LayerMaterializer(committer, images.Content, Fetcher);
-        Contexts = new BuildContextSource(options.ContextDirectory, options.NamedDirectories);
+        Contexts = new BuildContextSource(options.ContextDirectory);
         // The context files a build reads are linked or copied here and deleted when it ends, whatever the outcome.
         _contexts = Path.Combine(_work, "context-" + Guid.NewGuid().ToString("N")[..12]);
-        _statCache = StatCache.Load(Path.Combine(root, "statcache"));
-        var mounts = new RunMountOptions(Path.Combine(root, "cache-mounts"), options.Secrets, snapshotter, _work) { SshAgents = options.SshAgents };
-        Executor = new BuildStepExecutor(Bases, new ExecStepRunner(snapshotter, new RuncRuntime(runc, Path.Combine(root, "runc")), committer, _work),
+        _statCache = StatCache.Load(layout.StatCache);
+        var mounts = new RunMountOptions(layout.CacheMounts, options.Secrets, snapshotter, _work) { SshAgents = options.SshAgents };
+        Executor = new BuildStepExecutor(Bases, new ExecStepRunner(snapshotter, new RuncRuntime(options.Runc, layout.Runc), committer, _work),
             new FileStepRunner(snapshotter, committer, _work),
-            new BuildSources(Contexts, new HttpDownloader(_downloads), GitFetcher.FindGit() is { } git ? new GitFetcher(git) : null, _contexts, _statCache),
+            new BuildSources(Contexts, new HttpDownloader(_downloads), options.Git is { } git ? new GitFetcher(git) : null, _contexts, _statCache),
             mounts, StepCache, Materializer, options.Layers, progress);
     }
 
@@ -88,7 +90,7 @@ internal sealed class BuildSession : IDisposable
 
     public RegistryClient Registry { get; }
 
-    public TextWriter Log { get; }
+    public IBuildProgress Progress { get; }
 
     public BlobFetcher Fetcher { get; }
 
@@ -104,17 +106,16 @@ internal sealed class BuildSession : IDisposable
 
     public BuildStepExecutor Executor { get; }
 
-    /// <summary>Opens a session: takes the build lock shared, finds runc, imports the caches (an unreadable one is a warning).</summary>
-    /// <exception cref="InvalidOperationException">runc is not installed.</exception>
+    /// <summary>Opens a session: takes the build lock shared and imports the caches (an unreadable one is a warning).</summary>
     public static async Task<BuildSession> OpenAsync(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress,
-        TextWriter log, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(options);
-        string runc = RuncRuntime.FindRunc() ?? throw new InvalidOperationException("building needs runc: install it with 'apt-get install runc'");
         // Held for the whole build: pruning waits for it, so nothing this build uses is removed under it.
-        FileLock lease = await FileLock.AcquireAsync(StorageCap.BuildLockPath(images), exclusive: false, cancellationToken).ConfigureAwait(false);
-        var session = new BuildSession(images, registry, options, progress, log, lease, runc);
+        Directory.CreateDirectory(images.Content.Layout.Locks);
+        FileLock lease = await FileLock.AcquireAsync(images.Content.Layout.BuildLock, exclusive: false, cancellationToken).ConfigureAwait(false);
+        var session = new BuildSession(images, registry, options, progress, lease);
         try
         {
             var transfer = new CacheTransfer(images.Content, registry);
@@ -123,12 +124,12 @@ internal sealed class BuildSession : IDisposable
                 try
                 {
                     int count = await transfer.ImportAsync(import, session.Imported, cancellationToken).ConfigureAwait(false);
-                    log.WriteLine($"imported {count} cache records from {import.Location}");
+                    progress.Message(BuildMessage.Info($"imported {count} cache records from {import.Location}"));
                 }
                 catch (Exception e) when (e is FormatException or RegistryException or IOException)
                 {
                     // As buildx: a cache that cannot be read is a warning, and the build runs without it.
-                    log.WriteLine($"imgbuild: warning: cannot import the cache from {import.Location}: {e.Message}");
+                    progress.Message(BuildMessage.Warning($"cannot import the cache from {import.Location}: {e.Message}"));
                 }
             }
             return session;
@@ -176,17 +177,17 @@ internal sealed class BuildSession : IDisposable
 
     /// <summary>Sends the image where <paramref name="outputs"/> say, fetching the layers they need.</summary>
     public async Task ExportAsync(Descriptor manifest, StepState state, IReadOnlyList<OutputSpec> outputs, ImmutableArray<ImageReference> names, Platform platform,
-        Stream standardOutput, CancellationToken cancellationToken)
+        Stream? standardOutput, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
         // Outputs other than a registry push read every layer from the store: fetch what the imported caches hold.
         if (outputs.Any(e => e.Type != OutputType.Registry))
             await Materializer.EnsureBlobsAsync(state.Layers, cancellationToken).ConfigureAwait(false);
-        var exporter = new ImageExporter(Images, Registry, standardOutput, _work, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault());
+        var exporter = new ImageExporter(Images, Registry, standardOutput ?? Stream.Null, _work, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault());
         foreach (OutputSpec output in outputs)
         {
             await exporter.ExportAsync(output, manifest, names, platform, cancellationToken).ConfigureAwait(false);
-            Log.WriteLine($"exported to {output.Type.ToString().ToLowerInvariant()}{(output.Destination is { } d ? " " + d : "")}{(output.Push ? " (pushed)" : "")}");
+            Progress.Message(BuildMessage.Info($"exported to {output.Type.ToString().ToLowerInvariant()}{(output.Destination is { } d ? " " + d : "")}{(output.Push ? " (pushed)" : "")}"));
         }
     }
 
@@ -198,7 +199,7 @@ internal sealed class BuildSession : IDisposable
         {
             Dictionary<Digest, CacheRecord> records = RecordsOf(finals, export.Mode);
             await transfer.ExportAsync(export, records, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault()?.Repository, cancellationToken).ConfigureAwait(false);
-            Log.WriteLine($"exported {records.Count} cache records to {export.Location} (mode={export.Mode.ToString().ToLowerInvariant()})");
+            Progress.Message(BuildMessage.Info($"exported {records.Count} cache records to {export.Location} (mode={export.Mode.ToString().ToLowerInvariant()})"));
         }
     }
 
@@ -210,11 +211,11 @@ internal sealed class BuildSession : IDisposable
     }
 
     /// <summary>Ends a successful build: reports what was fetched, releases the build lock and applies the store's size cap.</summary>
-    public async Task FinishAsync(CancellationToken cancellationToken)
+    public async Task FinishAsync(StorageCap cap, CancellationToken cancellationToken)
     {
-        Log.WriteLine($"fetched {Fetcher.BlobsFetched} layer blobs ({Fetcher.BytesFetched} bytes)");
+        Progress.Message(BuildMessage.Info($"fetched {Fetcher.BlobsFetched} layer blobs ({Fetcher.BytesFetched} bytes)"));
         _lease.Dispose();
-        await StorageCap.ApplyAsync(Images, Log, cancellationToken).ConfigureAwait(false);
+        await cap.ApplyAsync(Images, Progress, cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose()

@@ -1,12 +1,13 @@
 using System.Globalization;
 
-namespace Builder.Cli.Output;
+namespace Builder.Engine;
 
 /// <summary>Sizes as docker prints them: decimal units, four significant digits (go-units' <c>HumanSize</c>).</summary>
-internal static class ByteSize
+public static class ByteSize
 {
     private static readonly string[] Units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
 
+    /// <summary>The size as docker prints it, for example <c>1.5MB</c>.</summary>
     public static string Format(long bytes)
     {
         double size = bytes;

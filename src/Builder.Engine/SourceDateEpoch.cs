@@ -1,14 +1,14 @@
 using System.Collections.Immutable;
 using System.Globalization;
 
-namespace Builder.Cli.Building;
+namespace Builder.Engine;
 
 /// <summary>
 /// <c>SOURCE_DATE_EPOCH</c> for reproducible images (reproducible-builds.org): from <c>--build-arg</c>, else the
 /// environment. With it, the image's <c>created</c>, its new history entries and every file time in its new layers
 /// later than it are set to it, as BuildKit's <c>rewrite-timestamp</c> does.
 /// </summary>
-internal static class SourceDateEpoch
+public static class SourceDateEpoch
 {
     public const string Name = "SOURCE_DATE_EPOCH";
 

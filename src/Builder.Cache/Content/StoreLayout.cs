@@ -1,0 +1,54 @@
+namespace Builder.Cache.Content;
+
+/// <summary>
+/// The folders and files of an imgbuild store, named in one place for build, prune, <c>du</c> and garbage collection
+/// alike. Blobs follow the OCI image layout (<c>blobs/sha256/&lt;hex&gt;</c>); the rest is imgbuild's own.
+/// </summary>
+public sealed class StoreLayout
+{
+    /// <summary>The layout of the store at <paramref name="root"/> (made absolute; nothing is created).</summary>
+    public StoreLayout(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        Root = Path.GetFullPath(root);
+    }
+
+    /// <summary>The store's root directory.</summary>
+    public string Root { get; }
+
+    /// <summary>Verified blobs: <c>blobs/&lt;algorithm&gt;/&lt;hex&gt;</c>.</summary>
+    public string Blobs => Path.Combine(Root, "blobs");
+
+    /// <summary>Blob writes in progress, renamed into <see cref="Blobs"/> once verified.</summary>
+    public string Ingest => Path.Combine(Root, "ingest");
+
+    /// <summary>Lock files (<c>flock</c>): the collection lock, the build lock.</summary>
+    public string Locks => Path.Combine(Root, "locks");
+
+    /// <summary>The lock every build holds shared and pruning holds exclusively.</summary>
+    public string BuildLock => Path.Combine(Locks, "builds.lock");
+
+    /// <summary>The image names: <c>images.json</c>.</summary>
+    public string ImagesFile => Path.Combine(Root, "images.json");
+
+    /// <summary>The build cache index: one record file per step cache key.</summary>
+    public string CacheIndex => Path.Combine(Root, "cache");
+
+    /// <summary>Committed layers unpacked as directories (overlayfs lower dirs), by diffID.</summary>
+    public string Layers => Path.Combine(Root, "layers");
+
+    /// <summary>Base image root filesystems, unpacked once per manifest.</summary>
+    public string Rootfs => Path.Combine(Root, "rootfs");
+
+    /// <summary>Per-build scratch space: snapshots, context copies, overlay work dirs.</summary>
+    public string Work => Path.Combine(Root, "work");
+
+    /// <summary>The persistent stat cache of context file hashes.</summary>
+    public string StatCache => Path.Combine(Root, "statcache");
+
+    /// <summary>The directories of <c>RUN --mount=type=cache</c>, by id.</summary>
+    public string CacheMounts => Path.Combine(Root, "cache-mounts");
+
+    /// <summary>runc's state directory (<c>runc --root</c>).</summary>
+    public string Runc => Path.Combine(Root, "runc");
+}

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using Builder.Cache.Export;
+using Builder.Cache.Index;
+using Builder.Cli.Building;
+using Builder.Cli.Options;
+using Builder.Cli.Output;
+using Builder.Engine;
+using Builder.Graph;
+using Builder.Oci;
+using Builder.Solver.Execution;
+
+namespace Builder.Cli.Commands;
+
+/// <summary>
+/// The flags <c>imgbuild build</c> and <c>imgbuild compose</c> share, and their one mapping into a
+/// <see cref="BuildRequest"/> and its targets, so both front ends honour them the same way.
+/// </summary>
+internal sealed class BuildFlags
+{
+    public Option<string[]> BuildArgs { get; } = new("--build-arg") { Description = "A build argument, NAME=VALUE (or NAME to take it from the environment)" };
+    public Option<string?> Platform { get; } = new("--platform") { Description = "The target platform (only this machine's is built)" };
+    public Option<string> Progress { get; } = new("--progress") { Description = "auto (default: tty on a terminal, else plain), tty, plain, rawjson or quiet", DefaultValueFactory = _ => "auto" };
+    public Option<int> Jobs { get; } = new("--jobs") { Description = "Steps run at once (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+    public Option<string[]> Outputs { get; } = new("--output", "-o") { Description = "Where the result goes: type=image|registry|local|tar|oci|oci-layout|docker[,dest=…][,name=…][,push=true][,compression=gzip|zstd|uncompressed][,oci-mediatypes=false]; repeatable" };
+    public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Run every step, without looking in the build cache" };
+    public Option<string[]> NoCacheFilter { get; } = new("--no-cache-filter") { Description = "Run the steps of these stages (names or indexes) without the build cache; repeatable, or comma-separated" };
+    public Option<string[]> Ssh { get; } = new("--ssh") { Description = "An SSH agent for RUN --mount=type=ssh: default (the agent at $SSH_AUTH_SOCK) or ID=SOCKET; repeatable" };
+    public Option<string> Network { get; } = new("--network") { Description = "The network of RUN steps without --network: default (the host's), host or none", DefaultValueFactory = _ => "default" };
+    public Option<string[]> Labels { get; } = new("--label") { Description = "A label for the image, KEY=VALUE; repeatable" };
+    public Option<string[]> CacheFrom { get; } = new("--cache-from") { Description = "Import a build cache: type=registry,ref=REG/REPO:TAG or type=local,src=DIR; repeatable" };
+    public Option<string[]> CacheTo { get; } = new("--cache-to") { Description = "Export the build cache: type=registry,ref=REG/REPO:TAG or type=local,dest=DIR, with mode=min (the final image's layers, default) or mode=max (every step); repeatable" };
+    public Option<string[]> BuildContexts { get; } = new("--build-context") { Description = "A named context for FROM NAME and COPY --from=NAME: NAME=DIR, NAME=docker-image://REF or NAME=oci-layout://DIR[@sha256:…]; repeatable" };
+    public Option<string[]> Secrets { get; } = new("--secret") { Description = "A secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VARIABLE; repeatable" };
+
+    public BuildFlags()
+    {
+        Progress.AcceptOnlyFromAmong("auto", "tty", "plain", "rawjson", "quiet");
+        Network.AcceptOnlyFromAmong("default", "host", "none");
+    }
+
+    /// <summary>Adds every shared flag to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[] { BuildArgs, Platform, Progress, Jobs, Outputs, NoCache, NoCacheFilter, Ssh, Network, Labels, CacheFrom, CacheTo, BuildContexts, Secrets })
+            command.Options.Add(option);
+    }
+
+    /// <summary>The build-wide part of the request: secrets, agents, imported caches, platform, epoch, cache rules.</summary>
+    /// <exception cref="FormatException">A flag or <c>SOURCE_DATE_EPOCH</c> is malformed.</exception>
+    public BuildRequest Request(ParseResult result, CliEnvironment environment, IEnumerable<string> moreSecrets, IEnumerable<string> moreCacheImports)
+    {
+        Oci.Platform platform = Oci.Platform.Current;
+        if (result.GetValue(Platform) is string p && !Oci.Platform.TryParse(p, out platform!))
+            throw new FormatException($"invalid --platform '{p}': write os/arch[/variant], for example linux/arm64");
+        return new BuildRequest
+        {
+            Targets = [],
+            Secrets = BuildSecrets.Parse([.. result.GetValue(Secrets) ?? [], .. moreSecrets]),
+            SshAgents = SshAgents.Parse(result.GetValue(Ssh) ?? []),
+            CacheImports = [.. (result.GetValue(CacheFrom) ?? []).Concat(moreCacheImports).Distinct().Select(c => CacheSpec.Parse(c, export: false))],
+            Platform = platform,
+            SourceDateEpoch = SourceDateEpoch.From(ImmutableDictionary<string, string>.Empty, environment.Variable(SourceDateEpoch.Name)),
+            Jobs = result.GetValue(Jobs),
+            NoCache = result.GetValue(NoCache),
+            NoCacheStages = [.. (result.GetValue(NoCacheFilter) ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+            Network = result.GetValue(Network) switch { "none" => NetworkMode.None, "host" => NetworkMode.Host, _ => NetworkMode.Default },
+        };
+    }
+
+    /// <summary>What the shared flags say about one target, over <paramref name="target"/>'s own settings (flags win).</summary>
+    public TargetRequest Target(ParseResult result, CliEnvironment environment, TargetRequest target, IEnumerable<string> moreCacheExports) => target with
+    {
+        BuildArgs = target.BuildArgs.SetItems(BuildArgParser.Parse(result.GetValue(BuildArgs) ?? [], environment.Variable)),
+        Labels = target.Labels.SetItems(ParseLabels(result.GetValue(Labels) ?? [])),
+        NamedContexts = target.NamedContexts.SetItems(BuildContextParser.Parse(result.GetValue(BuildContexts) ?? [])),
+        Outputs = target.Outputs.IsDefaultOrEmpty ? [.. (result.GetValue(Outputs) ?? []).Select(OutputSpec.Parse)] : target.Outputs,
+        CacheExports = [.. (result.GetValue(CacheTo) ?? []).Concat(moreCacheExports).Distinct().Select(c => CacheSpec.Parse(c, export: true))],
+    };
+
+    /// <summary>The progress renderer <c>--progress</c> asks for.</summary>
+    public IBuildProgress Renderer(ParseResult result, TextWriter stderr)
+    {
+        string mode = result.GetValue(Progress) is "auto" ? (IsTerminal(stderr) ? "tty" : "plain") : result.GetValue(Progress)!;
+        return mode switch
+        {
+            "rawjson" => new RawJsonProgress(stderr),
+            "tty" => new TtyProgress(stderr, Console.IsErrorRedirected ? 120 : Console.WindowWidth),
+            "quiet" => new PlainProgress(TextWriter.Null),
+            _ => new PlainProgress(stderr),
+        };
+    }
+
+    // --label KEY=VALUE; a label without '=' has an empty value, as docker build gives it.
+    private static ImmutableDictionary<string, string> ParseLabels(IEnumerable<string> values) =>
+        values.Select(v => v.Split('=', 2)).ToImmutableDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal);
+
+    private static bool IsTerminal(TextWriter writer) => ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected;
+}

@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using Builder.Cache.Index;
+using Builder.Graph;
+using Builder.Oci;
+
+namespace Builder.Engine;
+
+/// <summary>
+/// One build, as every front end asks for it (<c>imgbuild build</c>, <c>imgbuild compose</c>, the MSBuild task through
+/// the CLI, tests): one or more <see cref="TargetRequest"/>s solved together (identical steps run once), and what they
+/// share — secrets, SSH agents, imported caches, platform, epoch, cache rules. Immutable; the engine reads nothing
+/// else (no environment variable, no console).
+/// </summary>
+public sealed record BuildRequest
+{
+    /// <summary>The images to build, in the order results are returned.</summary>
+    public required ImmutableArray<TargetRequest> Targets { get; init; }
+
+    /// <summary>Secrets for <c>RUN --mount=type=secret</c>, by id (<c>--secret</c>).</summary>
+    public ImmutableDictionary<string, byte[]> Secrets { get; init; } = ImmutableDictionary<string, byte[]>.Empty;
+
+    /// <summary>SSH agent sockets for <c>RUN --mount=type=ssh</c>, by id (<c>--ssh</c>).</summary>
+    public ImmutableDictionary<string, string> SshAgents { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Build caches to import (<c>--cache-from</c>); one that cannot be read is a warning.</summary>
+    public ImmutableArray<CacheSpec> CacheImports { get; init; } = [];
+
+    /// <summary>The platform to build for; only this machine's is built.</summary>
+    public Platform Platform { get; init; } = Platform.Current;
+
+    /// <summary>
+    /// <c>SOURCE_DATE_EPOCH</c> from the caller's environment; a <c>SOURCE_DATE_EPOCH</c> build arg of a target wins
+    /// over it, as in BuildKit.
+    /// </summary>
+    public DateTimeOffset? SourceDateEpoch { get; init; }
+
+    /// <summary>How many steps run at once.</summary>
+    public int Jobs { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Run every step without the build cache (<c>--no-cache</c>).</summary>
+    public bool NoCache { get; init; }
+
+    /// <summary>Stages (names or indexes) whose steps run without the build cache (<c>--no-cache-filter</c>).</summary>
+    public ImmutableHashSet<string> NoCacheStages { get; init; } = ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The network of RUN steps without <c>--network</c>.</summary>
+    public NetworkMode Network { get; init; } = NetworkMode.Default;
+
+    /// <summary>
+    /// Where an output with <c>dest=-</c> writes (the front end's standard output), or null when no output may
+    /// go there.
+    /// </summary>
+    public Stream? StandardOutput { get; init; }
+}

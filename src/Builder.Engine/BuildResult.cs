@@ -1,0 +1,14 @@
+using System.Collections.Immutable;
+using Builder.Oci;
+
+namespace Builder.Engine;
+
+/// <summary>What a build made: one <see cref="TargetResult"/> per <see cref="TargetRequest"/>, in request order.</summary>
+public sealed record BuildResult(ImmutableArray<TargetResult> Targets);
+
+/// <summary>The image of one target.</summary>
+/// <param name="Name">The target's <see cref="TargetRequest.Name"/>.</param>
+/// <param name="Manifest">The image manifest, in the local store.</param>
+/// <param name="ConfigDigest">The image config's digest (the image ID docker shows).</param>
+/// <param name="Names">The names the image was given.</param>
+public sealed record TargetResult(string Name, Descriptor Manifest, Digest ConfigDigest, ImmutableArray<ImageReference> Names);

@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+
+namespace Builder.Engine;
+
+/// <summary>How a <see cref="BuildEngine"/> is set up: its store, registries and tools. Front ends fill it from flags
+/// and environment; the engine reads nothing else.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>The store's root directory.</summary>
+    public required string StoreRoot { get; init; }
+
+    /// <summary>Docker's client config file for registry credentials, or null for none.</summary>
+    public string? DockerConfigPath { get; init; }
+
+    /// <summary>Registry hosts reached over plain HTTP although they are not loopback.</summary>
+    public ImmutableArray<string> InsecureRegistries { get; init; } = [];
+
+    /// <summary>The size cap applied after every build; see <see cref="StorageCap"/>.</summary>
+    public StorageCap StorageCap { get; init; } = StorageCap.Default;
+
+    /// <summary>The directories where runc and git are looked up (the caller's <c>PATH</c>).</summary>
+    public ImmutableArray<string> SearchPath { get; init; } = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+}
