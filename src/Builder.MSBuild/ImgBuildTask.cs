@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
+using System.Text.Json;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -8,15 +8,23 @@ namespace Builder.MSBuild;
 
 /// <summary>
 /// Builds an image with the imgbuild CLI shipped in the package, run out of process (<c>dotnet imgbuild.dll build …</c>)
-/// so its dependencies never meet MSBuild's. Dockerfile errors become MSBuild errors at their file, line and column;
-/// a failed RUN is an error at its instruction's line with the step's last output lines; progress goes to the log at
-/// normal verbosity. Cancelling the build (Ctrl-C) stops imgbuild, which cleans up after itself.
+/// so its dependencies never meet MSBuild's. The CLI runs with <c>--progress=rawjson</c> and the task reads its events
+/// (one JSON object per line on stderr, see imgbuild's README): a Dockerfile diagnostic becomes an MSBuild error or
+/// warning at its file, line and column with its code; a failed step becomes one error at its instruction's line with
+/// its command, exit status and last output lines; progress goes to the log at normal verbosity; the result sets
+/// <see cref="GeneratedImageDigest"/> and <see cref="GeneratedImageName"/>. Cancelling the build (Ctrl-C) stops
+/// imgbuild, which cleans up after itself.
 /// </summary>
-public sealed partial class ImgBuildTask : ToolTask
+public sealed class ImgBuildTask : ToolTask
 {
-    private const int OutputLinesKept = 20;
-    private readonly Queue<string> _recentOutput = new();
-    private string? _iidFile;
+    /// <summary>The code of an error that is neither a diagnostic nor a step: imgbuild's own, or a line it did not write as JSON.</summary>
+    internal const string BuildErrorCode = "IMGB1000";
+
+    /// <summary>The code of a failed step (a RUN that exited non-zero, a COPY whose source is missing…).</summary>
+    internal const string StepErrorCode = "IMGB1001";
+
+    /// <summary>The code of a build that exited successfully without saying what it made.</summary>
+    internal const string NoResultCode = "IMGB1002";
 
     /// <summary>The imgbuild CLI (<c>imgbuild.dll</c>).</summary>
     [Required]
@@ -61,7 +69,7 @@ public sealed partial class ImgBuildTask : ToolTask
     [Output]
     public string GeneratedImageDigest { get; private set; } = "";
 
-    /// <summary>The first name the image was given.</summary>
+    /// <summary>The first name the image was given, in imgbuild's canonical form (<c>docker.io/library/app:1</c>).</summary>
     [Output]
     public string GeneratedImageName { get; private set; } = "";
 
@@ -70,27 +78,21 @@ public sealed partial class ImgBuildTask : ToolTask
     protected override string GenerateFullPathToTool() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : ToolName;
 
-    protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Normal;
+    // The importance tells LogEventsFromTextOutput which stream a line came from (ToolTask hands it nothing else):
+    // stderr carries the events; stdout only the digest, which the result event also carries.
+    protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Low;
 
     protected override MessageImportance StandardErrorLoggingImportance => MessageImportance.Normal;
 
     public override bool Execute()
     {
-        _iidFile = Path.Combine(Path.GetTempPath(), "imgbuild-iid-" + Guid.NewGuid().ToString("N"));
-        try
+        bool succeeded = base.Execute() && !Log.HasLoggedErrors;
+        if (succeeded && GeneratedImageDigest.Length == 0)
         {
-            bool succeeded = base.Execute() && !Log.HasLoggedErrors;
-            if (succeeded && File.Exists(_iidFile))
-            {
-                GeneratedImageDigest = File.ReadAllText(_iidFile).Trim();
-                GeneratedImageName = Tags.Length > 0 ? Tags[0].ItemSpec : "";
-            }
-            return succeeded;
+            Log.LogError(null, NoResultCode, null, Dockerfile, 0, 0, 0, 0, "imgbuild exited successfully but reported no result event: is the CLI older than this task?");
+            return false;
         }
-        finally
-        {
-            if (File.Exists(_iidFile)) File.Delete(_iidFile);
-        }
+        return succeeded;
     }
 
     /// <summary>The imgbuild command line for the task's properties.</summary>
@@ -100,7 +102,7 @@ public sealed partial class ImgBuildTask : ToolTask
         builder.AppendFileNameIfNotNull(ImgBuildPath);
         if (!string.IsNullOrEmpty(StoreRoot)) builder.AppendSwitchIfNotNull("--root ", StoreRoot);
         builder.AppendSwitch("build");
-        builder.AppendSwitch("--progress plain");
+        builder.AppendSwitch("--progress rawjson");
         builder.AppendSwitchIfNotNull("-f ", Dockerfile);
         foreach (ITaskItem tag in Tags) builder.AppendSwitchIfNotNull("-t ", tag.ItemSpec);
         if (!string.IsNullOrEmpty(Target)) builder.AppendSwitchIfNotNull("--target ", Target);
@@ -110,45 +112,124 @@ public sealed partial class ImgBuildTask : ToolTask
         if (Push) builder.AppendSwitch("--push");
         foreach (ITaskItem cache in CacheFrom) builder.AppendSwitchIfNotNull("--cache-from ", cache.ItemSpec);
         foreach (ITaskItem cache in CacheTo) builder.AppendSwitchIfNotNull("--cache-to ", cache.ItemSpec);
-        if (_iidFile is not null) builder.AppendSwitchIfNotNull("--iidfile ", _iidFile);
         builder.AppendFileNameIfNotNull(Context);
         return builder.ToString();
     }
 
-    /// <summary>Turns imgbuild's diagnostics into MSBuild errors and warnings; other lines are progress.</summary>
-    protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
+    /// <summary>Reads imgbuild's events from stderr; a line that is not one (a crash, the runtime's own message) is an error.</summary>
+    protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance) =>
+        ReadLine(singleLine, fromStandardError: messageImportance != StandardOutputImportanceToUse || StandardOutputImportanceToUse == StandardErrorImportanceToUse);
+
+    /// <summary>Reads one line of imgbuild's output: an event when it is from stderr (internal for tests).</summary>
+    internal void ReadLine(string line, bool fromStandardError = true)
     {
-        if (Diagnostic().Match(singleLine) is { Success: true } diagnostic)
+        if (!fromStandardError)
         {
-            // file:line:col: error IB0001: message — a Dockerfile error, where the IDE shows compiler errors.
-            string file = diagnostic.Groups["file"].Value, code = diagnostic.Groups["code"].Value, message = diagnostic.Groups["message"].Value;
-            int line = int.Parse(diagnostic.Groups["line"].Value, CultureInfo.InvariantCulture), column = int.Parse(diagnostic.Groups["column"].Value, CultureInfo.InvariantCulture);
-            if (diagnostic.Groups["severity"].Value == "warning")
-                Log.LogWarning(null, code, null, file, line, column, 0, 0, message);
-            else
-                Log.LogError(null, code, null, file, line, column, 0, 0, message);
+            Log.LogMessage(MessageImportance.Low, line);
             return;
         }
-        if (StepFailure().Match(singleLine) is { Success: true } failure)
+        JsonDocument? document = null;
+        try
         {
-            // imgbuild: FILE:LINE: INSTRUCTION: what failed — the step, then the output it printed last.
-            var text = new StringBuilder(failure.Groups["message"].Value);
-            if (_recentOutput.Count > 0) text.Append("\nlast output lines:\n").AppendJoin('\n', _recentOutput);
-            Log.LogError(null, "IMGB1001", null, failure.Groups["file"].Value, int.Parse(failure.Groups["line"].Value, CultureInfo.InvariantCulture), 0, 0, 0, text.ToString());
+            if (line.StartsWith('{')) document = JsonDocument.Parse(line);
+        }
+        catch (JsonException)
+        {
+            // Not an event: logged as a line below.
+        }
+        if (document is null)
+        {
+            LogTextLine(line);
             return;
         }
-        if (singleLine.StartsWith("imgbuild: ", StringComparison.Ordinal) && !singleLine.StartsWith("imgbuild: warning", StringComparison.Ordinal))
-        {
-            Log.LogError(null, "IMGB1000", null, Dockerfile, 0, 0, 0, 0, singleLine["imgbuild: ".Length..]);
-            return;
-        }
-        if (OutputLine().Match(singleLine) is { Success: true } output)
-        {
-            _recentOutput.Enqueue(output.Groups["text"].Value);
-            while (_recentOutput.Count > OutputLinesKept) _recentOutput.Dequeue();
-        }
-        Log.LogMessage(messageImportance, singleLine);
+        using (document)
+            LogEvent(document.RootElement, line);
     }
+
+    // A line imgbuild did not write as an event: its own text (an old CLI, a crash) or the .NET runtime's.
+    private void LogTextLine(string line)
+    {
+        const string Prefix = "imgbuild: ", WarningPrefix = "imgbuild: warning: ";
+        if (line.Length == 0) return;
+        if (line.StartsWith(WarningPrefix, StringComparison.Ordinal))
+            Log.LogWarning(null, BuildErrorCode, null, Dockerfile, 0, 0, 0, 0, line[WarningPrefix.Length..]);
+        else
+            Log.LogError(null, BuildErrorCode, null, Dockerfile, 0, 0, 0, 0, line.StartsWith(Prefix, StringComparison.Ordinal) ? line[Prefix.Length..] : line);
+    }
+
+    private void LogEvent(JsonElement e, string line)
+    {
+        switch (Text(e, "event"))
+        {
+            case "started":
+                Log.LogMessage(MessageImportance.Normal, Number(e, "line") is int at ? $"#{Number(e, "step")} [{at}] {Text(e, "name")}" : $"#{Number(e, "step")} {Text(e, "name")}");
+                break;
+            case "cached":
+                Log.LogMessage(MessageImportance.Normal, $"#{Number(e, "step")} CACHED");
+                break;
+            case "output":
+                Log.LogMessage(MessageImportance.Normal, $"#{Number(e, "step")} {Text(e, "text")}");
+                break;
+            case "done":
+                string seconds = e.TryGetProperty("seconds", out JsonElement s) && s.TryGetDouble(out double value) ? value.ToString("0.0", CultureInfo.InvariantCulture) : "?";
+                Log.LogMessage(MessageImportance.Normal, $"#{Number(e, "step")} DONE {seconds}s");
+                break;
+            case "message":
+                Log.LogMessage(MessageImportance.Normal, Text(e, "text"));
+                break;
+            case "warning":
+                Log.LogWarning(null, BuildErrorCode, null, Dockerfile, 0, 0, 0, 0, Text(e, "text"));
+                break;
+            case "diagnostic":
+                LogDiagnostic(e);
+                break;
+            case "error" when e.TryGetProperty("instruction", out _):
+                LogStepFailure(e);
+                break;
+            case "error":
+                Log.LogError(null, BuildErrorCode, null, Dockerfile, 0, 0, 0, 0, Text(e, "message"));
+                break;
+            case "result":
+                GeneratedImageDigest = Text(e, "manifestDigest");
+                GeneratedImageName = e.TryGetProperty("names", out JsonElement names) && names.ValueKind == JsonValueKind.Array && names.GetArrayLength() > 0
+                    ? names[0].GetString() ?? "" : "";
+                Log.LogMessage(MessageImportance.Normal, $"image {GeneratedImageDigest}");
+                break;
+            default:
+                // An event this task does not know yet (a newer CLI): progress, not a failure.
+                Log.LogMessage(MessageImportance.Normal, line);
+                break;
+        }
+    }
+
+    // file(line,column): error IB1008: message — where the IDE shows compiler errors, the hint on the next line.
+    private void LogDiagnostic(JsonElement e)
+    {
+        string message = Text(e, "message");
+        if (e.TryGetProperty("hint", out JsonElement hint) && hint.GetString() is { Length: > 0 } text) message += $"\nhint: {text}";
+        string file = Text(e, "file") is { Length: > 0 } f ? f : Dockerfile;
+        int line = Number(e, "line") ?? 0, column = Number(e, "column") ?? 0, endLine = Number(e, "endLine") ?? 0, endColumn = Number(e, "endColumn") ?? 0;
+        if (Text(e, "severity") == "warning")
+            Log.LogWarning(null, Text(e, "code"), null, file, line, column, endLine, endColumn, message);
+        else
+            Log.LogError(null, Text(e, "code"), null, file, line, column, endLine, endColumn, message);
+    }
+
+    // One error for the whole failure, at the instruction: its command and status, then the output it printed last.
+    private void LogStepFailure(JsonElement e)
+    {
+        var message = new StringBuilder($"{Text(e, "instruction")}: {Text(e, "message")}");
+        if (e.TryGetProperty("lastLines", out JsonElement lines) && lines.ValueKind == JsonValueKind.Array && lines.GetArrayLength() > 0)
+            message.Append("\nlast output lines:").AppendJoin("", lines.EnumerateArray().Select(l => "\n" + l.GetString()));
+        string file = Text(e, "file") is { Length: > 0 } f ? f : Dockerfile;
+        Log.LogError(null, StepErrorCode, null, file, Number(e, "line") ?? 0, 0, Number(e, "endLine") ?? 0, 0, message.ToString());
+    }
+
+    private static string Text(JsonElement e, string name) =>
+        e.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+
+    private static int? Number(JsonElement e, string name) =>
+        e.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number) ? number : null;
 
     /// <summary>
     /// Cancels as Ctrl-C does: imgbuild gets SIGINT and time to kill its containers, undo its mounts and remove its
@@ -195,16 +276,4 @@ public sealed partial class ImgBuildTask : ToolTask
 
     /// <summary>The command line (for tests).</summary>
     internal string CommandLine() => GenerateCommandLineCommands();
-
-    /// <summary>Reads one line of imgbuild's output (for tests).</summary>
-    internal void ReadLine(string line) => LogEventsFromTextOutput(line, MessageImportance.Normal);
-
-    [GeneratedRegex(@"^(?<file>.+?):(?<line>\d+):(?<column>\d+): (?<severity>error|warning) (?<code>[A-Z]+\d+): (?<message>.*)$")]
-    private static partial Regex Diagnostic();
-
-    [GeneratedRegex(@"^imgbuild: (?<file>[^:]+):(?<line>\d+)(?:-\d+)?: (?<message>.*)$")]
-    private static partial Regex StepFailure();
-
-    [GeneratedRegex(@"^#\d+ \d+\.\d{3} (?<text>.*)$")]
-    private static partial Regex OutputLine();
 }

@@ -6,8 +6,12 @@ using Microsoft.Build.Utilities;
 namespace Builder.MSBuild.Tests;
 
 /// <summary>The task's command line and how it turns imgbuild's output into MSBuild errors.</summary>
-public sealed class ImgBuildTaskTests
+public sealed class ImgBuildTaskTests : IDisposable
 {
+    private readonly string _temporary = Directory.CreateTempSubdirectory("imgbuild-task-test-").FullName;
+
+    public void Dispose() => Directory.Delete(_temporary, recursive: true);
+
     private sealed class RecordingEngine : IBuildEngine
     {
         public List<BuildErrorEventArgs> Errors { get; } = [];
@@ -49,7 +53,7 @@ public sealed class ImgBuildTaskTests
 
         string line = task.CommandLine();
 
-        Assert.Equal("/pkg/tools/imgbuild.dll --root /var/lib/imgbuild-test build --progress plain -f /src/app/Dockerfile -t reg:5000/app:1 -t reg:5000/app:latest " +
+        Assert.Equal("/pkg/tools/imgbuild.dll --root /var/lib/imgbuild-test build --progress rawjson -f /src/app/Dockerfile -t reg:5000/app:1 -t reg:5000/app:latest " +
             "--target final --build-arg \"MODE=release build\" --label org.opencontainers.image.source=https://example.org/app --output \"type=oci,dest=/out/app.tar\" " +
             "--push --cache-from \"type=registry,ref=reg:5000/cache\" /src/app", line);
     }
@@ -59,7 +63,7 @@ public sealed class ImgBuildTaskTests
     {
         (ImgBuildTask task, RecordingEngine engine) = Task();
 
-        task.ReadLine("/src/app/Dockerfile:12:5: error IB1008: unknown flag '--bad' for RUN");
+        task.ReadLine("""{"event":"diagnostic","severity":"error","code":"IB1008","file":"/src/app/Dockerfile","line":12,"column":5,"endLine":12,"endColumn":9,"instruction":"RUN --bad make","message":"unknown flag '--bad' for RUN"}""");
 
         BuildErrorEventArgs error = Assert.Single(engine.Errors);
         Assert.Equal(("/src/app/Dockerfile", 12, 5, "IB1008", "unknown flag '--bad' for RUN"), (error.File, error.LineNumber, error.ColumnNumber, error.Code, error.Message));
@@ -70,10 +74,10 @@ public sealed class ImgBuildTaskTests
     {
         (ImgBuildTask task, RecordingEngine engine) = Task();
 
-        task.ReadLine("#5 [4] RUN make");
-        task.ReadLine("#5 0.120 compiling");
-        task.ReadLine("#5 0.480 make: *** [all] Error 2");
-        task.ReadLine("imgbuild: /src/app/Dockerfile:4: RUN make: process \"/bin/sh -c make\" did not complete successfully: exit code: 2");
+        task.ReadLine("""{"event":"started","step":5,"key":"sha256:5","name":"RUN make","file":"/src/app/Dockerfile","line":4}""");
+        task.ReadLine("""{"event":"output","step":5,"key":"sha256:5","stream":"stdout","text":"compiling"}""");
+        task.ReadLine("""{"event":"output","step":5,"key":"sha256:5","stream":"stderr","text":"make: *** [all] Error 2"}""");
+        task.ReadLine("""{"event":"error","step":5,"key":"sha256:5","instruction":"RUN make","file":"/src/app/Dockerfile","line":4,"endLine":4,"exitCode":2,"lastLines":["compiling","make: *** [all] Error 2"],"message":"process \"/bin/sh -c make\" did not complete successfully: exit code: 2"}""");
 
         BuildErrorEventArgs error = Assert.Single(engine.Errors);
         Assert.Equal(("/src/app/Dockerfile", 4, "IMGB1001"), (error.File, error.LineNumber, error.Code));
@@ -86,8 +90,8 @@ public sealed class ImgBuildTaskTests
     {
         (ImgBuildTask task, RecordingEngine engine) = Task();
 
-        task.ReadLine("#3 [2] COPY app /app");
-        task.ReadLine("#3 CACHED");
+        task.ReadLine("""{"event":"started","step":3,"key":"sha256:3","name":"COPY app /app","file":"/src/app/Dockerfile","line":2}""");
+        task.ReadLine("""{"event":"cached","step":3,"key":"sha256:3"}""");
 
         Assert.Empty(engine.Errors);
         Assert.All(engine.Messages, m => Assert.Equal(MessageImportance.Normal, m.Importance));
@@ -99,10 +103,144 @@ public sealed class ImgBuildTaskTests
     {
         (ImgBuildTask task, RecordingEngine engine) = Task();
 
-        task.ReadLine("imgbuild: building needs runc: install it with 'apt-get install runc'");
-        task.ReadLine("imgbuild: warning: cannot import the cache from reg/cache: not found");
+        task.ReadLine("""{"event":"error","message":"building needs runc: install it with 'apt-get install runc'"}""");
+        task.ReadLine("""{"event":"warning","text":"cannot import the cache from reg/cache: not found"}""");
 
         BuildErrorEventArgs error = Assert.Single(engine.Errors);
         Assert.Equal(("/src/app/Dockerfile", "building needs runc: install it with 'apt-get install runc'"), (error.File, error.Message));
+    }
+
+    [Fact]
+    public void Output_FailedStepAfterThreeOutputLines_IsExactlyOneErrorAtItsLineWithThoseLines()
+    {
+        (ImgBuildTask task, RecordingEngine engine) = Task();
+        string[] lines = ["step one", "step two", "cc: error: missing.c: No such file"];
+
+        task.ReadLine("""{"event":"started","step":2,"key":"sha256:2","name":"RUN ./build.sh","file":"/src/app/Dockerfile","line":7}""");
+        foreach (string line in lines)
+            task.ReadLine($$"""{"event":"output","step":2,"key":"sha256:2","stream":"stdout","text":"{{line}}"}""");
+        task.ReadLine("""{"event":"error","step":2,"key":"sha256:2","instruction":"RUN ./build.sh","file":"/src/app/Dockerfile","line":7,"endLine":9,"exitCode":1,"lastLines":["step one","step two","cc: error: missing.c: No such file"],"message":"process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 1"}""");
+
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal(("/src/app/Dockerfile", 7, 9, "IMGB1001"), (error.File, error.LineNumber, error.EndLineNumber, error.Code));
+        Assert.Equal("RUN ./build.sh: process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 1\nlast output lines:\n" + string.Join('\n', lines), error.Message);
+        Assert.Equal(["#2 [7] RUN ./build.sh", "#2 step one", "#2 step two", "#2 cc: error: missing.c: No such file"], engine.Messages.Select(m => m.Message));
+    }
+
+    [Fact]
+    public void Output_FailedStepNotAProcess_IsOneErrorWithoutOutputLines()
+    {
+        (ImgBuildTask task, RecordingEngine engine) = Task();
+
+        task.ReadLine("""{"event":"error","step":3,"key":"sha256:3","instruction":"COPY app /app","file":"/src/app/Dockerfile","line":5,"endLine":5,"lastLines":[],"message":"app: no such file in the build context"}""");
+
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal(("/src/app/Dockerfile", 5, "COPY app /app: app: no such file in the build context"), (error.File, error.LineNumber, error.Message));
+    }
+
+    [Fact]
+    public void Output_DiagnosticWithHintAndEndColumn_IsAnErrorSpanningItWithTheHint()
+    {
+        (ImgBuildTask task, RecordingEngine engine) = Task();
+
+        task.ReadLine("""{"event":"diagnostic","severity":"error","code":"IB1006","file":"/src/app/Dockerfile","line":3,"column":1,"endLine":3,"endColumn":4,"instruction":"CPY a b","message":"unknown instruction 'CPY'","hint":"did you mean COPY?"}""");
+
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal((3, 1, 3, 4, "IB1006"), (error.LineNumber, error.ColumnNumber, error.EndLineNumber, error.EndColumnNumber, error.Code));
+        Assert.Equal("unknown instruction 'CPY'\nhint: did you mean COPY?", error.Message);
+    }
+
+    [Fact]
+    public void Output_WarningDiagnostic_IsAWarningWithItsCodeAndPlace()
+    {
+        (ImgBuildTask task, RecordingEngine engine) = Task();
+
+        task.ReadLine("""{"event":"diagnostic","severity":"warning","code":"IB1101","file":"/src/app/Dockerfile","line":2,"column":1,"endLine":2,"endColumn":1,"instruction":"RUN a","message":"empty continuation line"}""");
+
+        Assert.Empty(engine.Errors);
+        BuildWarningEventArgs warning = Assert.Single(engine.Warnings);
+        Assert.Equal(("/src/app/Dockerfile", 2, 1, "IB1101", "empty continuation line"), (warning.File, warning.LineNumber, warning.ColumnNumber, warning.Code, warning.Message));
+    }
+
+    [Fact]
+    public void Output_MessageEvent_IsANormalMessage()
+    {
+        (ImgBuildTask task, RecordingEngine engine) = Task();
+
+        task.ReadLine("""{"event":"message","text":"exported the cache to reg:5000/cache"}""");
+
+        BuildMessageEventArgs message = Assert.Single(engine.Messages);
+        Assert.Equal((MessageImportance.Normal, "exported the cache to reg:5000/cache"), (message.Importance, message.Message));
+    }
+
+    [Fact]
+    public void Output_Result_SetsTheDigestAndName()
+    {
+        (ImgBuildTask task, RecordingEngine engine) = Task();
+
+        task.ReadLine("""{"event":"result","target":"final","names":["reg:5000/app:1","reg:5000/app:latest"],"manifestDigest":"sha256:aa","configDigest":"sha256:bb"}""");
+
+        Assert.Empty(engine.Errors);
+        Assert.Equal(("sha256:aa", "reg:5000/app:1"), (task.GeneratedImageDigest, task.GeneratedImageName));
+    }
+
+    [Fact]
+    public void Output_NonJsonLineOnStandardError_IsAnError()
+    {
+        (ImgBuildTask task, RecordingEngine engine) = Task();
+
+        task.ReadLine("Unhandled exception. System.InvalidOperationException: the store is corrupt");
+
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal(("/src/app/Dockerfile", "IMGB1000", "Unhandled exception. System.InvalidOperationException: the store is corrupt"), (error.File, error.Code, error.Message));
+    }
+
+    [Fact]
+    public void Output_LineOnStandardOutput_IsALowMessage()
+    {
+        (ImgBuildTask task, RecordingEngine engine) = Task();
+
+        task.ReadLine("sha256:aa", fromStandardError: false);
+
+        Assert.Empty(engine.Errors);
+        Assert.Equal(MessageImportance.Low, Assert.Single(engine.Messages).Importance);
+    }
+
+    // A stand-in for the CLI: ToolPath/ToolExe run sh instead of dotnet, and ImgBuildPath is the script it runs.
+    private (ImgBuildTask Task, RecordingEngine Engine) TaskRunning(string script)
+    {
+        string path = Path.Combine(_temporary, "imgbuild.sh");
+        File.WriteAllText(path, script);
+        (ImgBuildTask task, RecordingEngine engine) = Task();
+        task.ImgBuildPath = path;
+        task.ToolPath = "/bin";
+        task.ToolExe = "sh";
+        return (task, engine);
+    }
+
+    [Fact]
+    public void Execute_ResultOnStandardErrorAndDigestOnStandardOutput_SucceedsWithTheDigest()
+    {
+        (ImgBuildTask task, RecordingEngine engine) = TaskRunning("""
+            echo '{"event":"started","step":1,"key":"sha256:1","name":"RUN true","file":"Dockerfile","line":2}' >&2
+            echo '{"event":"result","target":"0","names":["reg:5000/app:1"],"manifestDigest":"sha256:aa","configDigest":"sha256:bb"}' >&2
+            echo sha256:aa
+            """);
+
+        bool succeeded = task.Execute();
+
+        Assert.True(succeeded, string.Join('\n', engine.Errors.Select(e => e.Message)));
+        Assert.Equal(("sha256:aa", "reg:5000/app:1"), (task.GeneratedImageDigest, task.GeneratedImageName));
+    }
+
+    [Fact]
+    public void Execute_SuccessWithoutResult_FailsSayingSo()
+    {
+        (ImgBuildTask task, RecordingEngine engine) = TaskRunning("echo sha256:aa\n");
+
+        bool succeeded = task.Execute();
+
+        Assert.False(succeeded);
+        Assert.Equal("IMGB1002", Assert.Single(engine.Errors).Code);
     }
 }

@@ -1,19 +1,27 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Builder.Solver.Execution;
+using Builder.Frontend.Diagnostics;
 using Builder.Graph;
+using Builder.Solver.Execution;
+using Builder.Solver.Scheduling;
 
 namespace Builder.Cli.Output;
 
 /// <summary>
 /// <c>--progress=plain</c>: one line per event, numbered per step in start order like BuildKit's plain output
 /// (<c>#3 [2/4] RUN make</c>, <c>#3 0.512 output line</c>, <c>#3 DONE 1.2s</c>). Output lines are never clipped.
+/// Diagnostics and errors go to <paramref name="errors"/>, which <c>--progress=quiet</c> keeps when it drops the rest.
 /// </summary>
-internal sealed class PlainProgress(TextWriter writer) : IBuildProgress
+internal sealed class PlainProgress(TextWriter writer, TextWriter errors) : IBuildRenderer
 {
     private readonly ConcurrentDictionary<StepKey, int> _numbers = new();
     private readonly ConcurrentDictionary<StepKey, DateTime> _started = new();
     private int _next;
+
+    /// <summary>Progress, diagnostics and errors all to <paramref name="writer"/>.</summary>
+    public PlainProgress(TextWriter writer) : this(writer, writer)
+    {
+    }
 
     public void Started(BuildStep step, StepKey key)
     {
@@ -35,6 +43,24 @@ internal sealed class PlainProgress(TextWriter writer) : IBuildProgress
 
     public void Message(BuildMessage message) =>
         Write(message.Level == BuildMessageLevel.Warning ? $"imgbuild: warning: {message.Text}" : message.Text);
+
+    public void Diagnostic(DockerfileDiagnostic diagnostic, string? dockerfileText)
+    {
+        lock (errors) DiagnosticPrinter.Print(errors, diagnostic, dockerfileText);
+    }
+
+    // The step's message has its file, line, instruction, status and last output lines: the progress above has the rest.
+    public void StepFailed(StepFailedException failure) => Error(failure.Message);
+
+    public void Error(string message)
+    {
+        lock (errors) errors.WriteLine($"imgbuild: {message}");
+    }
+
+    // The digest goes to standard output (the command knows whether an export took it); the progress says the rest.
+    public void Completed(BuildCompletion result)
+    {
+    }
 
     private static string Describe(BuildStep step) => step.Origin is { } origin ? $"[{origin.StartLine}] {origin.Instruction}" : step.GetType().Name;
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Builder.Solver.Execution;
+using Builder.Frontend.Diagnostics;
 using Builder.Graph;
+using Builder.Solver.Execution;
+using Builder.Solver.Scheduling;
 
 namespace Builder.Cli.Output;
 
@@ -9,9 +11,9 @@ namespace Builder.Cli.Output;
 /// <c>--progress=tty</c> (and <c>auto</c> on a terminal): a live view like buildx's. A header with the elapsed time and
 /// steps done, each finished step printed once with its time or CACHED, and below them a region redrawn ten times a
 /// second with the running steps, their timers and their last output lines. A failed step's output is printed in
-/// full, never clipped, when the build ends.
+/// full, never clipped, when the build ends. Diagnostics and errors are printed above the redrawn region.
 /// </summary>
-internal sealed class TtyProgress : IBuildProgress, IDisposable
+internal sealed class TtyProgress : IBuildRenderer, IDisposable
 {
     private const int TailLines = 6;
     private readonly TextWriter _writer;
@@ -55,12 +57,37 @@ internal sealed class TtyProgress : IBuildProgress, IDisposable
     public void Finished(BuildStep step, StepKey key, TimeSpan elapsed) =>
         Done(key, elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s");
 
-    public void Message(BuildMessage message)
+    public void Message(BuildMessage message) =>
+        Above(() => _writer.WriteLine(message.Level == BuildMessageLevel.Warning ? $"imgbuild: warning: {message.Text}" : message.Text));
+
+    public void Diagnostic(DockerfileDiagnostic diagnostic, string? dockerfileText) =>
+        Above(() => DiagnosticPrinter.Print(_writer, diagnostic, dockerfileText));
+
+    /// <summary>The steps still running with their whole output (the failed one among them), then the failure.</summary>
+    public void StepFailed(StepFailedException failure)
+    {
+        lock (_gate)
+        {
+            PrintUnfinished();
+            _writer.WriteLine($"imgbuild: {failure.Message}");
+            DrawRegion();
+        }
+    }
+
+    public void Error(string message) => Above(() => _writer.WriteLine($"imgbuild: {message}"));
+
+    // As plain: the digest goes to standard output; the region's last draw (Dispose) shows the steps done.
+    public void Completed(BuildCompletion result)
+    {
+    }
+
+    // Writes lines that stay, above the region of running steps.
+    private void Above(Action write)
     {
         lock (_gate)
         {
             ClearRegion();
-            _writer.WriteLine(message.Level == BuildMessageLevel.Warning ? $"imgbuild: warning: {message.Text}" : message.Text);
+            write();
             DrawRegion();
         }
     }
