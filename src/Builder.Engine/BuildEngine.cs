@@ -113,7 +113,7 @@ public sealed class BuildEngine(EngineOptions options)
             await session.ExportAsync(manifest, states[i], outputs[i], target.Names, request.Platform, request.StandardOutput, cancellationToken).ConfigureAwait(false);
             await session.ExportCacheAsync(target.CacheExports, [states[i]], cancellationToken).ConfigureAwait(false);
             Digest config = ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(images.Content, manifest.Digest)).Config.Digest;
-            results.Add(new TargetResult(target.Name, manifest, config, target.Names));
+            results.Add(new TargetResult(target.Name, targets[i].StageName, manifest, config, target.Names));
         }
         await session.FinishAsync(options.StorageCap, cancellationToken).ConfigureAwait(false);
         return new BuildResult(results.MoveToImmutable());

@@ -8,7 +8,8 @@ public sealed record BuildResult(ImmutableArray<TargetResult> Targets);
 
 /// <summary>The image of one target.</summary>
 /// <param name="Name">The target's <see cref="TargetRequest.Name"/>.</param>
+/// <param name="Stage">The stage built: its name, or its index as text when it has none.</param>
 /// <param name="Manifest">The image manifest, in the local store.</param>
 /// <param name="ConfigDigest">The image config's digest (the image ID docker shows).</param>
 /// <param name="Names">The names the image was given.</param>
-public sealed record TargetResult(string Name, Descriptor Manifest, Digest ConfigDigest, ImmutableArray<ImageReference> Names);
+public sealed record TargetResult(string Name, string Stage, Descriptor Manifest, Digest ConfigDigest, ImmutableArray<ImageReference> Names);

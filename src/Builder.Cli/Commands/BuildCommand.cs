@@ -72,7 +72,7 @@ internal static class BuildCommand
             BuildEngine engine = EngineSetup.Create(store, registry, result, environment);
             BuildResult? built;
             using (Stream standardOutput = environment.OpenStandardOutput())
-                built = await BuildRunner.RunAsync(engine, request with { StandardOutput = standardOutput }, flags.Renderer(result, stderr), stderr, cancellationToken)
+                built = await BuildRunner.RunAsync(engine, request with { StandardOutput = standardOutput }, flags.Renderer(result, stderr), cancellationToken)
                     .ConfigureAwait(false);
             if (built is null) return 1;
             TargetResult made = built.Targets[0];

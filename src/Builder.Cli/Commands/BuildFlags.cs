@@ -79,14 +79,14 @@ internal sealed class BuildFlags
     };
 
     /// <summary>The progress renderer <c>--progress</c> asks for.</summary>
-    public IBuildProgress Renderer(ParseResult result, TextWriter stderr)
+    public IBuildRenderer Renderer(ParseResult result, TextWriter stderr)
     {
         string mode = result.GetValue(Progress) is "auto" ? (IsTerminal(stderr) ? "tty" : "plain") : result.GetValue(Progress)!;
         return mode switch
         {
             "rawjson" => new RawJsonProgress(stderr),
             "tty" => new TtyProgress(stderr, Console.IsErrorRedirected ? 120 : Console.WindowWidth),
-            "quiet" => new PlainProgress(TextWriter.Null),
+            "quiet" => new PlainProgress(TextWriter.Null, stderr),
             _ => new PlainProgress(stderr),
         };
     }

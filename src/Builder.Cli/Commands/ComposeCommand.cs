@@ -59,11 +59,12 @@ internal static class ComposeCommand
             BuildEngine engine = EngineSetup.Create(store, registry, result, environment);
             BuildResult? built;
             using (Stream standardOutput = environment.OpenStandardOutput())
-                built = await BuildRunner.RunAsync(engine, request with { StandardOutput = standardOutput }, flags.Renderer(result, stderr), stderr, cancellationToken)
+                built = await BuildRunner.RunAsync(engine, request with { StandardOutput = standardOutput }, flags.Renderer(result, stderr), cancellationToken)
                     .ConfigureAwait(false);
             if (built is null) return 1;
-            foreach (TargetResult made in built.Targets)
-                stdout.WriteLine($"{made.Name} {made.Manifest.Digest} {string.Join(' ', made.Names)}");
+            // The names as the compose file writes them (shop/web:1, not docker.io/shop/web:1).
+            foreach ((ComposeService service, TargetResult made) in chosen.Zip(built.Targets))
+                stdout.WriteLine($"{service.Name} {made.Manifest.Digest} {string.Join(' ', service.Names)}");
             return 0;
         }));
         return command;

@@ -29,8 +29,7 @@ internal sealed class StoreRoot(CliEnvironment environment)
             var images = new ImageStore(new ContentStore(Resolve(result)));
             return await action(images).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ImageNotFoundException or BlobNotFoundException or DigestMismatchException or Builder.Cache.Registry.RegistryException or InvalidOperationException or NotSupportedException
-                                      or FormatException or System.Text.Json.JsonException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsUserError(e))
         {
             stderr.WriteLine($"imgbuild: {e.Message}");
             return 1;
@@ -42,6 +41,11 @@ internal sealed class StoreRoot(CliEnvironment environment)
             return 1;
         }
     }
+
+    /// <summary>Whether <paramref name="e"/> is an error the user can cause and fix (printed as one line, no stack trace).</summary>
+    public static bool IsUserError(Exception e) =>
+        e is ImageNotFoundException or BlobNotFoundException or DigestMismatchException or Builder.Cache.Registry.RegistryException or InvalidOperationException
+            or NotSupportedException or FormatException or System.Text.Json.JsonException or InvalidDataException or IOException or UnauthorizedAccessException;
 
     /// <summary>Parses an image name the user wrote; a bad one is a <see cref="FormatException"/> quoting it.</summary>
     public static ImageReference ParseReference(string name) => ImageReference.Parse(name);
