@@ -65,7 +65,7 @@ public sealed class MSBuildPublishTests : IDisposable
         var publish = Publish();
 
         Assert.NotEqual(0, publish.Status);
-        Assert.Contains($"{Path.Combine(_project, "Dockerfile")}(3,5): error IB1008: unknown flag '--bad-flag' for RUN", publish.Output, StringComparison.Ordinal);
+        Assert.True(publish.Output.Contains($"{Path.Combine(_project, "Dockerfile")}(3,5,3,14): error IB1008: unknown flag '--bad-flag' for RUN", StringComparison.Ordinal), publish.Output);
     }
 
     [Fact]
