@@ -1,25 +1,36 @@
 using System.Collections.Immutable;
+using Builder.Cli.Options;
 
 namespace Builder.Cli.Building;
 
 /// <summary>
 /// docker buildx's <c>--secret</c>: <c>id=ID,src=FILE</c> (also <c>source=</c>) or <c>id=ID,env=VARIABLE</c>; a bare
-/// <c>id=ID</c> reads the environment variable of the same name.
+/// <c>id=ID</c> reads the environment variable of the same name. The value is a <see cref="CsvOptionList"/>, so a
+/// path with a comma is quoted: <c>id=a,"src=/path/with,comma"</c>.
 /// </summary>
 internal static class BuildSecrets
 {
-    /// <exception cref="FormatException">A value without an id, or whose variable is not set.</exception>
+    /// <exception cref="FormatException">A quoting error, an unknown key or type, a value without an id, or whose variable is not set.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static ImmutableDictionary<string, byte[]> Parse(IEnumerable<string> values)
     {
         var secrets = ImmutableDictionary.CreateBuilder<string, byte[]>(StringComparer.Ordinal);
         foreach (string value in values)
         {
-            var fields = value.Split(',').Select(f => f.Split('=', 2)).ToDictionary(f => f[0].Trim().ToLowerInvariant(), f => f.Length > 1 ? f[1] : "");
-            string id = fields.GetValueOrDefault("id") ?? throw new FormatException($"--secret '{value}' has no id=");
-            if (fields.TryGetValue("src", out string? file) || fields.TryGetValue("source", out file))
+            CsvOptionList fields = CsvOptionList.Parse("--secret", value);
+            foreach (CsvOption field in fields.Options.Where(f => f.Key is not ("id" or "src" or "source" or "env" or "type")))
+                throw new FormatException($"--secret '{value}': unknown key '{field.Key}' (id, src, env or type)");
+            string? type = fields.LastValue("type");
+            if (type is not (null or "file" or "env"))
+                throw new FormatException($"--secret '{value}': unknown type '{type}' (file or env)");
+            string id = fields.LastValue("id") ?? throw new FormatException($"--secret '{value}' has no id=");
+            string? file = fields.LastValue("src") ?? fields.LastValue("source");
+            string? variable = fields.LastValue("env");
+            // As buildx: with type=env, src= names the variable.
+            if (type == "env" && variable is null) (variable, file) = (file, null);
+            if (file is not null)
                 secrets[id] = File.ReadAllBytes(file);
-            else if (Environment.GetEnvironmentVariable(fields.GetValueOrDefault("env") ?? id) is { } text)
+            else if (Environment.GetEnvironmentVariable(variable ?? id) is { } text)
                 secrets[id] = System.Text.Encoding.UTF8.GetBytes(text);
             else
                 throw new FormatException($"--secret '{value}': give src=FILE or env=VARIABLE (the variable is not set)");

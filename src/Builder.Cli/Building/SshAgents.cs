@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net.Sockets;
+using Builder.Cli.Options;
 
 namespace Builder.Cli.Building;
 
@@ -16,14 +17,16 @@ internal static class SshAgents
         var agents = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         foreach (string value in values)
         {
-            string[] parts = value.Split('=', 2);
+            // ID=PATH[,PATH…] as a CSV record: the first field holds the id, and a quoted one may hold a comma.
+            ImmutableArray<string> fields = CsvOptionList.SplitFields("--ssh", value);
+            string[] parts = fields[0].Split('=', 2);
             string id = parts[0].Trim();
             if (id.Length == 0) throw new FormatException($"--ssh '{value}' has no id: write default or ID=SOCKET");
+            if (fields.Length > 1)
+                throw new FormatException($"--ssh {value}: not supported yet: several paths for one id");
             string socket = parts.Length > 1 && parts[1].Length > 0 ? parts[1]
                 : Environment.GetEnvironmentVariable("SSH_AUTH_SOCK") is { Length: > 0 } fromEnvironment ? fromEnvironment
                 : throw new FormatException($"--ssh {id}: SSH_AUTH_SOCK is not set; start an agent or write {id}=SOCKET");
-            if (socket.Contains(',', StringComparison.Ordinal))
-                throw new FormatException($"--ssh {value}: not supported yet: several paths for one id");
             try
             {
                 using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

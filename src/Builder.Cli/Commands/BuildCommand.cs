@@ -8,6 +8,7 @@ using Builder.Cache.Layers;
 using Builder.Oci;
 using Builder.Cache.Registry;
 using Builder.Cli.Building;
+using Builder.Cli.Options;
 using Builder.Cli.Output;
 using Builder.Frontend.Context;
 using Builder.Frontend.Conversion;
@@ -70,7 +71,7 @@ internal static class BuildCommand
             }
             ImageReference[] names = [.. (result.GetValue(tags) ?? []).Select(StoreRoot.ParseReference)];
             // As buildx: no --output means the local image store; --push adds a registry push to it.
-            OutputSpec[] exports = [.. (result.GetValue(outputs) ?? []).Select(OutputSpec.Parse)];
+            OutputSpec[] exports = [.. (result.GetValue(outputs) ?? []).Select(OutputSpecParser.Parse)];
             // As buildx: --push alone is --output type=registry (pushed, not kept in the local store).
             if (exports.Length == 0) exports = [result.GetValue(push) ? new OutputSpec(OutputType.Registry) { Push = true } : new OutputSpec(OutputType.Image)];
             else if (result.GetValue(push)) exports = [.. exports, new OutputSpec(OutputType.Registry) { Push = true }];
@@ -110,7 +111,7 @@ internal static class BuildCommand
             // quiet and rawjson keep stderr free of text lines (rawjson: only JSON objects).
             TextWriter log = progressMode is "quiet" or "rawjson" ? TextWriter.Null : stderr;
             HashSet<string> uncachedStages = [.. (result.GetValue(noCacheFilter) ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
-            CacheSpec[] cacheExports = [.. (result.GetValue(cacheTo) ?? []).Select(c => CacheSpec.Parse(c, export: true))];
+            CacheSpec[] cacheExports = [.. (result.GetValue(cacheTo) ?? []).Select(c => CacheSpecParser.Parse(c, export: true))];
             ImmutableDictionary<string, NamedContext> namedContexts = await BuildContexts.ParseAsync(result.GetValue(buildContexts) ?? [], images, cancellationToken).ConfigureAwait(false);
             var sessionOptions = new BuildSessionOptions
             {
@@ -121,7 +122,7 @@ internal static class BuildCommand
                 Layers = layerOptions,
                 UseCache = result.GetValue(noCache) ? _ => false
                     : step => step.Origin?.Stage is not { } stage || !uncachedStages.Contains(stage, StringComparer.OrdinalIgnoreCase),
-                CacheImports = [.. (result.GetValue(cacheFrom) ?? []).Select(c => CacheSpec.Parse(c, export: false))],
+                CacheImports = [.. (result.GetValue(cacheFrom) ?? []).Select(c => CacheSpecParser.Parse(c, export: false))],
             };
             IBuildProgress reporter = progressMode switch
             {

@@ -5,6 +5,7 @@ using Builder.Cache.Index;
 using Builder.Oci;
 using Builder.Cache.Registry;
 using Builder.Cli.Building;
+using Builder.Cli.Options;
 using Builder.Cli.Compose;
 using Builder.Cli.Output;
 using Builder.Frontend.Context;
@@ -52,7 +53,7 @@ internal static class ComposeCommand
                 ContextDirectory = Path.GetDirectoryName(Path.GetFullPath(composeFile))!,
                 Secrets = BuildSecrets.Parse(chosen.SelectMany(s => s.Build.Secrets).Distinct()),
                 UseCache = result.GetValue(noCache) ? _ => false : _ => true,
-                CacheImports = [.. chosen.SelectMany(s => s.Build.CacheFrom).Distinct().Select(c => CacheSpec.Parse(c, export: false))],
+                CacheImports = [.. chosen.SelectMany(s => s.Build.CacheFrom).Distinct().Select(c => CacheSpecParser.Parse(c, export: false))],
             };
             using RegistryClient client = registry.CreateClient(result);
             using BuildSession session = await BuildSession.OpenAsync(images, client, sessionOptions, new PlainProgress(log), log, cancellationToken).ConfigureAwait(false);
@@ -97,7 +98,7 @@ internal static class ComposeCommand
             for (int i = 0; i < chosen.Length; i++)
             {
                 ComposeService service = chosen[i];
-                CacheSpec[] cacheTo = [.. service.Build.CacheTo.Select(c => CacheSpec.Parse(c, export: true))];
+                CacheSpec[] cacheTo = [.. service.Build.CacheTo.Select(c => CacheSpecParser.Parse(c, export: true))];
                 Descriptor manifest = await session.AssembleAsync(targets[i], states[i], ociMediaTypes: true, sourceDateEpoch: null,
                     cacheTo.Any(c => c.Type == CacheLocationType.Inline), cancellationToken).ConfigureAwait(false);
                 await session.ExportAsync(manifest, states[i], outputs, [.. service.Names.Select(StoreRoot.ParseReference)], Platform.Current, standardOutput, cancellationToken)
