@@ -60,6 +60,8 @@ internal static class OutputSpecParser
         spec = spec with { Names = names.ToImmutable() };
         if (spec.Compression == LayerCompression.Zstd && !spec.OciMediaTypes)
             throw new FormatException($"{Flag}: compression=zstd needs OCI media types (Docker schema 2 has no zstd layer type); drop oci-mediatypes=false");
+        if (spec.Compression == LayerCompression.Gzip && spec.CompressionLevel > 9)
+            throw new FormatException($"{Flag}: compression-level={spec.CompressionLevel} is for zstd; gzip's levels are 0 to 9");
         if (type is not (OutputType.Image or OutputType.Registry) && string.IsNullOrEmpty(spec.Destination))
             throw new FormatException($"{Flag} type={typeName} needs dest=PATH (dest=- writes a tar to stdout)");
         if (spec.Destination == "-" && (type is OutputType.Local or OutputType.OciLayout || !spec.Tar))

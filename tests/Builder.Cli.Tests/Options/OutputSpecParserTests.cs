@@ -86,6 +86,7 @@ public sealed class OutputSpecParserTests
     [InlineData("type=oci,dest=x,compression=lz4", "'lz4' is not gzip, zstd or uncompressed")]
     [InlineData("type=oci,dest=x,compression=zstd,oci-mediatypes=false", "needs OCI media types")]
     [InlineData("type=oci,dest=x,compression-level=99", "not a number from 0 to 22")]
+    [InlineData("type=oci,dest=x,compression-level=12", "--output: compression-level=12 is for zstd; gzip's levels are 0 to 9")]
     [InlineData("type=oci,\"dest=x", "--output 'type=oci,\"dest=x': the quoted field \"dest=x has an unterminated quote")]
     [InlineData("type=oci,dest", "--output 'type=oci,dest': 'dest' is not key=value")]
     [InlineData("type=oci,dest=x,na\"me=a", "the quote in 'na\"me=a' must start the field")]
