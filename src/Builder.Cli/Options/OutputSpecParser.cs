@@ -53,7 +53,11 @@ internal static class OutputSpecParser
                 "compression-level" => spec with { CompressionLevel = Level(v) },
                 "tar" => spec with { Tar = Bool(key, v) },
                 // Accepted for compatibility with buildx; imgbuild's layers are always written as asked.
-                "force-compression" or "store" or "unpack" or "annotation" => spec,
+                "force-compression" or "store" or "unpack" => spec,
+                // buildx's annotation.KEY=, annotation-manifest.KEY=, annotation-index[PLATFORM].KEY=…: failing beats
+                // an image that silently lacks what was asked for.
+                _ when key.StartsWith("annotation", StringComparison.Ordinal) =>
+                    throw new FormatException($"not supported yet: {Flag} {key}=… (imgbuild writes no manifest or index annotations); drop it"),
                 _ => throw new FormatException($"{Flag}: unknown key '{key}' (type, dest, name, push, oci-mediatypes, compression, compression-level or tar)"),
             };
         }
