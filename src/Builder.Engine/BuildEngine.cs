@@ -51,6 +51,7 @@ public sealed class BuildEngine(EngineOptions options)
             Layers = new LayerWriteOptions
             {
                 Compression = first.Compression,
+                CompressionLevel = first.CompressionLevel,
                 Flavor = first.OciMediaTypes ? LayerFlavor.Oci : LayerFlavor.Docker,
                 SourceDateEpoch = epoch,
             },

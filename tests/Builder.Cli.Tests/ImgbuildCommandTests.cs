@@ -1,3 +1,6 @@
+using System.CommandLine;
+using Builder.Cli.Commands;
+
 namespace Builder.Cli.Tests;
 
 public sealed class ImgbuildCommandTests : IDisposable
@@ -67,6 +70,23 @@ public sealed class ImgbuildCommandTests : IDisposable
         var (status, _, error) = Run("parse", "-f", "/nonexistent/Dockerfile");
         Assert.Equal(1, status);
         Assert.Contains("cannot read Dockerfile", error);
+    }
+
+    [Fact]
+    public async Task Graph_CancelledInvocation_PrintsNoGraph()
+    {
+        // The action is asynchronous and converts with the invocation's token, instead of blocking on the converter.
+        string sample = Path.Combine(Root(), "testdata", "dockerfiles", "multistage");
+        var stdout = new StringWriter();
+        var root = new RootCommand { GraphCommand.Create(stdout, TextWriter.Null) };
+        using var cancel = new CancellationTokenSource();
+        await cancel.CancelAsync();
+
+        int status = await root.Parse(["graph", "-f", Path.Combine(sample, "Dockerfile"), Path.Combine(sample, "context")])
+            .InvokeAsync(new InvocationConfiguration { Output = stdout, Error = TextWriter.Null }, cancel.Token);
+
+        Assert.Equal("", stdout.ToString());
+        Assert.NotEqual(0, status);
     }
 
     [Fact]

@@ -69,6 +69,26 @@ public sealed class MSBuildPublishTests : IDisposable
     }
 
     [Fact]
+    public void Publish_FailingRun_IsOneMSBuildErrorAtItsLineWithItsLastOutput()
+    {
+        RequiredTool.RequireRoot();
+        File.WriteAllText(Path.Combine(_project, "Dockerfile"),
+            $"FROM {_registry.SeedBusybox("library/busybox")}\nRUN echo first-line && echo second-line && exit 3\n");
+
+        var publish = Publish();
+
+        Assert.NotEqual(0, publish.Status);
+        string dockerfile = Path.Combine(_project, "Dockerfile");
+        // MSBuild repeats each error in its summary: count the distinct error lines that point at the Dockerfile.
+        string[] errors = [.. publish.Output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith(dockerfile + "(", StringComparison.Ordinal) && l.Contains(": error ", StringComparison.Ordinal)).Distinct()];
+        Assert.True(errors.Length == 1, publish.Output);
+        string error = errors[0];
+        Assert.StartsWith($"{dockerfile}(2,", error, StringComparison.Ordinal);
+        Assert.Contains("exit", error, StringComparison.Ordinal);
+        Assert.Contains("second-line", publish.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Publish_WithoutADockerfile_MakesTheImageAsTheSdkDoes()
     {
         RequiredTool.RequireRoot();

@@ -15,7 +15,14 @@ public sealed record LayerWriteOptions
     /// </summary>
     public DateTimeOffset? SourceDateEpoch { get; init; }
 
-    /// <summary>The gzip level, 1 to 9; 6 is gzip's and Go's default.</summary>
+    /// <summary>
+    /// The level for <see cref="Compression"/>, as <c>--output compression-level=</c> gives it (0 to 9 for gzip,
+    /// 0 to 22 for zstd; ignored uncompressed), or <see langword="null"/> for <see cref="GzipLevel"/> or
+    /// <see cref="ZstdLevel"/>.
+    /// </summary>
+    public int? CompressionLevel { get; init; }
+
+    /// <summary>The gzip level, 0 (stored) to 9; 6 is gzip's and Go's default.</summary>
     public int GzipLevel { get; init; } = 6;
 
     /// <summary>The zstd level; 3 is zstd's default and containerd's.</summary>

@@ -26,8 +26,8 @@ public static class LayerWriter
         using HashingWriteStream? blob = options.Compression == LayerCompression.Uncompressed ? null : new(destination);
         Stream compressor = options.Compression switch
         {
-            LayerCompression.Gzip => new ParallelGzipStream(blob!, options.GzipLevel, options.GzipBlockSize, parallelism),
-            LayerCompression.Zstd => Zstd(blob!, options.ZstdLevel, parallelism),
+            LayerCompression.Gzip => new ParallelGzipStream(blob!, options.CompressionLevel ?? options.GzipLevel, options.GzipBlockSize, parallelism),
+            LayerCompression.Zstd => Zstd(blob!, options.CompressionLevel ?? options.ZstdLevel, parallelism),
             _ => destination,
         };
         try
@@ -86,8 +86,10 @@ public static class LayerWriter
 
     private static string MediaTypeOf(LayerWriteOptions options)
     {
-        if (options.GzipLevel is < 1 or > 9)
-            throw new ArgumentException($"the gzip level must be 1 to 9, got {options.GzipLevel}", nameof(options));
+        if (options.Compression == LayerCompression.Gzip && (options.CompressionLevel ?? options.GzipLevel) is int gzipLevel and (< 0 or > 9))
+            throw new ArgumentException($"the gzip level must be 0 to 9, got {gzipLevel}", nameof(options));
+        if (options.Compression == LayerCompression.Zstd && (options.CompressionLevel ?? options.ZstdLevel) is int zstdLevel and (< 0 or > 22))
+            throw new ArgumentException($"the zstd level must be 0 to 22, got {zstdLevel}", nameof(options));
         if (options.GzipBlockSize < 64 << 10)
             throw new ArgumentException($"the gzip block size must be at least 64 KiB, got {options.GzipBlockSize}", nameof(options));
         return (options.Flavor, options.Compression) switch

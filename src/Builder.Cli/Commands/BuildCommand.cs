@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using Builder.Cache.Export;
 using Builder.Cache.Index;
-using Builder.Cli.Building;
 using Builder.Cli.Options;
 using Builder.Cli.Output;
 using Builder.Engine;

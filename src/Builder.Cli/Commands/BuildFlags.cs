@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using Builder.Cache.Export;
 using Builder.Cache.Index;
-using Builder.Cli.Building;
 using Builder.Cli.Options;
 using Builder.Cli.Output;
 using Builder.Engine;
@@ -56,9 +55,9 @@ internal sealed class BuildFlags
         return new BuildRequest
         {
             Targets = [],
-            Secrets = BuildSecrets.Parse([.. result.GetValue(Secrets) ?? [], .. moreSecrets]),
-            SshAgents = SshAgents.Parse(result.GetValue(Ssh) ?? []),
-            CacheImports = [.. (result.GetValue(CacheFrom) ?? []).Concat(moreCacheImports).Distinct().Select(c => CacheSpec.Parse(c, export: false))],
+            Secrets = BuildSecrets.Parse([.. result.GetValue(Secrets) ?? [], .. moreSecrets], environment.Variable),
+            SshAgents = SshAgents.Parse(result.GetValue(Ssh) ?? [], environment.Variable),
+            CacheImports = [.. (result.GetValue(CacheFrom) ?? []).Concat(moreCacheImports).Distinct().Select(c => CacheSpecParser.Parse(c, export: false))],
             Platform = platform,
             SourceDateEpoch = SourceDateEpoch.From(ImmutableDictionary<string, string>.Empty, environment.Variable(SourceDateEpoch.Name)),
             Jobs = result.GetValue(Jobs),
@@ -74,8 +73,8 @@ internal sealed class BuildFlags
         BuildArgs = target.BuildArgs.SetItems(BuildArgParser.Parse(result.GetValue(BuildArgs) ?? [], environment.Variable)),
         Labels = target.Labels.SetItems(ParseLabels(result.GetValue(Labels) ?? [])),
         NamedContexts = target.NamedContexts.SetItems(BuildContextParser.Parse(result.GetValue(BuildContexts) ?? [])),
-        Outputs = target.Outputs.IsDefaultOrEmpty ? [.. (result.GetValue(Outputs) ?? []).Select(OutputSpec.Parse)] : target.Outputs,
-        CacheExports = [.. (result.GetValue(CacheTo) ?? []).Concat(moreCacheExports).Distinct().Select(c => CacheSpec.Parse(c, export: true))],
+        Outputs = target.Outputs.IsDefaultOrEmpty ? [.. (result.GetValue(Outputs) ?? []).Select(OutputSpecParser.Parse)] : target.Outputs,
+        CacheExports = [.. (result.GetValue(CacheTo) ?? []).Concat(moreCacheExports).Distinct().Select(c => CacheSpecParser.Parse(c, export: true))],
     };
 
     /// <summary>The progress renderer <c>--progress</c> asks for.</summary>

@@ -14,24 +14,25 @@ internal sealed class DockerfileInput(string path, TextWriter stdout, TextWriter
     public string? Text { get; private set; }
 
     /// <summary>Runs <paramref name="action"/> on the file's text; prints errors and returns the exit status.</summary>
-    public int Run(Func<string, int> action)
+    public async Task<int> RunAsync(Func<string, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(action);
         try
         {
-            Text = File.ReadAllText(Path);
+            Text = await File.ReadAllTextAsync(Path, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            stderr.WriteLine($"imgbuild: cannot read Dockerfile '{Path}': {e.Message}");
+            await stderr.WriteLineAsync($"imgbuild: cannot read Dockerfile '{Path}': {e.Message}").ConfigureAwait(false);
             return 1;
         }
         try
         {
-            return action(Text);
+            return await action(Text, cancellationToken).ConfigureAwait(false);
         }
         catch (DockerfileException e)
         {
-            stdout.Flush();
+            await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
             DiagnosticPrinter.Print(stderr, e.Diagnostic, e.Diagnostic.Span.File == DisplayName ? Text : null);
             return 1;
         }

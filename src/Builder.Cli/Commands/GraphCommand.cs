@@ -25,12 +25,12 @@ internal static class GraphCommand
         format.AcceptOnlyFromAmong("dot", "json");
         var platform = new Option<string?>("--platform") { Description = "The target platform, os/arch[/variant]" };
         var command = new Command("graph", "Print the build graph of a Dockerfile") { context, file, target, buildArgs, format, platform };
-        command.SetAction(result =>
+        command.SetAction((result, cancellationToken) =>
         {
             string contextDirectory = result.GetValue(context)!;
             string dockerfile = result.GetValue(file) ?? Path.Combine(contextDirectory, "Dockerfile");
             var input = new DockerfileInput(dockerfile, stdout, stderr);
-            return input.Run(text =>
+            return input.RunAsync(async (text, cancellationToken) =>
             {
                 DockerfileSyntax syntax = DockerfileParser.Parse(text, input.DisplayName);
                 Platform targetPlatform = Platform.Current;
@@ -46,11 +46,11 @@ internal static class GraphCommand
                     TargetPlatform = targetPlatform,
                     IgnorePatterns = DockerIgnoreFile.Load(contextDirectory, dockerfile),
                 };
-                BuildGraph graph = DockerfileConverter.ConvertAsync(syntax, options, new EmptyImageConfigResolver()).GetAwaiter().GetResult();
+                BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, new EmptyImageConfigResolver(), cancellationToken).ConfigureAwait(false);
                 if (result.GetValue(format) == "json") stdout.WriteLine(GraphJsonWriter.Write(graph));
                 else GraphDotWriter.Write(graph, stdout);
                 return 0;
-            });
+            }, cancellationToken);
         });
         return command;
     }

@@ -14,18 +14,18 @@ internal static class ParseCommand
         var file = new Option<string>("--file", "-f") { Description = "The Dockerfile to parse", DefaultValueFactory = _ => "Dockerfile" };
         var json = new Option<bool>("--json") { Description = "Print the instructions as JSON instead of BuildKit's dump format" };
         var command = new Command("parse", "Parse a Dockerfile and print its instructions") { file, json };
-        command.SetAction(result =>
+        command.SetAction((result, cancellationToken) =>
         {
             var input = new DockerfileInput(result.GetValue(file)!, stdout, stderr);
-            return input.Run(text =>
+            return input.RunAsync((text, cancellationToken) =>
             {
                 DockerfileSyntax syntax = DockerfileParser.Parse(text, input.DisplayName);
                 _ = InstructionParser.Parse(syntax); // type-check every instruction so errors surface here
                 foreach (var warning in syntax.Warnings) DiagnosticPrinter.Print(stderr, warning, text);
                 if (result.GetValue(json)) WriteJson(stdout, syntax);
                 else stdout.Write(BuildKitDump.Write(syntax));
-                return 0;
-            });
+                return Task.FromResult(0);
+            }, cancellationToken);
         });
         return command;
     }

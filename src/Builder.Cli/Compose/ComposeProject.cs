@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.RegularExpressions;
+using Builder.Cli.Options;
 
 namespace Builder.Cli.Compose;
 
@@ -83,8 +84,10 @@ internal static partial class ComposeProject
     {
         if (secrets.GetValueOrDefault(id) is not Dictionary<string, object?> secret)
             throw new FormatException($"{path}: service '{service}' uses secret '{id}', which the top-level 'secrets:' does not define");
-        if (secret.GetValueOrDefault("file") is string file) return $"id={id},src={Path.GetFullPath(Path.Combine(directory, file))}";
-        if (secret.GetValueOrDefault("environment") is string variable) return $"id={id},env={variable}";
+        if (secret.GetValueOrDefault("file") is string file)
+            return $"{CsvOptionList.FormatField("id", id)},{CsvOptionList.FormatField("src", Path.GetFullPath(Path.Combine(directory, file)))}";
+        if (secret.GetValueOrDefault("environment") is string variable)
+            return $"{CsvOptionList.FormatField("id", id)},{CsvOptionList.FormatField("env", variable)}";
         throw new FormatException($"{path}: secret '{id}' needs 'file:' or 'environment:'");
     }
 

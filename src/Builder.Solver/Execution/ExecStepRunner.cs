@@ -6,11 +6,11 @@ using Builder.Solver.Snapshots;
 namespace Builder.Solver.Execution;
 
 /// <summary>
-/// Runs one <see cref="ExecStep"/> (a RUN): a snapshot over the lower directories, the process in a runc container
+/// Runs one <see cref="ExecStep"/> (a RUN): a snapshot over the lower directories, the process in a container (an <see cref="IContainerRuntime"/>)
 /// as the step's user, in its working directory (created if missing), with its network and security mode; then
 /// the snapshot's changes become a layer in the content store and a committed directory for the next steps.
 /// </summary>
-public sealed class ExecStepRunner(ISnapshotter snapshotter, RuncRuntime runtime, SnapshotCommitter committer, string workRoot)
+public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime runtime, SnapshotCommitter committer, string workRoot)
 {
     private const int FailureLines = 10;
 

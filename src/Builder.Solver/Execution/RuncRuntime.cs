@@ -9,7 +9,7 @@ namespace Builder.Solver.Execution;
 /// </summary>
 /// <param name="runcPath">The runc binary.</param>
 /// <param name="stateDirectory">runc's <c>--root</c>: imgbuild's containers are kept apart from other runc users'.</param>
-public sealed class RuncRuntime(string runcPath, string stateDirectory)
+public sealed class RuncRuntime(string runcPath, string stateDirectory) : IContainerRuntime
 {
     /// <summary>The runc binary on PATH, or <see langword="null"/>.</summary>
     public static string? FindRunc() =>
@@ -22,11 +22,7 @@ public sealed class RuncRuntime(string runcPath, string stateDirectory)
     /// <summary>The runc state directory.</summary>
     public string StateDirectory { get; } = stateDirectory;
 
-    /// <summary>
-    /// Runs <paramref name="spec"/> as container <paramref name="containerId"/> from <paramref name="bundleDirectory"/>
-    /// and returns the process's exit status.
-    /// </summary>
-    /// <exception cref="OperationCanceledException">Cancelled; the container was killed and deleted first.</exception>
+    /// <inheritdoc />
     public async Task<int> RunAsync(string containerId, ContainerSpec spec, string bundleDirectory,
         Action<ContainerOutputLine> output, CancellationToken cancellationToken)
     {

@@ -28,28 +28,4 @@ public sealed class CacheManifestTests
     {
         Assert.Throws<FormatException>(() => CacheManifest.DeserializeConfig("""{"architecture":"amd64"}"""u8));
     }
-
-    [Theory]
-    [InlineData("type=registry,ref=reg:5000/ci/cache:main,mode=max", CacheLocationType.Registry, "reg:5000/ci/cache:main", CacheExportMode.Max)]
-    [InlineData("type=local,dest=/tmp/cache", CacheLocationType.Local, "/tmp/cache", CacheExportMode.Min)]
-    [InlineData("reg:5000/ci/cache:main", CacheLocationType.Registry, "reg:5000/ci/cache:main", CacheExportMode.Min)]
-    public void Spec_Parse_ReadsBuildxSyntax(string text, CacheLocationType type, string location, CacheExportMode mode)
-    {
-        CacheSpec spec = CacheSpec.Parse(text, export: true);
-
-        Assert.Equal((type, location, mode), (spec.Type, spec.Location, spec.Mode));
-    }
-
-    [Theory]
-    [InlineData("type=gha", "type=gha is not supported yet")]
-    [InlineData("type=registry", "needs ref=")]
-    [InlineData("type=local,src=/x", "needs dest=")]
-    [InlineData("type=registry,ref=r/c,mode=all", "mode=all")]
-    [InlineData("type=registry,ref=r/c,unknown=1", "option 'unknown' is not supported yet")]
-    public void Spec_Parse_BadValues_SayWhatIsWrong(string text, string message)
-    {
-        var error = Assert.Throws<FormatException>(() => CacheSpec.Parse(text, export: true));
-
-        Assert.Contains(message, error.Message, StringComparison.Ordinal);
-    }
 }

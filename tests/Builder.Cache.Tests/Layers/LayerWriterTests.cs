@@ -28,6 +28,58 @@ public sealed class LayerWriterTests : IDisposable
             (second.Descriptor.Digest, second.Descriptor.Size, second.DiffId));
     }
 
+    [Theory]
+    [InlineData(LayerCompression.Gzip)]
+    [InlineData(LayerCompression.Zstd)]
+    public async Task WriteAsync_CompressionLevel1And9_GiveDifferentSizes(LayerCompression compression)
+    {
+        string root = _temp.Sub("tree");
+        SampleTree.File(root, "words.txt", Words(200_000));
+
+        (LayerWriteResult fast, _) = await LayerTestIO.WriteAsync(LayerSource.FromDirectory(root), new LayerWriteOptions { Compression = compression, CompressionLevel = 1 });
+        (LayerWriteResult best, _) = await LayerTestIO.WriteAsync(LayerSource.FromDirectory(root), new LayerWriteOptions { Compression = compression, CompressionLevel = 9 });
+
+        Assert.True(best.Descriptor.Size < fast.Descriptor.Size, $"level 9: {best.Descriptor.Size} bytes, level 1: {fast.Descriptor.Size} bytes");
+        Assert.Equal(fast.DiffId, best.DiffId);
+    }
+
+    [Fact]
+    public async Task WriteAsync_CompressionLevel_OverridesGzipLevel()
+    {
+        string root = _temp.Sub("tree");
+        SampleTree.File(root, "words.txt", Words(50_000));
+
+        (LayerWriteResult given, _) = await LayerTestIO.WriteAsync(LayerSource.FromDirectory(root), new LayerWriteOptions { CompressionLevel = 1, GzipLevel = 9 });
+        (LayerWriteResult level1, _) = await LayerTestIO.WriteAsync(LayerSource.FromDirectory(root), new LayerWriteOptions { GzipLevel = 1 });
+
+        Assert.Equal((level1.Descriptor.Digest, level1.Descriptor.Size), (given.Descriptor.Digest, given.Descriptor.Size));
+    }
+
+    [Theory]
+    [InlineData(LayerCompression.Gzip, 10, "the gzip level must be 0 to 9, got 10")]
+    [InlineData(LayerCompression.Zstd, 23, "the zstd level must be 0 to 22, got 23")]
+    public async Task WriteAsync_CompressionLevelOutOfRange_Throws(LayerCompression compression, int level, string message)
+    {
+        string root = _temp.Sub("tree");
+        SampleTree.File(root, "a.txt", "a");
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            LayerTestIO.WriteAsync(LayerSource.FromDirectory(root), new LayerWriteOptions { Compression = compression, CompressionLevel = level }));
+
+        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+    }
+
+    // Text that compresses, but better with more effort: words from a small vocabulary in a fixed pseudo-random order.
+    private static string Words(int count)
+    {
+        string[] vocabulary = ["layer", "image", "manifest", "digest", "config", "build", "stage", "copy", "run", "from", "cache", "blob", "tar", "gzip", "zstd", "oci"];
+        var random = new Random(42);
+        var text = new StringBuilder();
+        for (int i = 0; i < count; i++)
+            text.Append(vocabulary[random.Next(vocabulary.Length)]).Append(random.Next(100)).Append(i % 13 == 0 ? '\n' : ' ');
+        return text.ToString();
+    }
+
     [Fact]
     public async Task WriteAsync_TreesDifferingInMtimesAfterEpoch_SameDigests()
     {

@@ -108,7 +108,7 @@ public sealed class RuncRuntimeTests : IDisposable
     {
         using var cancel = new CancellationTokenSource();
         Task<int> run = RunAsync(Shell("echo started; sleep 600"), cancel.Token);
-        while (!_output.Any(l => l.Text == "started")) await Task.Delay(20);
+        await WaitForLineAsync("started", run);
 
         cancel.Cancel();
 
@@ -122,6 +122,22 @@ public sealed class RuncRuntimeTests : IDisposable
         await RunAsync(Shell("true"));
 
         Assert.Empty(await _runtime.ListAsync(CancellationToken.None));
+    }
+
+    // If runc fails to start the container the line never comes: stop at the run's end or after a deadline, and say why.
+    private async Task WaitForLineAsync(string text, Task<int> run)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!_output.Any(l => l.Text == text))
+        {
+            string seen = string.Join('\n', _output.Select(l => l.Text));
+            // Output comes before the run completes: a line printed just before it ended is in _output by now.
+            if (run.IsCompleted && !_output.Any(l => l.Text == text))
+                Assert.Fail($"the container ended ({run.Status}{(run.IsCompletedSuccessfully ? $", exit {run.Result}" : "")}) before printing '{text}'; its output:\n{seen}{(run.Exception is { } e ? "\n" + e.GetBaseException().Message : "")}");
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"the container did not print '{text}' within 30 seconds; its output:\n{seen}");
+            await Task.Delay(20);
+        }
     }
 
     public void Dispose() => _rootfs.Dispose();

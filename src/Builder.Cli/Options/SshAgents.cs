@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using System.Net.Sockets;
+using Builder.Cli.Options;
 
-namespace Builder.Cli.Building;
+namespace Builder.Cli.Options;
 
 /// <summary>
 /// docker buildx's <c>--ssh</c>: <c>default</c> (the agent at <c>$SSH_AUTH_SOCK</c>) or <c>ID=SOCKET</c>. Each is
@@ -11,19 +12,21 @@ namespace Builder.Cli.Building;
 internal static class SshAgents
 {
     /// <exception cref="FormatException">No socket given and no <c>SSH_AUTH_SOCK</c>, or a path that is not a listening socket.</exception>
-    public static ImmutableDictionary<string, string> Parse(IEnumerable<string> values)
+    public static ImmutableDictionary<string, string> Parse(IEnumerable<string> values, Func<string, string?> environment)
     {
         var agents = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         foreach (string value in values)
         {
-            string[] parts = value.Split('=', 2);
+            // ID=PATH[,PATH…] as a CSV record: the first field holds the id, and a quoted one may hold a comma.
+            ImmutableArray<string> fields = CsvOptionList.SplitFields("--ssh", value);
+            string[] parts = fields[0].Split('=', 2);
             string id = parts[0].Trim();
             if (id.Length == 0) throw new FormatException($"--ssh '{value}' has no id: write default or ID=SOCKET");
-            string socket = parts.Length > 1 && parts[1].Length > 0 ? parts[1]
-                : Environment.GetEnvironmentVariable("SSH_AUTH_SOCK") is { Length: > 0 } fromEnvironment ? fromEnvironment
-                : throw new FormatException($"--ssh {id}: SSH_AUTH_SOCK is not set; start an agent or write {id}=SOCKET");
-            if (socket.Contains(',', StringComparison.Ordinal))
+            if (fields.Length > 1)
                 throw new FormatException($"--ssh {value}: not supported yet: several paths for one id");
+            string socket = parts.Length > 1 && parts[1].Length > 0 ? parts[1]
+                : environment("SSH_AUTH_SOCK") is { Length: > 0 } fromEnvironment ? fromEnvironment
+                : throw new FormatException($"--ssh {id}: SSH_AUTH_SOCK is not set; start an agent or write {id}=SOCKET");
             try
             {
                 using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Builder.Oci;
 
-namespace Builder.Cli.Building;
+namespace Builder.Cli.Output;
 
 /// <summary>
 /// The <c>--metadata-file</c> document, with the keys docker buildx writes: <c>containerimage.digest</c> (the
