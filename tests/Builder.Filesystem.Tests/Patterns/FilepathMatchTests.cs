@@ -1,6 +1,6 @@
 using Builder.Filesystem.Patterns;
 
-namespace Builder.Frontend.Tests.Context;
+namespace Builder.Filesystem.Tests.Patterns;
 
 /// <summary>The wildcard part of a COPY source, matched with Go's <c>filepath.Match</c> rules as fsutil does.</summary>
 public class FilepathMatchTests

@@ -1,6 +1,6 @@
 using Builder.Filesystem.Patterns;
 
-namespace Builder.Frontend.Tests.Context;
+namespace Builder.Filesystem.Tests.Patterns;
 
 /// <summary>What a COPY source with wildcards names, as fsutil's <c>ResolveWildcards</c> finds it.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
