@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
+using Builder.Filesystem.Native;
 
 namespace Builder.Filesystem;
 
@@ -9,13 +10,10 @@ internal static class FileOwnership
     /// <exception cref="Win32Exception">The kernel refused.</exception>
     public static void Set(string path, uint uid, uint gid)
     {
-        if (lchown(path, uid, gid) != 0)
+        if (LibC.LChown(path, uid, gid) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             throw new Win32Exception(errno, $"chown {uid}:{gid} {path} failed: {new Win32Exception(errno).Message}");
         }
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int lchown(string path, uint owner, uint group);
 }

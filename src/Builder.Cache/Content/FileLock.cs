@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Builder.Filesystem.Native;
 
 namespace Builder.Cache.Content;
 
@@ -10,9 +11,6 @@ namespace Builder.Cache.Content;
 /// </summary>
 public sealed class FileLock : IDisposable
 {
-    private const int ORdWr = 0x2, OCreat = 0x40, OCloexec = 0x80000;   // Linux values (asm-generic/fcntl.h)
-    private const int LockSh = 1, LockEx = 2, LockNb = 4;
-    private const int EIntr = 4, EWouldBlock = 11;
     private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMilliseconds(50);
 
     private int _descriptor;
@@ -22,18 +20,18 @@ public sealed class FileLock : IDisposable
     /// <summary>Waits until the lock on <paramref name="path"/> (created if missing) is held.</summary>
     public static async Task<FileLock> AcquireAsync(string path, bool exclusive, CancellationToken cancellationToken)
     {
-        int descriptor = open(path, ORdWr | OCreat | OCloexec, 420 /* 0644 */);
+        int descriptor = LibC.Open(path, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC, 420 /* 0644 */);
         if (descriptor < 0)
             throw new IOException($"cannot open lock file '{path}': {Marshal.GetLastPInvokeErrorMessage()}");
         try
         {
             // Polling with LOCK_NB keeps the wait cancellable and off blocked thread-pool threads.
             TimeSpan interval = TimeSpan.FromMilliseconds(1);
-            while (flock(descriptor, (exclusive ? LockEx : LockSh) | LockNb) != 0)
+            while (LibC.Flock(descriptor, (exclusive ? LibC.LOCK_EX : LibC.LOCK_SH) | LibC.LOCK_NB) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
-                if (errno == EIntr) continue;
-                if (errno != EWouldBlock)
+                if (errno == LibC.EINTR) continue;
+                if (errno != LibC.EWOULDBLOCK)
                     throw new IOException($"cannot lock '{path}': {Marshal.GetPInvokeErrorMessage(errno)}");
                 await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
                 interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, MaxPollInterval.Ticks));
@@ -42,7 +40,7 @@ public sealed class FileLock : IDisposable
         }
         catch
         {
-            _ = close(descriptor);
+            _ = LibC.Close(descriptor);
             throw;
         }
     }
@@ -50,15 +48,15 @@ public sealed class FileLock : IDisposable
     /// <summary>Takes the lock on <paramref name="path"/> if it is free now; null if another process holds it.</summary>
     public static FileLock? TryAcquire(string path, bool exclusive)
     {
-        int descriptor = open(path, ORdWr | OCreat | OCloexec, 420 /* 0644 */);
+        int descriptor = LibC.Open(path, LibC.O_RDWR | LibC.O_CREAT | LibC.O_CLOEXEC, 420 /* 0644 */);
         if (descriptor < 0)
             throw new IOException($"cannot open lock file '{path}': {Marshal.GetLastPInvokeErrorMessage()}");
-        while (flock(descriptor, (exclusive ? LockEx : LockSh) | LockNb) != 0)
+        while (LibC.Flock(descriptor, (exclusive ? LibC.LOCK_EX : LibC.LOCK_SH) | LibC.LOCK_NB) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            if (errno == EIntr) continue;
-            _ = close(descriptor);
-            if (errno == EWouldBlock) return null;
+            if (errno == LibC.EINTR) continue;
+            _ = LibC.Close(descriptor);
+            if (errno == LibC.EWOULDBLOCK) return null;
             throw new IOException($"cannot lock '{path}': {Marshal.GetPInvokeErrorMessage(errno)}");
         }
         return new FileLock(descriptor);
@@ -68,15 +66,6 @@ public sealed class FileLock : IDisposable
     public void Dispose()
     {
         int descriptor = Interlocked.Exchange(ref _descriptor, -1);
-        if (descriptor >= 0) _ = close(descriptor);
+        if (descriptor >= 0) _ = LibC.Close(descriptor);
     }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int flock(int fd, int operation);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int close(int fd);
 }

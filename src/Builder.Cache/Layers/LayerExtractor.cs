@@ -1,3 +1,5 @@
+using Builder.Filesystem;
+
 namespace Builder.Cache.Layers;
 
 /// <summary>
@@ -8,7 +10,6 @@ namespace Builder.Cache.Layers;
 /// </summary>
 internal sealed class LayerExtractor(string root, TarEntryReader reader, WhiteoutHandling whiteouts = WhiteoutHandling.Apply, (int Uid, int Gid)? owner = null)
 {
-    private const int MaxSymlinks = 40; // Linux's MAXSYMLINKS
     private readonly HashSet<string> _writtenOrAncestors = new(StringComparer.Ordinal) { root };
     private readonly List<(string Path, long MTime)> _directoryTimes = [];
 
@@ -137,56 +138,22 @@ internal sealed class LayerExtractor(string root, TarEntryReader reader, Whiteou
     }
 
     /// <summary>
-    /// The real directory for <paramref name="components"/>, following symlinks as inside a chroot. Missing
-    /// directories are created (0755, root) when <paramref name="create"/> is set; otherwise the result is null.
+    /// The real directory for <paramref name="components"/>, following symlinks as inside a chroot (the one
+    /// secure join, <see cref="RootedPath.TryResolveDirectory"/>, in its strict form). Missing directories are
+    /// created (0755, root) when <paramref name="create"/> is set; otherwise the result is null.
     /// </summary>
     private string? ResolveParent(string entryName, List<string> components, bool create)
     {
-        var resolved = new List<string>();
-        var todo = new Stack<string>(Enumerable.Reverse(components));
-        int links = 0;
-        while (todo.TryPop(out string? part))
+        try
         {
-            if (part is "" or ".")
-                continue;
-            if (part == "..")
-            {
-                if (resolved.Count == 0)
-                    throw new LayerFormatException(entryName, $"a symlink in its path leads outside the root directory");
-                resolved.RemoveAt(resolved.Count - 1);
-                continue;
-            }
-            string candidate = Path.Join(root, string.Join('/', resolved), part);
-            FileStatus? status = LinuxFileSystem.TryLStat(candidate);
-            if (status is null)
-            {
-                if (!create)
-                    return null;
-                Directory.CreateDirectory(candidate);
-                LinuxFileSystem.Chmod(candidate, 0x1ED); // 0755
-                MarkWritten(candidate);
-                resolved.Add(part);
-            }
-            else if (status.IsSymlink)
-            {
-                if (++links > MaxSymlinks)
-                    throw new LayerFormatException(entryName, $"too many levels of symlinks at '{candidate[(root.Length + 1)..]}'");
-                string target = new FileInfo(candidate).LinkTarget ?? "";
-                if (target.StartsWith('/'))
-                    resolved.Clear();
-                foreach (string targetPart in target.Split('/').Reverse())
-                    todo.Push(targetPart);
-            }
-            else if (status.IsDirectory)
-            {
-                resolved.Add(part);
-            }
-            else
-            {
-                throw new LayerFormatException(entryName, $"'{candidate[(root.Length + 1)..]}' is not a directory");
-            }
+            return RootedPath.TryResolveDirectory(root, components, create ? MarkWritten : null, out string directory)
+                ? directory
+                : null;
         }
-        return resolved.Count == 0 ? root : Path.Join(root, string.Join('/', resolved));
+        catch (RootedPathException e)
+        {
+            throw new LayerFormatException(entryName, e.Message);
+        }
     }
 
     /// <summary>A hard link's target: inside the root, already present, and not a directory.</summary>

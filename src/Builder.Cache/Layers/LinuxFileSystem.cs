@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 using System.Text;
+using Builder.Filesystem.Native;
 
 namespace Builder.Cache.Layers;
 
@@ -11,21 +12,13 @@ namespace Builder.Cache.Layers;
 /// </summary>
 internal static class LinuxFileSystem
 {
-    private const string Libc = "libc";
-    private const int AtFdCwd = -100;
-    private const int AtSymlinkNoFollow = 0x100;
-    private const uint StatxBasicStats = 0x7ff;
-    private const int ENODATA = 61;
-    private const int ENOENT = 2;
-    private const int ERANGE = 34;
-
     public static FileStatus? TryLStat(string path)
     {
-        byte[] buffer = new byte[256];
-        if (statx(AtFdCwd, path, AtSymlinkNoFollow, StatxBasicStats, buffer) != 0)
+        Span<byte> buffer = stackalloc byte[256];
+        if (LibC.Statx(LibC.AT_FDCWD, path, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_BASIC_STATS, buffer) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            if (errno == ENOENT || errno == 20 /* ENOTDIR */)
+            if (errno == LibC.ENOENT || errno == LibC.ENOTDIR)
                 return null;
             throw Failure("statx", path, errno);
         }
@@ -55,10 +48,10 @@ internal static class LinuxFileSystem
         var result = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
         byte[] names = new byte[1024];
         long length;
-        while ((length = llistxattr(path, names, (nuint)names.Length)) < 0)
+        while ((length = LibC.LListXattr(path, names, (nuint)names.Length)) < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            if (errno != ERANGE)
+            if (errno != LibC.ERANGE)
                 throw Failure("llistxattr", path, errno);
             names = new byte[names.Length * 4];
         }
@@ -80,13 +73,13 @@ internal static class LinuxFileSystem
         byte[] value = new byte[256];
         while (true)
         {
-            long length = lgetxattr(path, name, value, (nuint)value.Length);
+            long length = LibC.LGetXattr(path, name, value, (nuint)value.Length);
             if (length >= 0)
                 return value[..(int)length];
             int errno = Marshal.GetLastPInvokeError();
-            if (errno == ENODATA)
+            if (errno == LibC.ENODATA)
                 return null; // removed between list and get
-            if (errno != ERANGE)
+            if (errno != LibC.ERANGE)
                 throw Failure($"lgetxattr {name}", path, errno);
             value = new byte[value.Length * 16];
         }
@@ -94,19 +87,19 @@ internal static class LinuxFileSystem
 
     public static void SetXattr(string path, string name, byte[] value)
     {
-        if (lsetxattr(path, name, value, (nuint)value.Length, 0) != 0)
+        if (LibC.LSetXattr(path, name, value, (nuint)value.Length, 0) != 0)
             throw Failure($"lsetxattr {name}", path, Marshal.GetLastPInvokeError());
     }
 
     public static void LChown(string path, long uid, long gid)
     {
-        if (lchown(path, (uint)uid, (uint)gid) != 0)
+        if (LibC.LChown(path, (uint)uid, (uint)gid) != 0)
             throw Failure("lchown", path, Marshal.GetLastPInvokeError());
     }
 
     public static void Chmod(string path, uint mode)
     {
-        if (chmod(path, mode) != 0)
+        if (LibC.Chmod(path, mode) != 0)
             throw Failure("chmod", path, Marshal.GetLastPInvokeError());
     }
 
@@ -115,52 +108,25 @@ internal static class LinuxFileSystem
         // makedev() of glibc's sys/sysmacros.h.
         ulong maj = (ulong)major, min = (ulong)minor;
         ulong dev = ((maj & 0xfffff000UL) << 32) | ((maj & 0xfffUL) << 8) | ((min & 0xffffff00UL) << 12) | (min & 0xffUL);
-        if (mknod(path, mode, dev) != 0)
+        if (LibC.MkNod(path, mode, dev) != 0)
             throw Failure("mknod", path, Marshal.GetLastPInvokeError());
     }
 
     public static void Link(string existing, string newPath)
     {
-        if (link(existing, newPath) != 0)
+        if (LibC.Link(existing, newPath) != 0)
             throw Failure($"link to '{existing}'", newPath, Marshal.GetLastPInvokeError());
     }
 
     /// <summary>Sets atime and mtime to <paramref name="seconds"/>, on a symlink itself rather than its target.</summary>
     public static void SetTimes(string path, long seconds, long nanoseconds)
     {
-        long[] times = [seconds, nanoseconds, seconds, nanoseconds];
-        if (utimensat(AtFdCwd, path, times, AtSymlinkNoFollow) != 0)
+        ReadOnlySpan<long> times = [seconds, nanoseconds, seconds, nanoseconds];
+        if (LibC.UTimeNsAt(LibC.AT_FDCWD, path, times, LibC.AT_SYMLINK_NOFOLLOW) != 0)
             throw Failure("utimensat", path, Marshal.GetLastPInvokeError());
     }
 
     // HResult carries errno, for callers that handle one (HostFiles.TryHardLink).
     private static IOException Failure(string call, string path, int errno) =>
         new($"{call} '{path}' failed: {new Win32Exception(errno).Message} (errno {errno})", errno);
-
-    [DllImport(Libc, SetLastError = true)]
-    private static extern int statx(int dirfd, string pathname, int flags, uint mask, byte[] buffer);
-
-    [DllImport(Libc, SetLastError = true)]
-    private static extern long llistxattr(string path, byte[] list, nuint size);
-
-    [DllImport(Libc, SetLastError = true)]
-    private static extern long lgetxattr(string path, string name, byte[] value, nuint size);
-
-    [DllImport(Libc, SetLastError = true)]
-    private static extern int lsetxattr(string path, string name, byte[] value, nuint size, int flags);
-
-    [DllImport(Libc, SetLastError = true)]
-    private static extern int lchown(string path, uint owner, uint group);
-
-    [DllImport(Libc, SetLastError = true)]
-    private static extern int chmod(string path, uint mode);
-
-    [DllImport(Libc, SetLastError = true)]
-    private static extern int mknod(string path, uint mode, ulong dev);
-
-    [DllImport(Libc, SetLastError = true)]
-    private static extern int link(string oldpath, string newpath);
-
-    [DllImport(Libc, SetLastError = true)]
-    private static extern int utimensat(int dirfd, string path, long[] times, int flags);
 }

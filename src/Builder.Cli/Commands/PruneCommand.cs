@@ -3,6 +3,7 @@ using Builder.Engine;
 using Builder.Cache.Content;
 using Builder.Cache.Images;
 using Builder.Cli.Output;
+using Builder.Frontend.Instructions;
 
 namespace Builder.Cli.Commands;
 
@@ -21,7 +22,7 @@ internal static class PruneCommand
         };
         keepRecent.Validators.Add(result =>
         {
-            if (!GoDuration.TryParse(result.GetValueOrDefault<string>(), out _))
+            if (!GoDuration.TryParse(result.GetValueOrDefault<string>(), out TimeSpan recent) || recent < TimeSpan.Zero)
                 result.AddError($"--keep-recent '{result.GetValueOrDefault<string>()}' is not a duration: write for example 10m, 1h30m or 0s");
         });
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be removed, remove nothing" };
@@ -36,7 +37,7 @@ internal static class PruneCommand
         {
             foreach (string filter in result.GetValueOrDefault<string[]>() ?? [])
             {
-                if (!filter.StartsWith("until=", StringComparison.Ordinal) || !GoDuration.TryParse(filter["until=".Length..], out _))
+                if (!filter.StartsWith("until=", StringComparison.Ordinal) || !GoDuration.TryParse(filter["until=".Length..], out TimeSpan until) || until < TimeSpan.Zero)
                     result.AddError($"--filter '{filter}': only until=DURATION is supported (for example until=24h)");
             }
         });

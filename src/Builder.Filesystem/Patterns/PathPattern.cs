@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -5,8 +6,9 @@ namespace Builder.Filesystem.Patterns;
 
 /// <summary>
 /// One compiled pattern of a <c>.dockerignore</c> file or of a COPY's sources or <c>--exclude</c>, matched against
-/// one whole context-relative path the way moby/patternmatcher's <c>Pattern.match</c> does. Compiled once, when
-/// created; matching never allocates a regex.
+/// one whole context-relative path the way moby/patternmatcher's <c>Pattern.match</c> does (<see cref="Create"/>),
+/// or, for the wildcard part of a COPY source, the way Go's <c>filepath.Match</c> does
+/// (<see cref="TryCreateFilepathMatch"/>). Compiled once, when created; matching never allocates a regex.
 /// </summary>
 public sealed class PathPattern
 {
@@ -62,6 +64,40 @@ public sealed class PathPattern
         catch (PatternCompileException e)
         {
             throw Error(e.Code, pattern, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Compiles the wildcard part of a COPY source with Go's <c>filepath.Match</c> rules, which fsutil's
+    /// <c>ResolveWildcards</c> applies to the source's path from its first wildcard component on: <c>*</c> is any
+    /// run of characters but <c>/</c> (so <c>**</c> is no more than <c>*</c>), <c>?</c> is one character but
+    /// <c>/</c>, <c>[...]</c> is a class (negated by <c>^</c>), <c>\</c> makes the next character literal, and
+    /// everything else, <c>!</c> and <c>^</c> included, stands for itself. The pattern is not cleaned.
+    /// </summary>
+    /// <returns>
+    /// Whether the pattern is well formed. fsutil ignores <c>filepath.Match</c>'s <c>ErrBadPattern</c>, so a
+    /// malformed source matches nothing rather than failing.
+    /// </returns>
+    public static bool TryCreateFilepathMatch(string pattern, [NotNullWhen(true)] out PathPattern? compiled)
+    {
+        compiled = null;
+        if (!GoGlobSyntax.TryValidate(pattern, out _))
+            return false;
+        if (pattern.AsSpan().IndexOfAny(@"*?[\") < 0)
+        {
+            compiled = new PathPattern(pattern, isException: false, MatchKind.Exact, regex: null);
+            return true;
+        }
+        try
+        {
+            var regex = new Regex(GoRegexTranslator.Translate(FilepathMatchToRe2(pattern)),
+                                  RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+            compiled = new PathPattern(pattern, isException: false, MatchKind.Regex, regex);
+            return true;
+        }
+        catch (PatternCompileException)
+        {
+            return false;
         }
     }
 
@@ -150,6 +186,69 @@ public sealed class PathPattern
             }
         }
         return (kind, re2.Append('$').ToString());
+    }
+
+    // filepath.Match as an RE2 expression. Unlike patternmatcher's translation, a '\' escape and every character
+    // of a class are literal characters (Go's getEsc), never RE2 syntax; GoGlobSyntax has checked the classes.
+    private static string FilepathMatchToRe2(string pattern)
+    {
+        var re2 = new StringBuilder("^");
+        int i = 0;
+        while (i < pattern.Length)
+        {
+            char c = pattern[i++];
+            switch (c)
+            {
+                case '*':
+                    re2.Append("[^/]*");
+                    break;
+                case '?':
+                    re2.Append("[^/]");
+                    break;
+                case '\\':
+                    AppendLiteral(re2, pattern[i++]);
+                    break;
+                case '[':
+                    re2.Append('[');
+                    if (pattern[i] == '^')
+                    {
+                        re2.Append('^');
+                        i++;
+                    }
+                    do
+                    {
+                        AppendLiteral(re2, ClassChar(pattern, ref i));
+                        if (pattern[i] == '-')
+                        {
+                            re2.Append('-');
+                            i++;
+                            AppendLiteral(re2, ClassChar(pattern, ref i));
+                        }
+                    }
+                    while (pattern[i] != ']');
+                    re2.Append(']');
+                    i++;
+                    break;
+                default:
+                    AppendLiteral(re2, c);
+                    break;
+            }
+        }
+        return re2.Append('$').ToString();
+
+        static char ClassChar(string pattern, ref int i)
+        {
+            if (pattern[i] == '\\')
+                i++;
+            return pattern[i++];
+        }
+
+        static void AppendLiteral(StringBuilder re2, char c)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c < 0x80 && c != '/' && c != ' ' && c != '_')
+                re2.Append('\\');
+            re2.Append(c);
+        }
     }
 
     private static PatternException Error(string code, string pattern, string problem) =>

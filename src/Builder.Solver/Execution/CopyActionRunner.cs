@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Builder.Cache.Layers;
 using Builder.Filesystem;
+using Builder.Filesystem.Patterns;
 using Builder.Graph;
 
 namespace Builder.Solver.Execution;
@@ -24,12 +24,17 @@ internal static class CopyActionRunner
             : (current, isDirectory) => SymbolicMode.Apply(copy.Mode, current, isDirectory);
         (uint uid, uint gid) = copy.Owner is null ? (0u, 0u) : FileOwnerResolver.Resolve(copy.Owner, targetRoot);
         var owner = new ContainerUser(uid, gid, []);
-        var entries = new EntryCopier(owner, chmod, new CopyExclusions(copy.ExcludePatterns));
+        // --exclude is fsutil's exclude pattern matcher: moby/patternmatcher over paths relative to the source.
+        PathPattern[] excludes = [.. copy.ExcludePatterns.Select(PathPattern.Create).OfType<PathPattern>()];
+        var entries = new EntryCopier(owner, chmod, excludes.Length == 0 ? null : new PatternMatcher(excludes));
 
-        List<string> matches = Match(sourceRoot, copy.Source, copy.AllowWildcard);
+        List<string> matches = copy.AllowWildcard
+            ? SourceWildcards.Resolve(sourceRoot, copy.Source, copy.FollowSymlinks)
+            : [GoPath.Clean("/" + copy.Source).TrimStart('/')];
+        matches.RemoveAll(match => !Exists(Follow(sourceRoot, match, copy.FollowSymlinks)));
         if (matches.Count == 0)
         {
-            if (HasWildcard(copy.Source) && copy.AllowEmptyWildcard) return;
+            if (copy.AllowWildcard && SourceWildcards.ContainsWildcards(copy.Source) && copy.AllowEmptyWildcard) return;
             throw new IOException($"\"{copy.Source}\": not found");
         }
         string destination = copy.Destination;
@@ -80,13 +85,41 @@ internal static class CopyActionRunner
     /// are read as <see cref="FileSystemInfo"/>s, whose type, mode and time come from the one lstat made while
     /// listing their directory, and files are written through one handle (content, mode, time).
     /// </summary>
-    private sealed class EntryCopier(ContainerUser owner, Func<int, bool, int>? chmod, CopyExclusions exclusions)
+    /// <remarks>
+    /// Exclusions follow fsutil's copier: each path is matched with <c>MatchesUsingParentResults</c>, handing the
+    /// parent directory's results down; an excluded directory is skipped whole unless an exception (<c>!</c>)
+    /// could re-include something inside, and then it is walked and only made when something under it is copied.
+    /// </remarks>
+    private sealed class EntryCopier(ContainerUser owner, Func<int, bool, int>? chmod, PatternMatcher? exclusions)
     {
-        public void Copy(string source, string target, string relative) => Copy(Info(source), target, relative);
+        // Excluded directories being walked for exceptions, outermost first (fsutil's parentDirs).
+        private readonly List<PendingDirectory> _pending = [];
 
-        private void Copy(FileSystemInfo source, string target, string relative)
+        private sealed class PendingDirectory(DirectoryInfo source, string target)
         {
-            if (!exclusions.IsEmpty && exclusions.Excludes(relative)) return;
+            public DirectoryInfo Source { get; } = source;
+            public string Target { get; } = target;
+            public bool Made { get; set; }
+        }
+
+        public void Copy(string source, string target, string relative) => Copy(Info(source), target, relative, default);
+
+        private void Copy(FileSystemInfo source, string target, string relative, MatchInfo parent)
+        {
+            MatchInfo matched = default;
+            if (exclusions is not null && exclusions.MatchesUsingParentResults(relative, parent, out matched))
+            {
+                if (!exclusions.HasExceptions || source is not DirectoryInfo excludedDirectory
+                    || source.Attributes.HasFlag(FileAttributes.ReparsePoint))
+                    return;
+                var pending = new PendingDirectory(excludedDirectory, target);
+                _pending.Add(pending);
+                CopyChildren(excludedDirectory, target, relative, matched);
+                _pending.RemoveAt(_pending.Count - 1);
+                if (pending.Made) Directory.SetLastWriteTimeUtc(target, excludedDirectory.LastWriteTimeUtc);
+                return;
+            }
+            MakePendingDirectories();
             if (source.Attributes.HasFlag(FileAttributes.ReparsePoint) && source.LinkTarget is { } link)
             {
                 if (File.Exists(target) || new FileInfo(target).LinkTarget is not null) File.Delete(target);
@@ -97,18 +130,30 @@ internal static class CopyActionRunner
             if (source is DirectoryInfo directory)
             {
                 CopyDirectoryItself(directory, target);
-                CopyChildren(directory, target, relative);
+                CopyChildren(directory, target, relative, matched);
                 Directory.SetLastWriteTimeUtc(target, directory.LastWriteTimeUtc);
                 return;
             }
             CopyFile(source, target);
         }
 
-        // A directory's entries, in name order; their paths for --exclude are relative to the copied source.
-        public void CopyChildren(DirectoryInfo directory, string target, string? relative)
+        // A directory's entries, in name order; their paths for --exclude are relative to the copied source, and
+        // parent holds what the exclusions matched for the directory (nothing known for the source itself).
+        public void CopyChildren(DirectoryInfo directory, string target, string? relative, MatchInfo parent = default)
         {
             foreach (FileSystemInfo child in directory.EnumerateFileSystemInfos("*", ListingOptions).OrderBy(c => c.Name, StringComparer.Ordinal))
-                Copy(child, Path.Combine(target, child.Name), relative is null ? child.Name : relative + "/" + child.Name);
+                Copy(child, Path.Combine(target, child.Name), relative is null ? child.Name : relative + "/" + child.Name, parent);
+        }
+
+        // fsutil's createParentDirs: the excluded directories above an entry an exception keeps are made first.
+        private void MakePendingDirectories()
+        {
+            foreach (PendingDirectory pending in _pending)
+            {
+                if (pending.Made) continue;
+                CopyDirectoryItself(pending.Source, pending.Target);
+                pending.Made = true;
+            }
         }
 
         private readonly Dictionary<(ulong Device, ulong Inode), string> _linked = [];
@@ -209,65 +254,10 @@ internal static class CopyActionRunner
         }
     }
 
-    private static string Follow(string root, string relative, bool follow) =>
-        follow ? RootedPath.Resolve(root, relative) : Path.Combine(root, relative.TrimStart('/'));
+    private static string Follow(string root, string relative, bool follow) => SourceWildcards.HostPath(root, relative, follow);
 
-    private static bool HasWildcard(string path) => path.IndexOfAny(['*', '?', '[']) >= 0;
-
-    // Each path component is matched on its own, as Go's filepath.Glob does; matches come back sorted.
-    private static List<string> Match(string root, string source, bool allowWildcard)
-    {
-        string[] parts = source.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToArray();
-        var current = new List<string> { "" };
-        foreach (string part in parts)
-        {
-            var next = new List<string>();
-            foreach (string prefix in current)
-            {
-                if (part == "..") { next.Add(prefix.Contains('/') ? prefix[..prefix.LastIndexOf('/')] : ""); continue; }
-                if (!allowWildcard || !HasWildcard(part))
-                {
-                    string candidate = prefix.Length == 0 ? part : prefix + "/" + part;
-                    string host = RootedPath.Resolve(root, candidate);
-                    if (File.Exists(host) || Directory.Exists(host) || new FileInfo(host).LinkTarget is not null) next.Add(candidate);
-                    continue;
-                }
-                string directory = RootedPath.Resolve(root, prefix);
-                if (!Directory.Exists(directory)) continue;
-                var regex = new Regex("^" + GlobToRegex(part) + "$", RegexOptions.CultureInvariant);
-                foreach (string entry in Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal)!)
-                {
-                    if (regex.IsMatch(entry!)) next.Add(prefix.Length == 0 ? entry! : prefix + "/" + entry);
-                }
-            }
-            current = next;
-        }
-        return parts.Length == 0 ? [""] : current;
-    }
-
-    internal static string GlobToRegex(string glob)
-    {
-        var builder = new System.Text.StringBuilder();
-        for (int i = 0; i < glob.Length; i++)
-        {
-            char c = glob[i];
-            switch (c)
-            {
-                case '*': builder.Append("[^/]*"); break;
-                case '?': builder.Append("[^/]"); break;
-                case '[':
-                    int end = glob.IndexOf(']', i + 1);
-                    if (end < 0) { builder.Append("\\["); break; }
-                    string set = glob[(i + 1)..end];
-                    builder.Append('[').Append(set.StartsWith('^') || set.StartsWith('!') ? "^" + Regex.Escape(set[1..]) : Regex.Escape(set)).Append(']');
-                    i = end;
-                    break;
-                case '\\' when i + 1 < glob.Length: builder.Append(Regex.Escape(glob[++i].ToString())); break;
-                default: builder.Append(Regex.Escape(c.ToString())); break;
-            }
-        }
-        return builder.ToString();
-    }
+    private static bool Exists(string path) =>
+        File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
 
     private static void SetMode(string path, int mode)
     {

@@ -61,4 +61,13 @@ public sealed class PruneCommandTests : IDisposable
         Assert.NotEqual(0, status);
         Assert.Contains("'ten minutes' is not a duration", error);
     }
+
+    [Fact]
+    public void Prune_NegativeKeepRecent_IsRejected()
+    {
+        // Go's ParseDuration reads "-10m"; a negative age makes no sense for prune.
+        var (status, _, error) = _store.Run("prune", "--keep-recent=-10m");
+        Assert.NotEqual(0, status);
+        Assert.Contains("'-10m' is not a duration", error);
+    }
 }

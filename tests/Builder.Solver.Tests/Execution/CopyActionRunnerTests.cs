@@ -188,5 +188,19 @@ public sealed class CopyActionRunnerTests : IDisposable
         Assert.Equal(["home.md"], Directory.GetFiles(Target("d")).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task Copy_ExcludeWithExceptionInsideAnExcludedDirectory_KeepsOnlyTheException()
+    {
+        Write("app/vendor/dep.go", "dep\n");
+        Write("app/vendor/keep/kept.go", "kept\n");
+        Write("app/other/skip.go", "skip\n");
+
+        await Copy(new CopyAction(0, "/app", "/src/") { ExcludePatterns = ["vendor", "other", "!vendor/keep"] });
+
+        Assert.False(File.Exists(Target("src/vendor/dep.go")));
+        Assert.True(File.Exists(Target("src/vendor/keep/kept.go")));
+        Assert.False(Directory.Exists(Target("src/other")));
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }
