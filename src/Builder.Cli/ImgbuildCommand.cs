@@ -13,7 +13,7 @@ internal static class ImgbuildCommand
     {
         var root = new RootCommand("imgbuild: builds container images from Dockerfiles");
         root.Subcommands.Add(ParseCommand.Create(stdout, stderr));
-        root.Subcommands.Add(GraphCommand.Create(stdout, stderr));
+        root.Subcommands.Add(GraphCommand.Create(stdout, stderr, environment));
         var store = new StoreRoot(environment);
         root.Options.Add(store.Option);
         root.Subcommands.Add(ImagesCommand.Create(store, stdout, stderr));

@@ -78,7 +78,7 @@ public sealed class ImgbuildCommandTests : IDisposable
         // The action is asynchronous and converts with the invocation's token, instead of blocking on the converter.
         string sample = Path.Combine(Root(), "testdata", "dockerfiles", "multistage");
         var stdout = new StringWriter();
-        var root = new RootCommand { GraphCommand.Create(stdout, TextWriter.Null) };
+        var root = new RootCommand { GraphCommand.Create(stdout, TextWriter.Null, CliEnvironment.Process) };
         using var cancel = new CancellationTokenSource();
         await cancel.CancelAsync();
 

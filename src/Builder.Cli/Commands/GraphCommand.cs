@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.CommandLine;
 using Builder.Oci;
 using Builder.Frontend.Context;
@@ -6,6 +5,8 @@ using Builder.Frontend.Conversion;
 using Builder.Frontend.Diagnostics;
 using Builder.Frontend.Syntax;
 using Builder.Graph;
+
+using Builder.Cli.Options;
 
 namespace Builder.Cli.Commands;
 
@@ -15,7 +16,7 @@ namespace Builder.Cli.Commands;
 /// </summary>
 internal static class GraphCommand
 {
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, CliEnvironment environment)
     {
         var context = new Argument<string>("context") { Description = "The build context directory", DefaultValueFactory = _ => "." };
         var file = new Option<string?>("--file", "-f") { Description = "The Dockerfile (default: CONTEXT/Dockerfile)" };
@@ -42,7 +43,7 @@ internal static class GraphCommand
                 var options = new ConversionOptions
                 {
                     Target = result.GetValue(target),
-                    BuildArgs = ParseBuildArgs(result.GetValue(buildArgs) ?? []),
+                    BuildArgs = BuildArgParser.Parse(result.GetValue(buildArgs) ?? [], environment.Variable),
                     TargetPlatform = targetPlatform,
                     IgnorePatterns = DockerIgnoreFile.Load(contextDirectory, dockerfile),
                 };
@@ -53,27 +54,5 @@ internal static class GraphCommand
             }, cancellationToken);
         });
         return command;
-    }
-
-    // --build-arg NAME=VALUE, or NAME alone to take the value from the environment (docker build's rule).
-    internal static ImmutableDictionary<string, string> ParseBuildArgs(string[] values)
-    {
-        var args = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        foreach (string value in values)
-        {
-            int equals = value.IndexOf('=');
-            if (equals == 0)
-            {
-                throw new DockerfileException(new DockerfileDiagnostic(DiagnosticCodes.InvalidBuildOption,
-                    SourceSpan.At("--build-arg", 1, 1), value, $"--build-arg '{value}' has no name", "write --build-arg NAME=VALUE"));
-            }
-            if (equals < 0)
-            {
-                if (Environment.GetEnvironmentVariable(value) is string fromEnvironment) args[value] = fromEnvironment;
-                continue;
-            }
-            args[value[..equals]] = value[(equals + 1)..];
-        }
-        return args.ToImmutable();
     }
 }

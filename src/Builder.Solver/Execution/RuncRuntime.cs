@@ -11,14 +11,6 @@ namespace Builder.Solver.Execution;
 /// <param name="stateDirectory">runc's <c>--root</c>: imgbuild's containers are kept apart from other runc users'.</param>
 public sealed class RuncRuntime(string runcPath, string stateDirectory) : IContainerRuntime
 {
-    /// <summary>The runc binary on PATH, or <see langword="null"/>.</summary>
-    public static string? FindRunc() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin")
-            .Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/sbin", "/usr/bin"])
-            .Select(directory => Path.Combine(directory, "runc"))
-            .FirstOrDefault(File.Exists);
-
     /// <summary>The runc state directory.</summary>
     public string StateDirectory { get; } = stateDirectory;
 

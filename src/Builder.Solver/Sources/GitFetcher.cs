@@ -11,11 +11,6 @@ namespace Builder.Solver.Sources;
 /// </summary>
 public sealed class GitFetcher(string git)
 {
-    /// <summary>The <c>git</c> on PATH, or null when it is not installed.</summary>
-    public static string? FindGit() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, "git")).FirstOrDefault(File.Exists);
-
     /// <summary>Fetches <paramref name="step"/>'s repository into <paramref name="directory"/> (created).</summary>
     /// <exception cref="IOException">git failed (an unknown ref, an unreachable remote) or the subdirectory is missing.</exception>
     public async Task FetchAsync(GitSourceStep step, string directory, CancellationToken cancellationToken)
