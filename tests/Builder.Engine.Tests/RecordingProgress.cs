@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using Builder.Graph;
+using Builder.Solver.Execution;
+
+namespace Builder.Engine.Tests;
+
+/// <summary>An <see cref="IBuildProgress"/> that keeps every event, in the order they came, from any thread.</summary>
+internal sealed class RecordingProgress : IBuildProgress
+{
+    private readonly ConcurrentQueue<(string Event, BuildStep Step, StepKey Key)> _steps = new();
+    private readonly ConcurrentQueue<BuildMessage> _messages = new();
+    private readonly ConcurrentQueue<string> _output = new();
+
+    /// <summary>Every step event: <c>Started</c>, <c>Cached</c> or <c>Finished</c>.</summary>
+    public IReadOnlyList<(string Event, BuildStep Step, StepKey Key)> Steps => [.. _steps];
+
+    /// <summary>The steps that ran (not those found in the build cache).</summary>
+    public IReadOnlyList<(BuildStep Step, StepKey Key)> Started => [.. _steps.Where(s => s.Event == nameof(Started)).Select(s => (s.Step, s.Key))];
+
+    /// <summary>The messages outside any step.</summary>
+    public IReadOnlyList<BuildMessage> Messages => [.. _messages];
+
+    /// <summary>The lines steps printed.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
+
+    void IBuildProgress.Started(BuildStep step, StepKey key) => _steps.Enqueue((nameof(Started), step, key));
+
+    void IBuildProgress.Cached(BuildStep step, StepKey key) => _steps.Enqueue(("Cached", step, key));
+
+    void IBuildProgress.Output(BuildStep step, StepKey key, ContainerOutputLine line) => _output.Enqueue(line.Text);
+
+    void IBuildProgress.Finished(BuildStep step, StepKey key, TimeSpan elapsed) => _steps.Enqueue(("Finished", step, key));
+
+    void IBuildProgress.Message(BuildMessage message) => _messages.Enqueue(message);
+}
