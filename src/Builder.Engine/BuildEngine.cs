@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Builder.Cache.BuildCache;
 using Builder.Cache.Content;
+using Builder.Cache.Distribution;
 using Builder.Cache.Export;
 using Builder.Cache.Images;
-using Builder.Cache.Index;
 using Builder.Cache.Layers;
-using Builder.Cache.Registry;
 using Builder.Frontend.Context;
 using Builder.Frontend.Conversion;
 using Builder.Graph;

@@ -1,6 +1,6 @@
+using Builder.Cache.BuildCache;
 using Builder.Cache.Content;
 using Builder.Cache.Images;
-using Builder.Cache.Index;
 using Builder.Solver.Execution;
 
 namespace Builder.Engine;

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.CommandLine;
+using Builder.Cache.BuildCache;
 using Builder.Cache.Export;
-using Builder.Cache.Index;
 using Builder.Cli.Options;
 using Builder.Cli.Output;
 using Builder.Engine;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Builder.Cache.Index;
+using Builder.Cache.BuildCache;
 using Builder.Cache.Layers;
-using Builder.Oci;
 using Builder.Graph;
+using Builder.Oci;
 using Builder.Solver.Scheduling;
 using Builder.Solver.Snapshots;
 using Builder.Solver.Sources;

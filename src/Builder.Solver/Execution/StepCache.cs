@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Builder.Cache.Index;
-using Builder.Oci;
+using Builder.Cache.BuildCache;
 using Builder.Graph;
+using Builder.Oci;
 
 namespace Builder.Solver.Execution;
 
