@@ -10,7 +10,8 @@ using Builder.Frontend.Context;
 using Builder.Frontend.Conversion;
 using Builder.Graph;
 using Builder.Oci;
-using Builder.Solver.Execution;
+using Builder.Solver.Ops;
+using Builder.Solver.Progress;
 
 namespace Builder.Engine;
 

@@ -8,7 +8,6 @@ using Builder.Engine;
 using Builder.Frontend.Diagnostics;
 using Builder.Graph;
 using Builder.Oci;
-using Builder.Solver.Execution;
 using Builder.Solver.Scheduling;
 
 namespace Builder.Cli.Commands;

@@ -7,7 +7,6 @@ using Builder.Cli.Output;
 using Builder.Engine;
 using Builder.Graph;
 using Builder.Oci;
-using Builder.Solver.Execution;
 
 namespace Builder.Cli.Commands;
 

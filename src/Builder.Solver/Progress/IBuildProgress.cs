@@ -1,0 +1,45 @@
+using Builder.Graph;
+using Builder.Solver.Runtime;
+
+namespace Builder.Solver.Progress;
+
+/// <summary>What a build reports as it goes, for people and for CI logs.</summary>
+public interface IBuildProgress
+{
+    /// <summary>A step started.</summary>
+    void Started(BuildStep step, StepKey key);
+
+    /// <summary>A step's result came from the build cache; it did not run.</summary>
+    void Cached(BuildStep step, StepKey key);
+
+    /// <summary>A step printed a line.</summary>
+    void Output(BuildStep step, StepKey key, ContainerOutputLine line);
+
+    /// <summary>A step finished after <paramref name="elapsed"/>.</summary>
+    void Finished(BuildStep step, StepKey key, TimeSpan elapsed);
+
+    /// <summary>The build said something that belongs to no step: a cache imported, an export written, a warning.</summary>
+    void Message(BuildMessage message);
+}
+
+/// <summary>How much a <see cref="BuildMessage"/> matters.</summary>
+public enum BuildMessageLevel
+{
+    /// <summary>What the build did (imported a cache, exported an image).</summary>
+    Info,
+
+    /// <summary>Something the user should look at; the build went on.</summary>
+    Warning,
+}
+
+/// <summary>One line the build reports outside any step.</summary>
+/// <param name="Level">Info or warning.</param>
+/// <param name="Text">One sentence, without the <c>imgbuild:</c> or <c>warning:</c> prefix.</param>
+public sealed record BuildMessage(BuildMessageLevel Level, string Text)
+{
+    /// <summary>An informational message.</summary>
+    public static BuildMessage Info(string text) => new(BuildMessageLevel.Info, text);
+
+    /// <summary>A warning.</summary>
+    public static BuildMessage Warning(string text) => new(BuildMessageLevel.Warning, text);
+}
