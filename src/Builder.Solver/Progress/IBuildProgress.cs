@@ -21,25 +21,3 @@ public interface IBuildProgress
     /// <summary>The build said something that belongs to no step: a cache imported, an export written, a warning.</summary>
     void Message(BuildMessage message);
 }
-
-/// <summary>How much a <see cref="BuildMessage"/> matters.</summary>
-public enum BuildMessageLevel
-{
-    /// <summary>What the build did (imported a cache, exported an image).</summary>
-    Info,
-
-    /// <summary>Something the user should look at; the build went on.</summary>
-    Warning,
-}
-
-/// <summary>One line the build reports outside any step.</summary>
-/// <param name="Level">Info or warning.</param>
-/// <param name="Text">One sentence, without the <c>imgbuild:</c> or <c>warning:</c> prefix.</param>
-public sealed record BuildMessage(BuildMessageLevel Level, string Text)
-{
-    /// <summary>An informational message.</summary>
-    public static BuildMessage Info(string text) => new(BuildMessageLevel.Info, text);
-
-    /// <summary>A warning.</summary>
-    public static BuildMessage Warning(string text) => new(BuildMessageLevel.Warning, text);
-}
