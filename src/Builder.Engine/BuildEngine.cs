@@ -1,16 +1,17 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Builder.Cache.BuildCache;
 using Builder.Cache.Content;
+using Builder.Cache.Distribution;
 using Builder.Cache.Export;
 using Builder.Cache.Images;
-using Builder.Cache.Index;
 using Builder.Cache.Layers;
-using Builder.Cache.Registry;
 using Builder.Frontend.Context;
 using Builder.Frontend.Conversion;
 using Builder.Graph;
 using Builder.Oci;
-using Builder.Solver.Execution;
+using Builder.Solver.Ops;
+using Builder.Solver.Progress;
 
 namespace Builder.Engine;
 

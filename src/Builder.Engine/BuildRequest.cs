@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Builder.Cache.Index;
+using Builder.Cache.BuildCache;
 using Builder.Graph;
 using Builder.Oci;
 

@@ -1,7 +1,7 @@
+using Builder.Cache.BuildCache;
 using Builder.Cache.Content;
 using Builder.Cache.Images;
-using Builder.Cache.Index;
-using Builder.Solver.Execution;
+using Builder.Solver.Progress;
 
 namespace Builder.Engine;
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
+using Builder.Cache.BuildCache;
 using Builder.Cache.Export;
-using Builder.Cache.Index;
 using Builder.Oci;
 
 namespace Builder.Engine;

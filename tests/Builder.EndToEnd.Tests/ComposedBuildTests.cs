@@ -1,12 +1,14 @@
 using System.Collections.Immutable;
 using Builder.Cache.Content;
+using Builder.Cache.Distribution;
 using Builder.Cache.Export;
 using Builder.Cache.Images;
 using Builder.Cache.Layers;
-using Builder.Oci;
-using Builder.Cache.Registry;
-using Builder.Solver.Execution;
 using Builder.Graph;
+using Builder.Oci;
+using Builder.Solver.Mounts;
+using Builder.Solver.Ops;
+using Builder.Solver.Runtime;
 using Builder.Solver.Snapshots;
 using Builder.Solver.Sources;
 using Builder.Testing;

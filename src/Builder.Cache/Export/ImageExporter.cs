@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
+using Builder.Cache.Distribution;
 using Builder.Cache.Images;
 using Builder.Oci;
-using Builder.Cache.Registry;
 
 namespace Builder.Cache.Export;
 

@@ -1,5 +1,5 @@
+using Builder.Cache.BuildCache;
 using Builder.Cache.Content;
-using Builder.Cache.Index;
 using Builder.Oci;
 
 namespace Builder.Cache.Images;

@@ -1,14 +1,13 @@
 using System.Collections.Immutable;
 using System.CommandLine;
+using Builder.Cache.BuildCache;
 using Builder.Cache.Export;
-using Builder.Cache.Index;
 using Builder.Cli.Options;
 using Builder.Cli.Output;
 using Builder.Engine;
 using Builder.Frontend.Diagnostics;
 using Builder.Graph;
 using Builder.Oci;
-using Builder.Solver.Execution;
 using Builder.Solver.Scheduling;
 
 namespace Builder.Cli.Commands;

@@ -1,13 +1,12 @@
 using System.Collections.Immutable;
 using System.CommandLine;
+using Builder.Cache.BuildCache;
 using Builder.Cache.Export;
-using Builder.Cache.Index;
 using Builder.Cli.Options;
 using Builder.Cli.Output;
 using Builder.Engine;
 using Builder.Graph;
 using Builder.Oci;
-using Builder.Solver.Execution;
 
 namespace Builder.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Builder.Cache.Registry;
+using Builder.Cache.Distribution;
 
 namespace Builder.Cli.Commands;
 

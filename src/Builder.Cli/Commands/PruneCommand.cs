@@ -51,7 +51,7 @@ internal static class PruneCommand
             // Running builds hold the build lock shared: wait for them, so nothing they use goes.
             Directory.CreateDirectory(images.Content.Layout.Locks);
             using FileLock builds = await FileLock.AcquireAsync(images.Content.Layout.BuildLock, exclusive: true, cancellationToken).ConfigureAwait(false);
-            StorePruneReport pruned = await new StorePruner(images, new Cache.Index.CacheIndex(images))
+            StorePruneReport pruned = await new StorePruner(images, new Cache.BuildCache.CacheIndex(images))
                 .PruneAsync(new StorePruneOptions { KeepStorage = storage, Until = until, KeepRecent = recent, DryRun = dry }, cancellationToken).ConfigureAwait(false);
             PruneReport report = pruned.Blobs;
             if (pruned.RemovedRecords > 0)

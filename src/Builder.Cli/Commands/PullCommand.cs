@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Builder.Cache.Distribution;
 using Builder.Oci;
-using Builder.Cache.Registry;
 
 namespace Builder.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Builder.Cache.Distribution;
 using Builder.Cache.Images;
-using Builder.Cache.Registry;
 
 namespace Builder.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.CommandLine;
-using Builder.Cache.Registry;
+using Builder.Cache.Distribution;
 
 namespace Builder.Cli.Commands;
 

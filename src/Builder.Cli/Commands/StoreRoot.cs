@@ -44,7 +44,7 @@ internal sealed class StoreRoot(CliEnvironment environment)
 
     /// <summary>Whether <paramref name="e"/> is an error the user can cause and fix (printed as one line, no stack trace).</summary>
     public static bool IsUserError(Exception e) =>
-        e is ImageNotFoundException or BlobNotFoundException or DigestMismatchException or Builder.Cache.Registry.RegistryException or InvalidOperationException
+        e is ImageNotFoundException or BlobNotFoundException or DigestMismatchException or Builder.Cache.Distribution.RegistryException or InvalidOperationException
             or NotSupportedException or FormatException or System.Text.Json.JsonException or InvalidDataException or IOException or UnauthorizedAccessException;
 
     /// <summary>Parses an image name the user wrote; a bad one is a <see cref="FormatException"/> quoting it.</summary>

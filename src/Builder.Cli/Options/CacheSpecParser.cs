@@ -1,4 +1,4 @@
-using Builder.Cache.Index;
+using Builder.Cache.BuildCache;
 
 namespace Builder.Cli.Options;
 

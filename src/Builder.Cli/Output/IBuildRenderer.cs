@@ -1,5 +1,5 @@
 using Builder.Frontend.Diagnostics;
-using Builder.Solver.Execution;
+using Builder.Solver.Progress;
 using Builder.Solver.Scheduling;
 
 namespace Builder.Cli.Output;

@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Builder.Frontend.Diagnostics;
 using Builder.Graph;
-using Builder.Solver.Execution;
+using Builder.Solver.Progress;
+using Builder.Solver.Runtime;
 using Builder.Solver.Scheduling;
 
 namespace Builder.Cli.Output;

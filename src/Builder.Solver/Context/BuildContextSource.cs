@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using Builder.Filesystem;
 using Builder.Filesystem.Patterns;
-using Builder.Solver.Execution;
 using Builder.Graph;
+using Builder.Solver.Ops;
 
 namespace Builder.Solver.Context;
 

@@ -1,9 +1,9 @@
 using Builder.Cache.Content;
+using Builder.Cache.Distribution;
 using Builder.Cache.Export;
 using Builder.Cache.Images;
 using Builder.Cache.Layers;
 using Builder.Oci;
-using Builder.Cache.Registry;
 
 namespace Builder.Solver.Sources;
 

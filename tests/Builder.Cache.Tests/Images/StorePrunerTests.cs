@@ -1,6 +1,6 @@
+using Builder.Cache.BuildCache;
 using Builder.Cache.Content;
 using Builder.Cache.Images;
-using Builder.Cache.Index;
 using Builder.Oci;
 
 namespace Builder.Cache.Tests.Images;
@@ -28,7 +28,7 @@ public sealed class StorePrunerTests : IDisposable
         var record = new CacheRecord(layer, Key("diff-" + name));
         await _cache.AddAsync(Key(name), record, CancellationToken.None);
         File.SetLastWriteTimeUtc(Path.Combine(_images.Content.Root, "cache", Key(name).Encoded), DateTime.UtcNow - age);
-        Directory.CreateDirectory(Path.Combine(_root, "layers", record.DiffId.Encoded));
+        Directory.CreateDirectory(Path.Combine(_images.Content.Layout.Layers, record.DiffId.Encoded));
         return record;
     }
 
@@ -47,8 +47,8 @@ public sealed class StorePrunerTests : IDisposable
         Assert.NotNull(_cache.Find(Key("fresh")));
         Assert.False(_images.Content.Contains(old.Layer.Digest));
         Assert.True(_images.Content.Contains(fresh.Layer.Digest));
-        Assert.False(Directory.Exists(Path.Combine(_root, "layers", old.DiffId.Encoded)));
-        Assert.True(Directory.Exists(Path.Combine(_root, "layers", fresh.DiffId.Encoded)));
+        Assert.False(Directory.Exists(Path.Combine(_images.Content.Layout.Layers, old.DiffId.Encoded)));
+        Assert.True(Directory.Exists(Path.Combine(_images.Content.Layout.Layers, fresh.DiffId.Encoded)));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Builder.Cli.Options;
 
-namespace Builder.Cli.Tests.Building;
+namespace Builder.Cli.Tests.Options;
 
 public sealed class BuildSecretsTests : IDisposable
 {

@@ -1,4 +1,4 @@
-using Builder.Cache.Index;
+using Builder.Cache.BuildCache;
 using Builder.Cli.Options;
 
 namespace Builder.Cli.Tests.Options;

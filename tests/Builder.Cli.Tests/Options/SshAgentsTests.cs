@@ -1,7 +1,7 @@
 using Builder.Cli.Options;
 using System.Net.Sockets;
 
-namespace Builder.Cli.Tests.Building;
+namespace Builder.Cli.Tests.Options;
 
 public sealed class SshAgentsTests : IDisposable
 {

@@ -4,7 +4,8 @@ using Builder.Cli.Output;
 using Builder.Frontend.Diagnostics;
 using Builder.Graph;
 using Builder.Oci;
-using Builder.Solver.Execution;
+using Builder.Solver.Progress;
+using Builder.Solver.Runtime;
 using Builder.Solver.Scheduling;
 
 namespace Builder.Cli.Tests.Progress;

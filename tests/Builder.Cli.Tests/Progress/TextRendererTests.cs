@@ -1,7 +1,7 @@
 using Builder.Cli.Output;
 using Builder.Frontend.Diagnostics;
 using Builder.Graph;
-using Builder.Solver.Execution;
+using Builder.Solver.Runtime;
 using Builder.Solver.Scheduling;
 
 namespace Builder.Cli.Tests.Progress;

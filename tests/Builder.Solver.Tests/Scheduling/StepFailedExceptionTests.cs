@@ -1,5 +1,5 @@
 using Builder.Graph;
-using Builder.Solver.Execution;
+using Builder.Solver.Runtime;
 using Builder.Solver.Scheduling;
 
 namespace Builder.Solver.Tests.Scheduling;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Builder.Cache.Content;
+using Builder.Cache.Distribution;
 using Builder.Cache.Images;
 using Builder.Oci;
-using Builder.Cache.Registry;
 using Builder.Solver.Sources;
 using Builder.Testing;
 using Builder.Testing.Images;

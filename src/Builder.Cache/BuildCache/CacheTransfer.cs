@@ -1,0 +1,116 @@
+using System.Collections.Immutable;
+using Builder.Cache.Content;
+using Builder.Cache.Distribution;
+using Builder.Cache.Export;
+using Builder.Oci;
+
+namespace Builder.Cache.BuildCache;
+
+/// <summary>
+/// Moves build caches between the store and where <c>--cache-to</c>/<c>--cache-from</c> point: a local OCI layout or
+/// a registry repository, as a <see cref="CacheManifest"/>.
+/// </summary>
+public sealed class CacheTransfer(ContentStore content, RegistryClient registry)
+{
+    /// <summary>Reads the cache at <paramref name="spec"/> into <paramref name="into"/>; a cache that does not exist yet adds nothing.</summary>
+    /// <returns>How many records were found.</returns>
+    /// <exception cref="FormatException">What is there is not an imgbuild cache.</exception>
+    public async Task<int> ImportAsync(CacheSpec spec, ImportedCache into, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(into);
+        switch (spec.Type)
+        {
+            case CacheLocationType.Local:
+                if (!File.Exists(Path.Combine(spec.Location!, "index.json"))) return 0;
+                var layout = new OciLayoutReader(spec.Location!);
+                Descriptor root;
+                try
+                {
+                    root = layout.Find(spec.Tag);
+                }
+                catch (KeyNotFoundException)
+                {
+                    return 0;
+                }
+                IReadOnlyDictionary<Digest, CacheRecord> local = ReadRecords(ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(layout, root.Digest)), layout);
+                into.Add(local, new LayoutCacheSource(layout));
+                return local.Count;
+            case CacheLocationType.Registry:
+                ImageReference reference = ImageReference.Parse(spec.Location!);
+                PulledManifest pulled;
+                try
+                {
+                    (_, pulled) = await registry.ResolveAsync(reference, Platform.Current, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RegistryException e) when (e.Status == System.Net.HttpStatusCode.NotFound)
+                {
+                    return 0;
+                }
+                ImageManifest manifest = ManifestSerializer.DeserializeManifest(pulled.Content);
+                byte[] config;
+                await using (Stream stream = await registry.OpenBlobAsync(reference, manifest.Config, cancellationToken).ConfigureAwait(false))
+                using (var buffer = new MemoryStream())
+                {
+                    await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+                    config = buffer.ToArray();
+                }
+                IReadOnlyDictionary<Digest, CacheRecord> remote;
+                if (manifest.Config.MediaType == CacheManifest.ConfigMediaType)
+                {
+                    remote = CacheManifest.DeserializeConfig(config);
+                }
+                else
+                {
+                    // An image pushed with --cache-to type=inline carries its records in its config.
+                    ImageConfig image = ImageConfigSerializer.Deserialize(config);
+                    if (!image.ExtraFields.TryGetValue(CacheManifest.InlineField, out string? inline))
+                        throw new FormatException($"{reference} is an image without an inline cache: build it with --cache-to type=inline");
+                    remote = CacheManifest.DeserializeConfig(System.Text.Encoding.UTF8.GetBytes(inline));
+                }
+                into.Add(remote, new RegistryCacheSource(registry, reference));
+                into.Repositories.Add(reference);
+                return remote.Count;
+            default:
+                throw new FormatException("--cache-from type=inline: name the image instead (--cache-from type=registry,ref=IMAGE)");
+        }
+    }
+
+    /// <summary>Writes <paramref name="records"/> to <paramref name="spec"/>, reading blobs through <paramref name="blobs"/>.</summary>
+    /// <returns>The cache manifest.</returns>
+    public async Task<Descriptor> ExportAsync(CacheSpec spec, IReadOnlyDictionary<Digest, CacheRecord> records, IBlobReader blobs, string? mountFrom,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Descriptor manifest = await CacheManifest.WriteAsync(content, records, cancellationToken).ConfigureAwait(false);
+        var reader = new OverlayReader(content, blobs);
+        switch (spec.Type)
+        {
+            case CacheLocationType.Local:
+                string directory = spec.Location!;
+                // One cache per tag: an older manifest under the same tag is replaced.
+                await OciLayoutWriter.WriteAsync(reader, new ExportedImage(manifest, [ImageReference.Parse("imgbuild-cache:" + spec.Tag)]), directory, cancellationToken).ConfigureAwait(false);
+                return manifest;
+            case CacheLocationType.Registry:
+                await registry.PushAsync(reader, manifest, ImageReference.Parse(spec.Location!), mountFrom, cancellationToken).ConfigureAwait(false);
+                return manifest;
+            default:
+                throw new FormatException("--cache-to type=inline is not supported yet");
+        }
+    }
+
+    private static IReadOnlyDictionary<Digest, CacheRecord> ReadRecords(ImageManifest manifest, IBlobReader blobs)
+    {
+        if (manifest.Config.MediaType != CacheManifest.ConfigMediaType)
+            throw new FormatException($"not an imgbuild cache: its config is {manifest.Config.MediaType}");
+        return CacheManifest.DeserializeConfig(ImageBlobs.ReadAll(blobs, manifest.Config.Digest));
+    }
+
+    // The cache's own config and manifest are in the store; layers may have to be fetched through the given reader.
+    private sealed class OverlayReader(ContentStore content, IBlobReader blobs) : IBlobReader
+    {
+        public bool Contains(Digest digest) => content.Contains(digest) || blobs.Contains(digest);
+
+        public Stream OpenRead(Digest digest) => content.Contains(digest) ? content.OpenRead(digest) : blobs.OpenRead(digest);
+    }
+}

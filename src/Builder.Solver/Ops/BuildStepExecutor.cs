@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using Builder.Cache.BuildCache;
+using Builder.Cache.Layers;
+using Builder.Graph;
+using Builder.Oci;
+using Builder.Solver.Caching;
+using Builder.Solver.Mounts;
+using Builder.Solver.Progress;
+using Builder.Solver.Scheduling;
+using Builder.Solver.Snapshots;
+using Builder.Solver.Sources;
+
+namespace Builder.Solver.Ops;
+
+/// <summary>
+/// Runs each kind of build step on this machine: base images through <see cref="BaseImageProvider"/>, RUN through
+/// <see cref="ExecStepRunner"/>, file actions (copies included) through <see cref="FileStepRunner"/>, and the sources of
+/// files (the build context, http downloads, git repositories) made into directories once per build.
+/// </summary>
+/// <remarks>
+/// RUN and file steps are looked up in the <see cref="CacheIndex"/> first, by a cache key: the step's <see cref="StepKey"/>
+/// (its definition, its inputs' definitions, the base image's manifest digest) combined with its inputs' cache keys,
+/// where a build context's key includes the content of the files it selected. An edit to a file re-runs the steps
+/// that read it and nothing else. Records imported with <c>--cache-from</c> count as hits too, and their layers are
+/// fetched only when a later step reads them (<see cref="LayerMaterializer"/>). Steps the <see cref="StepCache"/>
+/// excludes (<c>--no-cache</c>, <c>--no-cache-filter</c>) always run.
+/// </remarks>
+public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner exec, FileStepRunner files,
+    BuildSources sources, RunMountOptions mountOptions, StepCache cache, LayerMaterializer layers, LayerWriteOptions layerOptions,
+    IBuildProgress progress)
+    : IStepExecutor<StepState>
+{
+    /// <inheritdoc />
+    public async Task<StepState> ExecuteAsync(BuildStep step, StepKey key, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(inputs);
+        progress.Started(step, key);
+        Digest cacheKey = Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', [key.ToString(), .. inputs.Select(i => i.CacheKey.ToString()), .. LayerSalt()])));
+        if (step is ExecStep or FileStep && cache.Find(step, cacheKey) is { } hit)
+        {
+            // The layer's directory exists, or is made from its blob (local, or fetched from an imported cache) when a
+            // later step needs it; a step nothing reads from never fetches it.
+            progress.Cached(step, key);
+            string directory = layers.Register(new Cache.Images.ImageLayer(hit.Layer, hit.DiffId));
+            return inputs[0].With(new CommittedLayer(new LayerWriteResult(hit.Layer, hit.DiffId, 0), directory), cacheKey,
+                hit.Created ?? DateTimeOffset.UtcNow);
+        }
+        if (step is ExecStep or FileStep)
+            await layers.EnsureAsync(inputs.SelectMany(i => i.LowerDirectories), cancellationToken).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        StepState result = step switch
+        {
+            ScratchStep => new StepState([], [], key.Digest),
+            ImageSourceStep image => await BaseAsync(image, key, cancellationToken).ConfigureAwait(false),
+            ExecStep run => await RememberAsync(inputs[0], cacheKey,
+                await exec.RunAsync(run, [.. inputs.Select(i => (IReadOnlyList<string>)i.LowerDirectories)], mountOptions,
+                    line => progress.Output(step, key, line), layerOptions, cancellationToken).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false),
+            FileStep file => await RememberAsync(inputs[0], cacheKey,
+                await files.RunAsync(file, [.. inputs.Select(i => (IReadOnlyList<string>)i.LowerDirectories)], layerOptions, cancellationToken).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false),
+            ContextSourceStep source => await DirectoryAsync(key, (directory, token) => sources.Context.MaterializeAsync(source, directory, token), cancellationToken).ConfigureAwait(false),
+            HttpSourceStep http => await DirectoryAsync(key, (directory, token) => sources.Downloads.DownloadAsync(http, directory, token), cancellationToken).ConfigureAwait(false),
+            GitSourceStep repository => await DirectoryAsync(key, (directory, token) =>
+                (sources.Git ?? throw new InvalidOperationException($"ADD {repository.Describe()} needs git: install it with 'apt-get install git'"))
+                    .FetchAsync(repository, directory, token), cancellationToken).ConfigureAwait(false),
+            _ => throw new NotSupportedException($"not supported yet: {step.Describe()} when building"),
+        };
+        progress.Finished(step, key, clock.Elapsed);
+        return result;
+    }
+
+    // What changes a layer's bytes beyond the step itself: with SOURCE_DATE_EPOCH the file times are clamped, so a
+    // layer made without it (or with another) must not be reused.
+    private IEnumerable<string> LayerSalt() =>
+        layerOptions.SourceDateEpoch is { } epoch ? [$"source-date-epoch={epoch.ToUnixTimeSeconds()}"] : [];
+
+    // The new layer goes on its input and into the cache, with the time it was made: later hits keep that time in
+    // the image history, so a rebuild from the cache gives the same image digest (as BuildKit's does).
+    private async Task<StepState> RememberAsync(StepState input, Digest cacheKey, CommittedLayer layer, CancellationToken cancellationToken)
+    {
+        DateTimeOffset created = DateTimeOffset.UtcNow;
+        await cache.AddAsync(cacheKey, new CacheRecord(layer.Layer.Descriptor, layer.Layer.DiffId) { Created = created }, cancellationToken).ConfigureAwait(false);
+        return input.With(layer, cacheKey, created);
+    }
+
+    // A source of files (the build context, a download) made into a directory once per build; its content goes into
+    // the cache key, so the steps reading it run again exactly when the files change.
+    private async Task<StepState> DirectoryAsync(StepKey key, Func<string, CancellationToken, Task> fill, CancellationToken cancellationToken)
+    {
+        string directory = Path.Combine(sources.Directory, key.Digest.Encoded);
+        await Filesystem.AtomicDirectory.CreateAsync(directory, fill, cancellationToken).ConfigureAwait(false);
+        string content = ContentHasher.Hash(directory, sources.Hashes);
+        return new StepState([], [directory], Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{key}\n{content}")));
+    }
+
+    // A base image is only resolved (manifest and config); its tree is unpacked when a step first needs it.
+    private async Task<StepState> BaseAsync(ImageSourceStep step, StepKey key, CancellationToken cancellationToken)
+    {
+        ImageReference reference = step.ResolvedDigest is { } digest ? step.Image.WithDigest(digest) : step.Image;
+        BaseImage image = await bases.ResolveAsync(reference, step.Platform, cancellationToken).ConfigureAwait(false);
+        layers.Register(image.RootFilesystem, token => bases.UnpackAsync(image, token));
+        return new StepState(
+            [.. image.Manifest.Layers.Select((blob, i) => new Cache.Images.ImageLayer(blob, image.Config.RootFs.DiffIds[i]))],
+            [image.RootFilesystem], key.Digest);
+    }
+}

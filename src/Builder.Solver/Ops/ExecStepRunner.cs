@@ -1,0 +1,79 @@
+using Builder.Cache.Layers;
+using Builder.Filesystem;
+using Builder.Graph;
+using Builder.Solver.Mounts;
+using Builder.Solver.Runtime;
+using Builder.Solver.Snapshots;
+
+namespace Builder.Solver.Ops;
+
+/// <summary>
+/// Runs one <see cref="ExecStep"/> (a RUN): a snapshot over the lower directories, the process in a container (an <see cref="IContainerRuntime"/>)
+/// as the step's user, in its working directory (created if missing), with its network and security mode; then
+/// the snapshot's changes become a layer in the content store and a committed directory for the next steps.
+/// </summary>
+public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime runtime, SnapshotCommitter committer, string workRoot)
+{
+    private const int FailureLines = 10;
+
+    /// <summary>Runs <paramref name="step"/> on the filesystem of its input 0; its mounts read the other inputs (each as its lower directories, top first).</summary>
+    /// <exception cref="ExecFailedException">The process exited non-zero.</exception>
+    /// <exception cref="ContainerUserException">The step's user is not in the image.</exception>
+    public async Task<CommittedLayer> RunAsync(ExecStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories, RunMountOptions mountOptions,
+        Action<ContainerOutputLine> output, LayerWriteOptions layerOptions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(inputDirectories);
+        ArgumentNullException.ThrowIfNull(output);
+        Directory.CreateDirectory(workRoot);
+        using Snapshot snapshot = snapshotter.Create(inputDirectories[0], workRoot);
+        ContainerUser user = ContainerUserResolver.Resolve(step.User, snapshot.RootFilesystem);
+        Directory.CreateDirectory(RootedPath.Resolve(snapshot.RootFilesystem, step.WorkingDirectory));
+        string id = "imgbuild-" + Guid.NewGuid().ToString("N")[..16];
+        string bundle = Path.Combine(workRoot, id);
+        try
+        {
+            return await RunInBundleAsync(step, inputDirectories, mountOptions, snapshot, user, id, bundle, output, layerOptions, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Secret files live in the bundle: it goes whatever happens.
+            if (Directory.Exists(bundle)) Directory.Delete(bundle, recursive: true);
+        }
+    }
+
+    private async Task<CommittedLayer> RunInBundleAsync(ExecStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories, RunMountOptions mountOptions,
+        Snapshot snapshot, ContainerUser user, string id, string bundle, Action<ContainerOutputLine> output, LayerWriteOptions layerOptions,
+        CancellationToken cancellationToken)
+    {
+        using (RunMounts mounts = await RunMounts.PrepareAsync(step, inputDirectories, mountOptions, bundle, cancellationToken).ConfigureAwait(false))
+        {
+            var spec = new ContainerSpec(snapshot.RootFilesystem, new ContainerProcess(step.Args, [.. step.Env, .. mounts.Env, .. SshAuthSocket(step, mounts)], step.WorkingDirectory, user))
+            {
+                Mounts = [.. mounts.Mounts],
+                Network = step.Network == NetworkMode.None ? ContainerNetwork.None : ContainerNetwork.Host,
+                Privileged = step.Security == SecurityMode.Insecure,
+            };
+            var tail = new Queue<string>();
+            void Record(ContainerOutputLine line)
+            {
+                lock (tail)
+                {
+                    tail.Enqueue(line.Text);
+                    if (tail.Count > FailureLines) tail.Dequeue();
+                }
+                output(line);
+            }
+            int status = await runtime.RunAsync(id, spec, bundle, Record, cancellationToken).ConfigureAwait(false);
+            if (status != 0) throw new ExecFailedException(step.Args, status, [.. tail]);
+        }
+        // Mounts are released (and their stubs removed by the runtime) before the changes become a layer.
+        return await committer.CommitAsync(snapshot, layerOptions, cancellationToken).ConfigureAwait(false);
+    }
+
+    // As BuildKit's exec: SSH_AUTH_SOCK names the first forwarded agent unless the step's environment sets it.
+    private static IEnumerable<string> SshAuthSocket(ExecStep step, RunMounts mounts) =>
+        mounts.SshAuthSocket is { } socket && !step.Env.Any(e => e.StartsWith("SSH_AUTH_SOCK=", StringComparison.Ordinal))
+            ? [$"SSH_AUTH_SOCK={socket}"]
+            : [];
+}

@@ -1,0 +1,23 @@
+using Builder.Graph;
+using Builder.Solver.Runtime;
+
+namespace Builder.Solver.Progress;
+
+/// <summary>What a build reports as it goes, for people and for CI logs.</summary>
+public interface IBuildProgress
+{
+    /// <summary>A step started.</summary>
+    void Started(BuildStep step, StepKey key);
+
+    /// <summary>A step's result came from the build cache; it did not run.</summary>
+    void Cached(BuildStep step, StepKey key);
+
+    /// <summary>A step printed a line.</summary>
+    void Output(BuildStep step, StepKey key, ContainerOutputLine line);
+
+    /// <summary>A step finished after <paramref name="elapsed"/>.</summary>
+    void Finished(BuildStep step, StepKey key, TimeSpan elapsed);
+
+    /// <summary>The build said something that belongs to no step: a cache imported, an export written, a warning.</summary>
+    void Message(BuildMessage message);
+}

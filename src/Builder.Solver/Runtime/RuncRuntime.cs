@@ -1,0 +1,117 @@
+using System.Diagnostics;
+
+namespace Builder.Solver.Runtime;
+
+/// <summary>
+/// Runs build containers with <c>runc</c>: writes the bundle's <c>config.json</c>, runs the process with its
+/// output streamed line by line, and always leaves nothing behind — on success, failure or cancellation the
+/// container is killed and deleted and the mount stubs are removed.
+/// </summary>
+/// <param name="runcPath">The runc binary.</param>
+/// <param name="stateDirectory">runc's <c>--root</c>: imgbuild's containers are kept apart from other runc users'.</param>
+public sealed class RuncRuntime(string runcPath, string stateDirectory) : IContainerRuntime
+{
+    /// <summary>The runc state directory.</summary>
+    public string StateDirectory { get; } = stateDirectory;
+
+    /// <inheritdoc />
+    public async Task<int> RunAsync(string containerId, ContainerSpec spec, string bundleDirectory,
+        Action<ContainerOutputLine> output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(output);
+        Directory.CreateDirectory(bundleDirectory);
+        Directory.CreateDirectory(StateDirectory);
+        var withNetworkFiles = spec with { Mounts = [.. NetworkFiles.Write(bundleDirectory, spec.Hostname), .. spec.Mounts] };
+        await File.WriteAllBytesAsync(Path.Combine(bundleDirectory, "config.json"), RuntimeSpecWriter.Write(withNetworkFiles), cancellationToken)
+            .ConfigureAwait(false);
+        MountStubs stubs = MountStubs.Record(spec.RootFilesystem, withNetworkFiles.Mounts);
+
+        var start = new ProcessStartInfo(runcPath)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { "--root", StateDirectory, "run", "--bundle", bundleDirectory, containerId })
+            start.ArgumentList.Add(argument);
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+            process.StandardInput.Close();
+            Task stdout = PumpAsync(process.StandardOutput, false, output);
+            Task stderr = PumpAsync(process.StandardError, true, output);
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await StopAsync(containerId, process).ConfigureAwait(false);
+                throw;
+            }
+            await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+            return process.ExitCode;
+        }
+        finally
+        {
+            await DeleteAsync(containerId).ConfigureAwait(false);
+            stubs.Remove();
+        }
+    }
+
+    /// <summary>The ids of the containers runc knows in <see cref="StateDirectory"/> (for leftover checks).</summary>
+    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(StateDirectory)) return [];
+        (int status, string text) = await RuncAsync(["--root", StateDirectory, "list", "--quiet"], cancellationToken).ConfigureAwait(false);
+        return status == 0 ? text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+    }
+
+    // The container may still be being created when cancellation comes, so the kill is repeated until runc exits;
+    // if runc itself hangs it is killed after ten seconds and the delete in RunAsync's finally cleans up.
+    private async Task StopAsync(string containerId, Process process)
+    {
+        DateTime giveUp = DateTime.UtcNow.AddSeconds(10);
+        while (!process.HasExited)
+        {
+            await RuncAsync(["--root", StateDirectory, "kill", "--all", containerId, "KILL"], CancellationToken.None).ConfigureAwait(false);
+            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            try
+            {
+                await process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (DateTime.UtcNow < giveUp)
+            {
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task DeleteAsync(string containerId) =>
+        await RuncAsync(["--root", StateDirectory, "delete", "--force", containerId], CancellationToken.None).ConfigureAwait(false);
+
+    private async Task<(int Status, string Output)> RuncAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(runcPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return (process.ExitCode, await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
+    }
+
+    private static async Task PumpAsync(StreamReader reader, bool isStandardError, Action<ContainerOutputLine> output)
+    {
+        string? line;
+        while ((line = await reader.ReadLineAsync().ConfigureAwait(false)) is not null)
+            output(new ContainerOutputLine(isStandardError, line));
+    }
+}

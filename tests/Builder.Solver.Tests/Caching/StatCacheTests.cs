@@ -1,0 +1,75 @@
+using Builder.Cache.Layers;
+using Builder.Solver.Caching;
+
+namespace Builder.Solver.Tests.Caching;
+
+public sealed class StatCacheTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("imgbuild-statcache-").FullName;
+
+    private string OldFile(string name, string content)
+    {
+        string path = Path.Combine(_root, name);
+        File.WriteAllText(path, content);
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-5)); // outside the racy window
+        return path;
+    }
+
+    [Fact]
+    public void GetOrAdd_UnchangedFile_IsNotHashedAgain_AcrossASaveAndLoad()
+    {
+        string path = OldFile("a.txt", "content");
+        string saved = Path.Combine(_root, "statcache");
+        var first = StatCache.Load(saved);
+        int hashed = 0;
+        UInt128 Hash(string p) { hashed++; return 42; }
+
+        first.GetOrAdd(HostFiles.Identity(path)!.Value, path, Hash);
+        first.Save();
+        UInt128 again = StatCache.Load(saved).GetOrAdd(HostFiles.Identity(path)!.Value, path, Hash);
+
+        Assert.Equal(1, hashed);
+        Assert.Equal((UInt128)42, again);
+    }
+
+    [Fact]
+    public void GetOrAdd_ModifiedFile_IsHashedAgain()
+    {
+        string path = OldFile("a.txt", "content");
+        var cache = StatCache.InMemory();
+        cache.GetOrAdd(HostFiles.Identity(path)!.Value, path, _ => 1);
+
+        File.WriteAllText(path, "CONTENT"); // same size, new time
+        UInt128 after = cache.GetOrAdd(HostFiles.Identity(path)!.Value, path, _ => 2);
+
+        Assert.Equal((UInt128)2, after);
+    }
+
+    [Fact]
+    public void GetOrAdd_FileModifiedJustNow_IsNotRemembered()
+    {
+        string path = Path.Combine(_root, "fresh.txt");
+        File.WriteAllText(path, "fresh");
+        var cache = StatCache.InMemory();
+        int hashed = 0;
+
+        cache.GetOrAdd(HostFiles.Identity(path)!.Value, path, _ => (UInt128)(++hashed));
+        cache.GetOrAdd(HostFiles.Identity(path)!.Value, path, _ => (UInt128)(++hashed));
+
+        Assert.Equal(2, hashed);
+    }
+
+    [Fact]
+    public void Load_DamagedFile_StartsEmpty()
+    {
+        string saved = Path.Combine(_root, "statcache");
+        File.WriteAllBytes(saved, [0x93, 0x01]);
+        string path = OldFile("b.txt", "b");
+
+        UInt128 value = StatCache.Load(saved).GetOrAdd(HostFiles.Identity(path)!.Value, path, _ => 7);
+
+        Assert.Equal((UInt128)7, value);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
