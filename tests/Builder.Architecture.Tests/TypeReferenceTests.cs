@@ -13,10 +13,10 @@ public sealed class TypeReferenceTests
     // snapshots, the runtime, mounts and caching are the engine's business.
     private static readonly string[] SolverTypesTheCliMayUse =
     [
-        "Builder.Solver.Execution.IBuildProgress",
-        "Builder.Solver.Execution.BuildMessage",
-        "Builder.Solver.Execution.BuildMessageLevel",
-        "Builder.Solver.Execution.ContainerOutputLine",
+        "Builder.Solver.Progress.IBuildProgress",
+        "Builder.Solver.Progress.BuildMessage",
+        "Builder.Solver.Progress.BuildMessageLevel",
+        "Builder.Solver.Progress.ContainerOutputLine",
         "Builder.Solver.Scheduling.StepFailedException",
     ];
 
@@ -35,7 +35,7 @@ public sealed class TypeReferenceTests
         // a BaseImageProvider, a layer committer or a build-cache index of its own. (`imgbuild graph` converts a
         // Dockerfile with the frontend alone, without base images: that is no build.)
         string[] forbidden = ["Builder.Engine.BuildSession", "Builder.Solver.Sources.BaseImageProvider", "Builder.Solver.Snapshots.SnapshotCommitter",
-            "Builder.Cache.Index.ImportedCache", "Builder.Cache.Layers.LayerWriter", "Builder.Cache.Images.ImageAssembler"];
+            "Builder.Cache.BuildCache.ImportedCache", "Builder.Cache.Layers.LayerWriter", "Builder.Cache.Images.ImageAssembler"];
         string[] used = [.. ReferencedTypes("imgbuild").Intersect(forbidden)];
 
         Assert.Empty(used);

@@ -5,7 +5,7 @@ using Builder.Cache.Content;
 using Builder.Cache.Images;
 using Builder.Frontend.Diagnostics;
 using Builder.Oci;
-using Builder.Solver.Execution;
+using Builder.Solver.Progress;
 using Builder.Testing;
 using Builder.Testing.Registry;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Builder.Graph;
-using Builder.Solver.Execution;
+using Builder.Solver.Progress;
 
 namespace Builder.Engine.Tests;
 

@@ -1,3 +1,4 @@
+using Builder.Solver.Progress;
 using Builder.Cache.Layers;
 using Builder.Filesystem;
 using Builder.Graph;

@@ -1,3 +1,5 @@
+using Builder.Solver.Progress;
+
 namespace Builder.Solver.Runtime;
 
 /// <summary>

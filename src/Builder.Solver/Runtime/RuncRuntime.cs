@@ -1,3 +1,4 @@
+using Builder.Solver.Progress;
 using System.Diagnostics;
 
 namespace Builder.Solver.Runtime;

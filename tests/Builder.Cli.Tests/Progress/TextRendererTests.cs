@@ -1,3 +1,4 @@
+using Builder.Solver.Progress;
 using Builder.Cli.Output;
 using Builder.Frontend.Diagnostics;
 using Builder.Graph;

@@ -1,3 +1,4 @@
+using Builder.Solver.Progress;
 using System.Collections.Concurrent;
 using Builder.Solver.Runtime;
 

@@ -1,4 +1,4 @@
-namespace Builder.Solver.Runtime;
+namespace Builder.Solver.Progress;
 
 /// <summary>One line a container process wrote, for progress and for the error of a failed step.</summary>
 /// <param name="IsStandardError">Whether it came from stderr rather than stdout.</param>
