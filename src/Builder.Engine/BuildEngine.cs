@@ -104,7 +104,7 @@ public sealed class BuildEngine(EngineOptions options)
             }, cancellationToken).ConfigureAwait(false));
         }
 
-        IReadOnlyList<StepState> states = await session.SolveAsync(targets, request.Jobs, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<StepState> states = await session.SolveAsync(targets, request.Jobs ?? int.MaxValue, cancellationToken).ConfigureAwait(false);
 
         var results = ImmutableArray.CreateBuilder<TargetResult>(request.Targets.Length);
         for (int i = 0; i < request.Targets.Length; i++)

@@ -34,8 +34,11 @@ public sealed record BuildRequest
     /// </summary>
     public DateTimeOffset? SourceDateEpoch { get; init; }
 
-    /// <summary>How many steps run at once.</summary>
-    public int Jobs { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// How many steps run at once, or null for no limit: as in BuildKit, every step whose inputs are ready starts, and
+    /// sharing the CPU between them is the kernel's job.
+    /// </summary>
+    public int? Jobs { get; init; }
 
     /// <summary>Run every step without the build cache (<c>--no-cache</c>).</summary>
     public bool NoCache { get; init; }

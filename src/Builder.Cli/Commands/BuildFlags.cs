@@ -19,7 +19,7 @@ internal sealed class BuildFlags
     public Option<string[]> BuildArgs { get; } = new("--build-arg") { Description = "A build argument, NAME=VALUE (or NAME to take it from the environment)" };
     public Option<string?> Platform { get; } = new("--platform") { Description = "The target platform (only this machine's is built)" };
     public Option<string> Progress { get; } = new("--progress") { Description = "auto (default: tty on a terminal, else plain), tty, plain, rawjson or quiet", DefaultValueFactory = _ => "auto" };
-    public Option<int> Jobs { get; } = new("--jobs") { Description = "Steps run at once (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+    public Option<int?> Jobs { get; } = new("--jobs") { Description = "Steps run at once (default: no limit, as BuildKit: every step whose inputs are ready starts)" };
     public Option<string[]> Outputs { get; } = new("--output", "-o") { Description = "Where the result goes: type=image|registry|local|tar|oci|oci-layout|docker[,dest=…][,name=…][,push=true][,compression=gzip|zstd|uncompressed][,oci-mediatypes=false]; repeatable" };
     public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Run every step, without looking in the build cache" };
     public Option<string[]> NoCacheFilter { get; } = new("--no-cache-filter") { Description = "Run the steps of these stages (names or indexes) without the build cache; repeatable, or comma-separated" };
@@ -35,6 +35,10 @@ internal sealed class BuildFlags
     {
         Progress.AcceptOnlyFromAmong("auto", "tty", "plain", "rawjson", "quiet");
         Network.AcceptOnlyFromAmong("default", "host", "none");
+        Jobs.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1) result.AddError("--jobs must be 1 or more (leave it out for no limit)");
+        });
     }
 
     /// <summary>Adds every shared flag to <paramref name="command"/>.</summary>

@@ -134,6 +134,8 @@ internal sealed class RawJsonProgress(TextWriter writer) : IBuildRenderer
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
+            // When the event happened, as BuildKit's SolveStatus times vertexes: tools read step overlap from it.
+            json.WriteString("time", DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", System.Globalization.CultureInfo.InvariantCulture));
             body(json);
             json.WriteEndObject();
         }
