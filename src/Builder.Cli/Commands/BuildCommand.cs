@@ -67,11 +67,8 @@ internal static class BuildCommand
             };
 
             BuildRequest request = flags.Request(result, environment, [], []) with { Targets = [image] };
-            BuildEngine engine = EngineSetup.Create(store, registry, result, environment);
-            BuildResult? built;
-            using (Stream standardOutput = environment.OpenStandardOutput())
-                built = await BuildRunner.RunAsync(engine, request with { StandardOutput = standardOutput }, flags.Renderer(result, stderr), cancellationToken)
-                    .ConfigureAwait(false);
+            BuildResult? built = await BuildRunner.RunAsync(EngineSetup.Create(store, registry, result, environment), request,
+                flags.Renderer(result, stderr), environment, cancellationToken).ConfigureAwait(false);
             if (built is null) return 1;
             TargetResult made = built.Targets[0];
             if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, made.Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);

@@ -12,11 +12,14 @@ namespace Builder.Cli.Commands;
 /// </summary>
 internal static class BuildRunner
 {
-    public static async Task<BuildResult?> RunAsync(BuildEngine engine, BuildRequest request, IBuildRenderer renderer, CancellationToken cancellationToken)
+    public static async Task<BuildResult?> RunAsync(BuildEngine engine, BuildRequest request, IBuildRenderer renderer, CliEnvironment environment,
+        CancellationToken cancellationToken)
     {
         try
         {
-            BuildResult result = await engine.BuildAsync(request, renderer, cancellationToken).ConfigureAwait(false);
+            // An output with dest=- writes to the CLI's standard output.
+            await using Stream standardOutput = environment.OpenStandardOutput();
+            BuildResult result = await engine.BuildAsync(request with { StandardOutput = standardOutput }, renderer, cancellationToken).ConfigureAwait(false);
             foreach (TargetResult made in result.Targets)
                 renderer.Completed(new BuildCompletion(made.Stage, made.Names, made.Manifest.Digest, made.ConfigDigest));
             return result;

@@ -56,11 +56,8 @@ internal static class ComposeCommand
             }
             BuildRequest request = flags.Request(result, environment, chosen.SelectMany(s => s.Build.Secrets), chosen.SelectMany(s => s.Build.CacheFrom))
                 with { Targets = [.. targets] };
-            BuildEngine engine = EngineSetup.Create(store, registry, result, environment);
-            BuildResult? built;
-            using (Stream standardOutput = environment.OpenStandardOutput())
-                built = await BuildRunner.RunAsync(engine, request with { StandardOutput = standardOutput }, flags.Renderer(result, stderr), cancellationToken)
-                    .ConfigureAwait(false);
+            BuildResult? built = await BuildRunner.RunAsync(EngineSetup.Create(store, registry, result, environment), request,
+                flags.Renderer(result, stderr), environment, cancellationToken).ConfigureAwait(false);
             if (built is null) return 1;
             // The names as the compose file writes them (shop/web:1, not docker.io/shop/web:1).
             foreach ((ComposeService service, TargetResult made) in chosen.Zip(built.Targets))
