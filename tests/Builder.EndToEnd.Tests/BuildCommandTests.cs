@@ -218,7 +218,7 @@ public sealed class BuildCommandTests : IDisposable
         var (status, _, error) = Imgbuild("--output", "type=zip,dest=x", RunContext());
 
         Assert.Equal(1, status);
-        Assert.Equal("imgbuild: --output type 'zip' is not one of image, registry, local, tar, oci, oci-layout, docker\n", error);
+        Assert.Equal("imgbuild: --output: unknown type 'zip' (image, registry, local, tar, oci, oci-layout, docker)\n", error);
     }
 
     [Fact]

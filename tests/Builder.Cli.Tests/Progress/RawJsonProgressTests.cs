@@ -124,12 +124,22 @@ public sealed class RawJsonProgressTests
     }
 
     [Fact]
+    public void EveryEvent_SaysWhenItHappened()
+    {
+        DateTimeOffset before = DateTimeOffset.UtcNow;
+        _progress.Message(BuildMessage.Info("imported the cache"));
+
+        DateTimeOffset time = DateTimeOffset.Parse(Text(Last(), "time")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(time, before, DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
     public void Error_IsAnErrorEventWithOnlyItsMessage()
     {
         _progress.Error("building needs runc: install it with 'apt-get install runc'");
 
         JsonElement e = Last();
-        Assert.Equal(["event", "message"], e.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["time", "event", "message"], e.EnumerateObject().Select(p => p.Name));
         Assert.Equal("building needs runc: install it with 'apt-get install runc'", Text(e, "message"));
     }
 
