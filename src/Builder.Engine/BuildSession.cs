@@ -80,7 +80,8 @@ internal sealed class BuildSession : IDisposable
         StepCache = new StepCache(new CacheIndex(images), Imported, options.UseCache);
         Materializer = new LayerMaterializer(committer, images.Content, Fetcher);
         Contexts = new BuildContextSource(options.ContextDirectory);
-        // The context files a build reads are linked or copied here and deleted when it ends, whatever the outcome.
+        // Build contexts are read in place; one a step needs as a directory (a bind mount, a stage FROM a named context)
+        // is made here, as are downloads and git checkouts, and all are deleted when the build ends, whatever the outcome.
         _contexts = Path.Combine(_work, "context-" + Guid.NewGuid().ToString("N")[..12]);
         _statCache = StatCache.Load(layout.StatCache);
         var mounts = new RunMountOptions(layout.CacheMounts, options.Secrets, snapshotter, _work) { SshAgents = options.SshAgents };

@@ -4,7 +4,7 @@ namespace Builder.Filesystem;
 /// Resolves a path inside a root directory on the host, following symlinks as a process chrooted to the root
 /// would see them: an absolute link target is taken from the root, and a link is never followed out of it. A
 /// build must never read or write a host file through a link an image or a layer planted. This is the one secure
-/// path join: the solver resolves container paths with <see cref="Resolve"/> (as <c>securejoin</c> does for runc
+/// path join: the solver resolves container paths with <see cref="Resolve(string, string)"/> (as <c>securejoin</c> does for runc
 /// and BuildKit), and the layer applier resolves the parent of each tar entry with <see cref="TryResolveDirectory"/>.
 /// </summary>
 public static class RootedPath
@@ -22,7 +22,24 @@ public static class RootedPath
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(path);
-        return Walk(Path.GetFullPath(root), path, path.Split('/'), Strictness.SecureJoin, created: null)!;
+        return Walk(Path.GetFullPath(root), path, path.Split('/'), Strictness.SecureJoin, created: null, visible: null)!;
+    }
+
+    /// <summary>
+    /// As <see cref="Resolve(string, string)"/>, in a view of <paramref name="root"/> that holds only the entries
+    /// <paramref name="visible"/> accepts: any other entry is taken as missing, so no link is followed through it.
+    /// A build context read in place is such a view: its selected entries, without materializing them.
+    /// </summary>
+    /// <param name="root">The root directory.</param>
+    /// <param name="path">The path, absolute or relative to <c>/</c>.</param>
+    /// <param name="visible">Whether an entry, given by its path relative to the root ('/'-separated), is in the view.</param>
+    /// <exception cref="RootedPathException">More than 255 symlinks had to be followed (a loop).</exception>
+    public static string Resolve(string root, string path, Func<string, bool> visible)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(visible);
+        return Walk(Path.GetFullPath(root), path, path.Split('/'), Strictness.SecureJoin, created: null, visible)!;
     }
 
     /// <summary>
@@ -47,7 +64,7 @@ public static class RootedPath
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(components);
         string? resolved = Walk(root, string.Join('/', components), components,
-                                created is null ? Strictness.DirectoriesOnly : Strictness.CreateDirectories, created);
+                                created is null ? Strictness.DirectoriesOnly : Strictness.CreateDirectories, created, visible: null);
         directory = resolved ?? "";
         return resolved is not null;
     }
@@ -63,7 +80,7 @@ public static class RootedPath
     }
 
     private static string? Walk(string root, string path, IEnumerable<string> parts, Strictness strictness,
-                                Action<string>? created)
+                                Action<string>? created, Func<string, bool>? visible)
     {
         var resolved = new List<string>();
         var pending = new Stack<string>(parts.Reverse());
@@ -83,7 +100,8 @@ public static class RootedPath
             string candidate = Join(root, resolved, part);
             var info = new FileInfo(candidate);
             FileAttributes attributes = info.Attributes;
-            bool missing = attributes == (FileAttributes)(-1);
+            bool missing = attributes == (FileAttributes)(-1)
+                || (visible is not null && !visible(resolved.Count == 0 ? part : string.Join('/', resolved) + "/" + part));
             if (!missing && attributes.HasFlag(FileAttributes.ReparsePoint) && info.LinkTarget is { } target)
             {
                 if (++links > MaxLinks)

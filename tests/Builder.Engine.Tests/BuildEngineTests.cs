@@ -93,6 +93,35 @@ public sealed class BuildEngineTests : IDisposable
         }
     }
 
+    // What the build has written under the store's work folder for contexts (work/context-…), while it runs.
+    private string[] ContextFilesInWork() =>
+        Directory.Exists(new StoreLayout(Store).Work)
+            ? [.. Directory.EnumerateDirectories(new StoreLayout(Store).Work, "context-*")
+                .SelectMany(d => Directory.EnumerateFileSystemEntries(d, "*", SearchOption.AllDirectories))]
+            : [];
+
+    [Fact]
+    public async Task BuildAsync_CopyFromContext_ReadsItInPlace_AndACachedRebuildMaterializesNothing()
+    {
+        RequiredTool.RequireRoot();
+        TargetRequest target = Target("FROM scratch\nCOPY app.txt /app.txt\n");
+        File.WriteAllText(Path.Combine(target.ContextDirectory, "app.txt"), "app\n");
+        var written = new List<string>();
+        void Look(string name, Graph.BuildStep step)
+        {
+            if (step is Graph.FileStep && name is "Cached" or "Finished") lock (written) written.AddRange(ContextFilesInWork());
+        }
+
+        var first = new RecordingProgress { During = Look };
+        await Engine().BuildAsync(new BuildRequest { Targets = [target] }, first);
+        var second = new RecordingProgress { During = Look };
+        await Engine().BuildAsync(new BuildRequest { Targets = [target] }, second);
+
+        Assert.Contains(first.Steps, s => s.Event == "Finished" && s.Step is Graph.FileStep);
+        Assert.Contains(second.Steps, s => s.Event == "Cached" && s.Step is Graph.FileStep);
+        Assert.Empty(written);
+    }
+
     [Fact]
     public async Task BuildAsync_TwoConcurrentBuildsWithDifferentEpochs_EachImageHasItsOwn()
     {

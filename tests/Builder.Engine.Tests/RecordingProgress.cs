@@ -11,6 +11,9 @@ internal sealed class RecordingProgress : IBuildProgress
     private readonly ConcurrentQueue<BuildMessage> _messages = new();
     private readonly ConcurrentQueue<string> _output = new();
 
+    /// <summary>Called on each step event as it happens (<c>Started</c>, <c>Cached</c>, <c>Finished</c>), while the build runs.</summary>
+    public Action<string, BuildStep>? During { get; init; }
+
     /// <summary>Every step event: <c>Started</c>, <c>Cached</c> or <c>Finished</c>.</summary>
     public IReadOnlyList<(string Event, BuildStep Step, StepKey Key)> Steps => [.. _steps];
 
@@ -23,13 +26,19 @@ internal sealed class RecordingProgress : IBuildProgress
     /// <summary>The lines steps printed.</summary>
     public IReadOnlyList<string> Output => [.. _output];
 
-    void IBuildProgress.Started(BuildStep step, StepKey key) => _steps.Enqueue((nameof(Started), step, key));
+    void IBuildProgress.Started(BuildStep step, StepKey key) => Record(nameof(Started), step, key);
 
-    void IBuildProgress.Cached(BuildStep step, StepKey key) => _steps.Enqueue(("Cached", step, key));
+    void IBuildProgress.Cached(BuildStep step, StepKey key) => Record("Cached", step, key);
 
     void IBuildProgress.Output(BuildStep step, StepKey key, ContainerOutputLine line) => _output.Enqueue(line.Text);
 
-    void IBuildProgress.Finished(BuildStep step, StepKey key, TimeSpan elapsed) => _steps.Enqueue(("Finished", step, key));
+    void IBuildProgress.Finished(BuildStep step, StepKey key, TimeSpan elapsed) => Record("Finished", step, key);
+
+    private void Record(string name, BuildStep step, StepKey key)
+    {
+        _steps.Enqueue((name, step, key));
+        During?.Invoke(name, step);
+    }
 
     void IBuildProgress.Message(BuildMessage message) => _messages.Enqueue(message);
 }

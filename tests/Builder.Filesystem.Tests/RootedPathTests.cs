@@ -29,6 +29,14 @@ public sealed class RootedPathTests : IDisposable
         Assert.Equal(expected.Length == 0 ? _root : Inside(expected), RootedPath.Resolve(_root, path));
 
     [Fact]
+    public void Resolve_InAView_DoesNotFollowALinkTheViewHides()
+    {
+        // "abs" links to /etc; hidden from the view, it is a missing component, joined as written and not followed.
+        Assert.Equal(Inside("abs/file"), RootedPath.Resolve(_root, "/abs/file", path => path != "abs"));
+        Assert.Equal(Inside("etc/file"), RootedPath.Resolve(_root, "/abs/file", path => path is "abs" or "etc" or "etc/file"));
+    }
+
+    [Fact]
     public void Resolve_LinkLoop_Throws() =>
         Assert.Throws<RootedPathException>(() => RootedPath.Resolve(_root, "/loop/x"));
 

@@ -10,32 +10,57 @@ namespace Builder.Solver.Caching;
 /// are left out, so touching a file without changing it keeps the cache. File hashes come from a
 /// <see cref="StatCache"/> when the file's identity is unchanged, so unchanged files are not read again.
 /// </summary>
+/// <remarks>
+/// A build context is hashed in place, entry by entry (<see cref="Context.SelectedContext"/>), with the same
+/// encoding: its key is the one a copy of the selected entries in a directory of their own would get.
+/// </remarks>
 internal static class ContentHasher
 {
     public static string Hash(string root, StatCache files)
     {
         var hash = new XxHash128();
-        Span<byte> fileHash = stackalloc byte[16];
         // One lstat per entry, made while listing: type, mode and link target come from it.
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 };
         foreach ((string path, FileSystemInfo info) in new DirectoryInfo(root).EnumerateFileSystemInfos("*", options)
                      .Select(i => (Path.GetRelativePath(root, i.FullName), i)).OrderBy(e => e.Item1, StringComparer.Ordinal))
         {
-            string kind = info.Attributes.HasFlag(FileAttributes.ReparsePoint) && info.LinkTarget is { } link ? "l:" + link : info is DirectoryInfo ? "d" : "f";
-            // A link's own mode is always 0777 on Linux; it is left out.
-            int mode = OperatingSystem.IsWindows() || kind is not ("f" or "d") ? 0 : (int)info.UnixFileMode;
-            hash.Append(Encoding.UTF8.GetBytes($"{path}\0{kind}\0{mode}\0"));
-            if (kind == "f")
-            {
-                UInt128 content = HostFiles.Identity(info.FullName) is { } identity ? files.GetOrAdd(identity, info.FullName, HashFile) : HashFile(info.FullName);
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(fileHash, content);
-                hash.Append(fileHash);
-            }
+            (string kind, int mode) = Describe(info);
+            Append(hash, path, kind, mode, kind == "f" ? HashFile(info.FullName, files, out _) : null);
         }
         return Convert.ToHexStringLower(hash.GetCurrentHash());
     }
 
-    private static UInt128 HashFile(string path)
+    /// <summary>What the hash takes of an entry besides its content: "f", "d" or "l:" and the link target; the mode of a file or directory.</summary>
+    public static (string Kind, int Mode) Describe(FileSystemInfo info)
+    {
+        string kind = info.Attributes.HasFlag(FileAttributes.ReparsePoint) && info.LinkTarget is { } link ? "l:" + link
+            : info.Attributes.HasFlag(FileAttributes.Directory) ? "d" : "f";
+        // A link's own mode is always 0777 on Linux; it is left out.
+        int mode = OperatingSystem.IsWindows() || kind is not ("f" or "d") ? 0 : (int)info.UnixFileMode;
+        return (kind, mode);
+    }
+
+    /// <summary>Adds one entry (its content hash when it is a file) to <paramref name="hash"/>.</summary>
+    public static void Append(XxHash128 hash, string path, string kind, int mode, UInt128? content)
+    {
+        hash.Append(Encoding.UTF8.GetBytes($"{path}\0{kind}\0{mode}\0"));
+        if (content is { } value)
+        {
+            Span<byte> fileHash = stackalloc byte[16];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(fileHash, value);
+            hash.Append(fileHash);
+        }
+    }
+
+    /// <summary>The content hash of the file at <paramref name="path"/>, through the stat cache, and the identity it was looked up by.</summary>
+    public static UInt128 HashFile(string path, StatCache files, out FileIdentity? identity)
+    {
+        identity = HostFiles.Identity(path);
+        return identity is { } known ? files.GetOrAdd(known, path, HashContent) : HashContent(path);
+    }
+
+    /// <summary>The content hash of the file at <paramref name="path"/>, read now.</summary>
+    public static UInt128 HashContent(string path)
     {
         var hash = new XxHash128();
         using FileStream stream = File.OpenRead(path);

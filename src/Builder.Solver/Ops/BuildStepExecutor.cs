@@ -4,6 +4,7 @@ using Builder.Cache.Layers;
 using Builder.Graph;
 using Builder.Oci;
 using Builder.Solver.Caching;
+using Builder.Solver.Context;
 using Builder.Solver.Mounts;
 using Builder.Solver.Progress;
 using Builder.Solver.Scheduling;
@@ -46,8 +47,9 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
             return inputs[0].With(new CommittedLayer(new LayerWriteResult(hit.Layer, hit.DiffId, 0), directory), cacheKey,
                 hit.Created ?? DateTimeOffset.UtcNow);
         }
+        // A build context a COPY reads is read in place; any other input needs its directories.
         if (step is ExecStep or FileStep)
-            await layers.EnsureAsync(inputs.SelectMany(i => i.LowerDirectories), cancellationToken).ConfigureAwait(false);
+            await layers.EnsureAsync(inputs.Where((input, i) => !ReadsInPlace(step, inputs, i)).SelectMany(i => i.LowerDirectories), cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         StepState result = step switch
         {
@@ -58,9 +60,10 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
                     line => progress.Output(step, key, line), layerOptions, cancellationToken).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false),
             FileStep file => await RememberAsync(inputs[0], cacheKey,
-                await files.RunAsync(file, [.. inputs.Select(i => (IReadOnlyList<string>)i.LowerDirectories)], layerOptions, cancellationToken).ConfigureAwait(false),
+                await files.RunAsync(file, [.. inputs.Select(i => (IReadOnlyList<string>)i.LowerDirectories)],
+                    [.. inputs.Select((input, i) => ReadsInPlace(step, inputs, i) ? input.Context : null)], layerOptions, cancellationToken).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false),
-            ContextSourceStep source => await DirectoryAsync(key, (directory, token) => sources.Context.MaterializeAsync(source, directory, token), cancellationToken).ConfigureAwait(false),
+            ContextSourceStep source => ReadContext(source, key, cancellationToken),
             HttpSourceStep http => await DirectoryAsync(key, (directory, token) => sources.Downloads.DownloadAsync(http, directory, token), cancellationToken).ConfigureAwait(false),
             GitSourceStep repository => await DirectoryAsync(key, (directory, token) =>
                 (sources.Git ?? throw new InvalidOperationException($"ADD {repository.Describe()} needs git: install it with 'apt-get install git'"))
@@ -85,7 +88,24 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
         return input.With(layer, cacheKey, created);
     }
 
-    // A source of files (the build context, a download) made into a directory once per build; its content goes into
+    // Input i of a file step is read in place when it is a build context only copies read (input 0 is the filesystem
+    // the step changes, which must be a directory).
+    private static bool ReadsInPlace(BuildStep step, IReadOnlyList<StepState> inputs, int i) =>
+        step is FileStep && i > 0 && inputs[i].Context is not null;
+
+    // A build context is hashed where it is, and nothing is copied: a COPY that runs reads it in place, and a step
+    // that needs a directory (a bind mount, a stage FROM a named context) has it made once per build, through the
+    // materializer, as a base image's tree is. The content goes into the cache key, so the steps reading it run
+    // again exactly when the selected files change.
+    private StepState ReadContext(ContextSourceStep source, StepKey key, CancellationToken cancellationToken)
+    {
+        SelectedContext selected = sources.Context.Read(source, sources.Hashes, cancellationToken);
+        string directory = Path.Combine(sources.Directory, key.Digest.Encoded);
+        layers.Register(directory, token => Filesystem.AtomicDirectory.CreateAsync(directory, selected.MaterializeAsync, token));
+        return new StepState([], [directory], Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{key}\n{selected.ContentHash}"))) { Context = selected };
+    }
+
+    // A source of files (a download, a git repository) made into a directory once per build; its content goes into
     // the cache key, so the steps reading it run again exactly when the files change.
     private async Task<StepState> DirectoryAsync(StepKey key, Func<string, CancellationToken, Task> fill, CancellationToken cancellationToken)
     {

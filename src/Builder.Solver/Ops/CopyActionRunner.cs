@@ -3,6 +3,7 @@ using Builder.Cache.Layers;
 using Builder.Filesystem;
 using Builder.Filesystem.Patterns;
 using Builder.Graph;
+using Builder.Solver.Context;
 using Builder.Solver.Runtime;
 
 namespace Builder.Solver.Ops;
@@ -18,8 +19,23 @@ internal static class CopyActionRunner
 {
     /// <exception cref="IOException">A source that is not a wildcard does not exist.</exception>
     /// <exception cref="Cache.Layers.LayerFormatException">An archive ADD unpacks has an entry that would land outside the destination.</exception>
-    public static async Task ApplyAsync(CopyAction copy, string sourceRoot, string targetRoot, CancellationToken cancellationToken)
+    public static Task ApplyAsync(CopyAction copy, string sourceRoot, string targetRoot, CancellationToken cancellationToken) =>
+        ApplyAsync(copy, sourceRoot, null, targetRoot, cancellationToken);
+
+    /// <summary>
+    /// Copies from a build context read in place: only its selected entries exist for the copy (a link is never
+    /// followed to anything else), and each entry is checked against what was hashed for the cache key.
+    /// </summary>
+    /// <exception cref="IOException">A source is missing, or a context file changed after it was hashed.</exception>
+    public static Task ApplyAsync(CopyAction copy, SelectedContext context, string targetRoot, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        return ApplyAsync(copy, context.Root, context, targetRoot, cancellationToken);
+    }
+
+    private static async Task ApplyAsync(CopyAction copy, string sourceRoot, SelectedContext? context, string targetRoot, CancellationToken cancellationToken)
+    {
+        Func<string, bool>? visible = context is null ? null : context.Includes;
         Func<int, bool, int>? chmod = copy.Mode is null ? null
             : int.TryParse(copy.Mode, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? (_, _) => Convert.ToInt32(copy.Mode, 8)
             : (current, isDirectory) => SymbolicMode.Apply(copy.Mode, current, isDirectory);
@@ -27,12 +43,12 @@ internal static class CopyActionRunner
         var owner = new ContainerUser(uid, gid, []);
         // --exclude is fsutil's exclude pattern matcher: moby/patternmatcher over paths relative to the source.
         PathPattern[] excludes = [.. copy.ExcludePatterns.Select(PathPattern.Create).OfType<PathPattern>()];
-        var entries = new EntryCopier(owner, chmod, excludes.Length == 0 ? null : new PatternMatcher(excludes));
+        var entries = new EntryCopier(owner, chmod, excludes.Length == 0 ? null : new PatternMatcher(excludes), context);
 
         List<string> matches = copy.AllowWildcard
-            ? SourceWildcards.Resolve(sourceRoot, copy.Source, copy.FollowSymlinks)
+            ? SourceWildcards.Resolve(sourceRoot, copy.Source, copy.FollowSymlinks, visible)
             : [GoPath.Clean("/" + copy.Source).TrimStart('/')];
-        matches.RemoveAll(match => !Exists(Follow(sourceRoot, match, copy.FollowSymlinks)));
+        matches.RemoveAll(match => !Exists(Follow(sourceRoot, match, copy.FollowSymlinks, visible), context));
         if (matches.Count == 0)
         {
             if (copy.AllowWildcard && SourceWildcards.ContainsWildcards(copy.Source) && copy.AllowEmptyWildcard) return;
@@ -40,19 +56,20 @@ internal static class CopyActionRunner
         }
         string destination = copy.Destination;
         bool destinationIsDirectory = destination.EndsWith('/') || matches.Count > 1 || copy.Parents ||
-            (copy.CopyDirectoryContents && matches.Count == 1 && Directory.Exists(Follow(sourceRoot, matches[0], copy.FollowSymlinks)));
+            (copy.CopyDirectoryContents && matches.Count == 1 && Directory.Exists(Follow(sourceRoot, matches[0], copy.FollowSymlinks, visible)));
         string targetPath = RootedPath.Resolve(targetRoot, destination);
         if (!destinationIsDirectory && Directory.Exists(targetPath)) destinationIsDirectory = true;
 
         foreach (string match in matches)
         {
-            string source = Follow(sourceRoot, match, copy.FollowSymlinks);
+            string source = Follow(sourceRoot, match, copy.FollowSymlinks, visible);
             if (copy.UnpackArchive && File.Exists(source) && Cache.Layers.ArchiveUnpacker.IsArchive(source))
             {
                 // A local archive is unpacked into the destination, which is then always a directory.
                 EnsureDirectory(targetRoot, destination, owner);
                 await Cache.Layers.ArchiveUnpacker.UnpackAsync(source, targetPath,
                     copy.Owner is null ? null : ((int)owner.Uid, (int)owner.Gid), cancellationToken).ConfigureAwait(false);
+                context?.CheckFile(source); // what was unpacked is what was hashed
                 continue;
             }
             if (destinationIsDirectory) EnsureDirectory(targetRoot, destination, owner);
@@ -91,7 +108,9 @@ internal static class CopyActionRunner
     /// parent directory's results down; an excluded directory is skipped whole unless an exception (<c>!</c>)
     /// could re-include something inside, and then it is walked and only made when something under it is copied.
     /// </remarks>
-    private sealed class EntryCopier(ContainerUser owner, Func<int, bool, int>? chmod, PatternMatcher? exclusions)
+    /// <para>From a build context read in place, only the selected entries are listed, and each is checked against
+    /// what was hashed: kind, mode and link target as it is copied, a file's content as it is read.</para>
+    private sealed class EntryCopier(ContainerUser owner, Func<int, bool, int>? chmod, PatternMatcher? exclusions, SelectedContext? context)
     {
         // Excluded directories being walked for exceptions, outermost first (fsutil's parentDirs).
         private readonly List<PendingDirectory> _pending = [];
@@ -123,6 +142,7 @@ internal static class CopyActionRunner
             MakePendingDirectories();
             if (source.Attributes.HasFlag(FileAttributes.ReparsePoint) && source.LinkTarget is { } link)
             {
+                context?.Check(source);
                 if (File.Exists(target) || new FileInfo(target).LinkTarget is not null) File.Delete(target);
                 File.CreateSymbolicLink(target, link);
                 FileOwnership.Set(target, owner.Uid, owner.Gid);
@@ -142,7 +162,8 @@ internal static class CopyActionRunner
         // parent holds what the exclusions matched for the directory (nothing known for the source itself).
         public void CopyChildren(DirectoryInfo directory, string target, string? relative, MatchInfo parent = default)
         {
-            foreach (FileSystemInfo child in directory.EnumerateFileSystemInfos("*", ListingOptions).OrderBy(c => c.Name, StringComparer.Ordinal))
+            IEnumerable<FileSystemInfo> children = context is null ? directory.EnumerateFileSystemInfos("*", ListingOptions) : context.Children(directory);
+            foreach (FileSystemInfo child in children.OrderBy(c => c.Name, StringComparer.Ordinal))
                 Copy(child, Path.Combine(target, child.Name), relative is null ? child.Name : relative + "/" + child.Name, parent);
         }
 
@@ -176,6 +197,7 @@ internal static class CopyActionRunner
                 }
             }
 
+            context?.Check(source);
             using var input = new FileStream(source.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
             FileStream output;
             try
@@ -190,7 +212,8 @@ internal static class CopyActionRunner
             }
             using (output)
             {
-                input.CopyTo(output, 1 << 16);
+                if (context is null) input.CopyTo(output, 1 << 16);
+                else context.CopyFile(input, output);
                 // chown before chmod: chown clears the setuid and setgid bits.
                 FileOwnership.Set(target, owner.Uid, owner.Gid);
                 if (!OperatingSystem.IsWindows())
@@ -212,6 +235,7 @@ internal static class CopyActionRunner
         // The directory without its contents: created (or kept), with the source's mode (or --chmod's), owner and time.
         public void CopyDirectoryItself(DirectoryInfo source, string target)
         {
+            context?.Check(source);
             if (File.Exists(target) || new FileInfo(target).LinkTarget is not null) File.Delete(target);
             Directory.CreateDirectory(target);
             FileOwnership.Set(target, owner.Uid, owner.Gid);
@@ -255,10 +279,11 @@ internal static class CopyActionRunner
         }
     }
 
-    private static string Follow(string root, string relative, bool follow) => SourceWildcards.HostPath(root, relative, follow);
+    private static string Follow(string root, string relative, bool follow, Func<string, bool>? visible) =>
+        SourceWildcards.HostPath(root, relative, follow, visible);
 
-    private static bool Exists(string path) =>
-        File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
+    private static bool Exists(string path, SelectedContext? context) =>
+        (File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null) && context?.IncludesHostPath(path) != false;
 
     private static void SetMode(string path, int mode)
     {

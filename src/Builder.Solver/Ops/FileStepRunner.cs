@@ -1,6 +1,7 @@
 using Builder.Cache.Layers;
 using Builder.Filesystem;
 using Builder.Graph;
+using Builder.Solver.Context;
 using Builder.Solver.Snapshots;
 
 namespace Builder.Solver.Ops;
@@ -14,12 +15,19 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
 {
     /// <summary>
     /// Applies <paramref name="step"/>'s actions on the filesystem of its input 0; copies read from the inputs they
-    /// name (each given as its lower directories, top first).
+    /// name (each given as its lower directories, top first, or as a build context read in place).
     /// </summary>
+    /// <param name="step">The step.</param>
+    /// <param name="inputDirectories">Each input's lower directories, top first.</param>
+    /// <param name="contexts">For each input, the build context copies read in place instead of its directories, or null.</param>
+    /// <param name="layerOptions">How the new layer is written.</param>
+    /// <param name="cancellationToken">Cancels the step.</param>
     /// <exception cref="NotSupportedException">An option builds do not run yet (see <see cref="CopyActionRunner"/>).</exception>
     /// <exception cref="IOException">An action failed: a missing path without AllowNotFound, a file where a directory is needed.</exception>
-    public async Task<CommittedLayer> RunAsync(FileStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories, LayerWriteOptions layerOptions, CancellationToken cancellationToken)
+    public async Task<CommittedLayer> RunAsync(FileStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories,
+        IReadOnlyList<SelectedContext?> contexts, LayerWriteOptions layerOptions, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(contexts);
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(inputDirectories);
         Directory.CreateDirectory(workRoot);
@@ -28,7 +36,7 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
         var sources = new Dictionary<int, Snapshot>();
         try
         {
-            await ApplyAsync(step, inputDirectories, root, sources, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(step, inputDirectories, contexts, root, sources, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -37,7 +45,8 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
         return await committer.CommitAsync(snapshot, layerOptions, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task ApplyAsync(FileStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories, string root,
+    private async Task ApplyAsync(FileStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories,
+        IReadOnlyList<SelectedContext?> contexts, string root,
         Dictionary<int, Snapshot> sources, CancellationToken cancellationToken)
     {
         foreach (FileAction action in step.Actions)
@@ -57,7 +66,10 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
                     Remove(root, rm);
                     break;
                 case CopyAction copy:
-                    await CopyActionRunner.ApplyAsync(copy, SourceRoot(copy.SourceInput, inputDirectories, sources), root, cancellationToken).ConfigureAwait(false);
+                    if (copy.SourceInput < contexts.Count && contexts[copy.SourceInput] is { } context)
+                        await CopyActionRunner.ApplyAsync(copy, context, root, cancellationToken).ConfigureAwait(false);
+                    else
+                        await CopyActionRunner.ApplyAsync(copy, SourceRoot(copy.SourceInput, inputDirectories, sources), root, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     throw new NotSupportedException($"not supported yet: file action {action.GetType().Name}");

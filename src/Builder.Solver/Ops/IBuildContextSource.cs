@@ -1,4 +1,5 @@
 using Builder.Graph;
+using Builder.Solver.Context;
 
 namespace Builder.Solver.Ops;
 
@@ -9,6 +10,9 @@ namespace Builder.Solver.Ops;
 /// </summary>
 public interface IBuildContextSource
 {
-    /// <summary>Copies the selected entries of the context named <see cref="ContextSourceStep.Name"/> into the empty directory <paramref name="destination"/>.</summary>
-    Task MaterializeAsync(ContextSourceStep step, string destination, CancellationToken cancellationToken);
+    /// <summary>
+    /// The selected entries of the context named <see cref="ContextSourceStep.Name"/>, hashed in place (file hashes
+    /// through <paramref name="hashes"/>); nothing is copied.
+    /// </summary>
+    SelectedContext Read(ContextSourceStep step, Caching.StatCache hashes, CancellationToken cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Builder.Cache.Images;
 using Builder.Oci;
+using Builder.Solver.Context;
 
 namespace Builder.Solver.Ops;
 
@@ -13,6 +14,12 @@ namespace Builder.Solver.Ops;
 /// </param>
 public sealed record StepState(ImmutableArray<ImageLayer> Layers, ImmutableArray<string> LowerDirectories, Digest CacheKey)
 {
+    /// <summary>
+    /// For a build context, what it selected, read in place: a COPY reads it there, and <see cref="LowerDirectories"/>
+    /// names the directory it is materialized in only when a step needs one (a bind mount, a stage on a named context).
+    /// </summary>
+    public SelectedContext? Context { get; init; }
+
     /// <summary>This state with one more layer on top, under the cache key of the step that made it.</summary>
     public StepState With(Snapshots.CommittedLayer layer, Digest cacheKey, DateTimeOffset created)
     {

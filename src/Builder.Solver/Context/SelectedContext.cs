@@ -1,0 +1,209 @@
+using System.Collections.Immutable;
+using System.IO.Hashing;
+using Builder.Cache.Layers;
+using Builder.Solver.Caching;
+
+namespace Builder.Solver.Context;
+
+/// <summary>
+/// The entries of a build context that one <see cref="Graph.ContextSourceStep"/> selects, hashed where they are and
+/// never copied ahead: a step found in the cache reads nothing more of the context. A COPY that runs reads the
+/// entries in place (<see cref="Includes"/> hides everything else, so a link is never followed to a file the
+/// selection left out), and each file it reads is checked against what was hashed, so a file edited during the
+/// build fails it rather than being copied under the old cache key. Steps that need a directory (a
+/// <c>RUN --mount=type=bind</c> of the context, a stage <c>FROM</c> a named context) get one from
+/// <see cref="MaterializeAsync"/>, made once per build and checked the same way.
+/// </summary>
+public sealed class SelectedContext
+{
+    // What was hashed of each entry: kind ("f", "d", "l:target"), mode, and for a file its identity and content hash;
+    // Racy when it was modified so shortly before that a later write could keep its time (StatCache.RacyWindow).
+    private sealed record Entry(string Kind, int Mode, FileIdentity? Identity, UInt128 Content, bool Racy);
+
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _childCounts = new(StringComparer.Ordinal);
+    private readonly ImmutableArray<string> _paths;
+
+    /// <summary>Hashes the entries at <paramref name="paths"/> (relative to <paramref name="root"/>, '/'-separated) in place.</summary>
+    /// <exception cref="IOException">An entry disappeared between listing and hashing.</exception>
+    internal SelectedContext(string root, IEnumerable<string> paths, StatCache hashes, CancellationToken cancellationToken)
+    {
+        Root = Path.GetFullPath(root);
+        _paths = [.. paths.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        var hash = new XxHash128();
+        long racy = (DateTimeOffset.UtcNow - StatCache.RacyWindow).ToUnixTimeMilliseconds() * 1_000_000;
+        foreach (string path in _paths)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string full = Path.Combine(Root, path);
+            var info = new FileInfo(full);
+            if (info.Attributes == (FileAttributes)(-1)) throw Changed(full);
+            (string kind, int mode) = ContentHasher.Describe(info);
+            FileIdentity? identity = null;
+            UInt128 content = kind == "f" ? ContentHasher.HashFile(full, hashes, out identity) : 0;
+            ContentHasher.Append(hash, path, kind, mode, kind == "f" ? content : null);
+            _entries[path] = new Entry(kind, mode, identity, content, identity is { } known && known.ModifiedNanoseconds >= racy);
+            string parent = ParentOf(path);
+            _childCounts[parent] = _childCounts.GetValueOrDefault(parent) + 1;
+        }
+        ContentHash = Convert.ToHexStringLower(hash.GetCurrentHash());
+    }
+
+    /// <summary>The context directory, a full path.</summary>
+    public string Root { get; }
+
+    /// <summary>The hash of the selected entries (paths, kinds, modes, link targets, file contents), for cache keys.</summary>
+    public string ContentHash { get; }
+
+    /// <summary>The selected paths, relative to <see cref="Root"/>, in ordinal order.</summary>
+    public ImmutableArray<string> Paths => _paths;
+
+    /// <summary>Whether <paramref name="path"/> (relative to <see cref="Root"/>, '/'-separated; "" is the root) is selected.</summary>
+    public bool Includes(string path) => path.Length == 0 || _entries.ContainsKey(path);
+
+    /// <summary>Whether the host path <paramref name="path"/> (inside <see cref="Root"/>) is selected.</summary>
+    internal bool IncludesHostPath(string path) => Includes(RelativeOf(path));
+
+    /// <summary>
+    /// The selected children of <paramref name="directory"/> (lstat'ed while listing); a selected child that is no
+    /// longer there fails the build.
+    /// </summary>
+    internal IEnumerable<FileSystemInfo> Children(DirectoryInfo directory)
+    {
+        string relative = RelativeOf(directory.FullName);
+        string prefix = relative.Length == 0 ? "" : relative + "/";
+        List<FileSystemInfo> children = [.. directory.EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 })
+            .Where(child => _entries.ContainsKey(prefix + child.Name))];
+        if (children.Count != _childCounts.GetValueOrDefault(relative))
+        {
+            string missing = _paths.First(p => ParentOf(p) == relative && !children.Any(c => prefix + c.Name == p));
+            throw Changed(Path.Combine(Root, missing));
+        }
+        return children;
+    }
+
+    /// <summary>Fails when the selected entry <paramref name="info"/> is no longer the kind, mode or link it was hashed as.</summary>
+    internal void Check(FileSystemInfo info)
+    {
+        if (!_entries.TryGetValue(RelativeOf(info.FullName), out Entry? entry)) return; // not hashed here: nothing to compare
+        info.Refresh();
+        if (info.Attributes == (FileAttributes)(-1) || ContentHasher.Describe(info) != (entry.Kind, entry.Mode)) throw Changed(info.FullName);
+    }
+
+    /// <summary>
+    /// Copies the selected file opened as <paramref name="input"/> to <paramref name="output"/>, hashing what it reads:
+    /// content that is not what was hashed fails the build.
+    /// </summary>
+    internal void CopyFile(FileStream input, Stream output)
+    {
+        var hash = new XxHash128();
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            int read;
+            while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                hash.Append(buffer.AsSpan(0, read));
+                output.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+        if (!_entries.TryGetValue(RelativeOf(input.Name), out Entry? entry) || entry.Kind != "f" || entry.Content != hash.GetCurrentHashAsUInt128())
+            throw Changed(input.Name);
+    }
+
+    /// <summary>Fails when the selected file at <paramref name="path"/> (read by other means, an archive ADD unpacks) is not what was hashed.</summary>
+    internal void CheckFile(string path)
+    {
+        if (!_entries.TryGetValue(RelativeOf(path), out Entry? entry) || entry.Kind != "f" || !File.Exists(path)
+            || ContentHasher.HashContent(path) != entry.Content)
+            throw Changed(path);
+    }
+
+    /// <summary>
+    /// Reproduces the selected entries, with their modes and times, in <paramref name="destination"/> (made here): files
+    /// hard-linked when the file system allows (nothing copied, and each link checked to be the file hashed), copied
+    /// otherwise with the context's own hard links kept and their content checked.
+    /// </summary>
+    /// <exception cref="IOException">A selected file changed after it was hashed.</exception>
+    public Task MaterializeAsync(string destination, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(destination);
+        var directories = new List<(string Target, DateTime Modified)>();
+        var copies = new Dictionary<(ulong, ulong), string>();
+        foreach (string path in _paths)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Entry entry = _entries[path];
+            string source = Path.Combine(Root, path), target = Path.Combine(destination, path);
+            // The walk reports a kept entry's directories before it; a parent is made here only when it was not.
+            if (!_entries.ContainsKey(ParentOf(path))) Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            var info = new FileInfo(source);
+            Check(info);
+            if (entry.Kind == "d")
+            {
+                Directory.CreateDirectory(target);
+                SetMode(target, entry.Mode);
+                directories.Add((target, info.LastWriteTimeUtc));
+            }
+            else if (entry.Kind.StartsWith("l:", StringComparison.Ordinal))
+            {
+                File.CreateSymbolicLink(target, entry.Kind[2..]);
+            }
+            else if (HostFiles.TryHardLink(source, target))
+            {
+                if (HostFiles.Identity(target) is not { } linked || entry.Identity is not { } hashed
+                    || (linked.Device, linked.Inode, linked.Size, linked.ModifiedNanoseconds) != (hashed.Device, hashed.Inode, hashed.Size, hashed.ModifiedNanoseconds))
+                    throw Changed(source);
+                if (entry.Racy) CheckFile(source); // same time, but maybe not the same content
+            }
+            else
+            {
+                if (entry.Identity is { Links: > 1 } identity)
+                {
+                    if (copies.TryGetValue((identity.Device, identity.Inode), out string? first) && HostFiles.TryHardLink(first, target)) continue;
+                    copies[(identity.Device, identity.Inode)] = target;
+                }
+                using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0))
+                using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+                {
+                    CopyFile(input, output);
+                    SetMode(output.SafeFileHandle, entry.Mode);
+                    File.SetLastWriteTimeUtc(output.SafeFileHandle, info.LastWriteTimeUtc);
+                }
+            }
+        }
+        // Directory times last: writing children changes them.
+        foreach ((string target, DateTime modified) in directories.OrderByDescending(d => d.Target.Length))
+            Directory.SetLastWriteTimeUtc(target, modified);
+        return Task.CompletedTask;
+    }
+
+    private static IOException Changed(string path) =>
+        new($"{path} changed while the build was reading it; run the build again");
+
+    private string RelativeOf(string path)
+    {
+        string relative = Path.GetRelativePath(Root, path);
+        return relative == "." ? "" : relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    private static string ParentOf(string path)
+    {
+        int slash = path.LastIndexOf('/');
+        return slash < 0 ? "" : path[..slash];
+    }
+
+    private static void SetMode(string path, int mode)
+    {
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)mode);
+    }
+
+    private static void SetMode(Microsoft.Win32.SafeHandles.SafeFileHandle handle, int mode)
+    {
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(handle, (UnixFileMode)mode);
+    }
+}

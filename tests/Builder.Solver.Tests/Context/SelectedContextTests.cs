@@ -1,0 +1,152 @@
+using Builder.Cache.Layers;
+using Builder.Graph;
+using Builder.Solver.Caching;
+using Builder.Solver.Context;
+using Builder.Solver.Ops;
+
+namespace Builder.Solver.Tests.Context;
+
+/// <summary>A build context read in place: hashed without copying, copied from where it is, checked against what was hashed.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class SelectedContextTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("imgbuild-context-").FullName;
+    private readonly string _context;
+    private readonly string _target;
+
+    public SelectedContextTests()
+    {
+        _context = Directory.CreateDirectory(Path.Combine(_root, "context")).FullName;
+        _target = Directory.CreateDirectory(Path.Combine(_root, "target")).FullName;
+        Write("app/main.txt", "main\n");
+        Write("app/secret.txt", "ignored\n");
+        Write("other.txt", "other\n");
+    }
+
+    private void Write(string relative, string content)
+    {
+        string path = Path.Combine(_context, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+    }
+
+    private SelectedContext Read(string[] include, string[]? ignore = null) =>
+        new BuildContextSource(_context).Read(new ContextSourceStep(ContextSourceStep.DefaultName, [.. include], [.. ignore ?? []]),
+            StatCache.InMemory(), CancellationToken.None);
+
+    private static string[] Tree(string directory) =>
+        [.. Directory.EnumerateFileSystemEntries(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public void Read_Selection_WritesNothingAndLinksNothing()
+    {
+        string[] before = Tree(_root);
+
+        SelectedContext selected = Read(["app"], ["app/secret.txt"]);
+
+        Assert.Equal(["app", "app/main.txt"], selected.Paths.ToArray());
+        Assert.Equal(before, Tree(_root));
+        Assert.Equal(1u, HostFiles.Identity(Path.Combine(_context, "app/main.txt"))!.Value.Links);
+    }
+
+    [Fact]
+    public async Task ContentHash_IsTheHashOfTheSelectionMaterialized()
+    {
+        File.CreateSymbolicLink(Path.Combine(_context, "app", "link"), "main.txt");
+        SelectedContext selected = Read(["app", "other.txt"], ["app/secret.txt"]);
+        string directory = Path.Combine(_root, "materialized");
+
+        await selected.MaterializeAsync(directory, CancellationToken.None);
+
+        Assert.Equal(ContentHasher.Hash(directory, StatCache.InMemory()), selected.ContentHash);
+        Assert.False(File.Exists(Path.Combine(directory, "app", "secret.txt")));
+    }
+
+    [Fact]
+    public async Task Copy_FileEditedAfterHashing_FailsNamingTheFile()
+    {
+        SelectedContext selected = Read(["app"]);
+        File.AppendAllText(Path.Combine(_context, "app", "main.txt"), "edited\n");
+
+        IOException e = await Assert.ThrowsAsync<IOException>(() =>
+            CopyActionRunner.ApplyAsync(new CopyAction(0, "/app", "/dst/"), selected, _target, CancellationToken.None));
+
+        Assert.Equal($"{Path.Combine(_context, "app", "main.txt")} changed while the build was reading it; run the build again", e.Message);
+    }
+
+    [Fact]
+    public async Task Copy_FileRewrittenWithSameSizeAndTime_FailsOnItsContent()
+    {
+        string file = Path.Combine(_context, "other.txt");
+        SelectedContext selected = Read(["other.txt"]);
+        DateTime modified = File.GetLastWriteTimeUtc(file);
+        File.WriteAllText(file, "OTHER\n");
+        File.SetLastWriteTimeUtc(file, modified);
+
+        IOException e = await Assert.ThrowsAsync<IOException>(() =>
+            CopyActionRunner.ApplyAsync(new CopyAction(0, "/other.txt", "/dst/"), selected, _target, CancellationToken.None));
+
+        Assert.Contains("other.txt changed while the build was reading it", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Copy_FileDeletedAfterHashing_Fails()
+    {
+        SelectedContext selected = Read(["app"]);
+        File.Delete(Path.Combine(_context, "app", "secret.txt"));
+
+        IOException e = await Assert.ThrowsAsync<IOException>(() =>
+            CopyActionRunner.ApplyAsync(new CopyAction(0, "/app", "/dst/"), selected, _target, CancellationToken.None));
+
+        Assert.Contains("secret.txt changed while the build was reading it", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Materialize_FileEditedAfterHashing_Fails()
+    {
+        SelectedContext selected = Read(["app"]);
+        File.AppendAllText(Path.Combine(_context, "app", "main.txt"), "edited\n");
+
+        IOException e = await Assert.ThrowsAsync<IOException>(() => selected.MaterializeAsync(Path.Combine(_root, "m"), CancellationToken.None));
+
+        Assert.Contains("main.txt changed while the build was reading it", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Copy_Directory_TakesOnlySelectedEntries()
+    {
+        SelectedContext selected = Read(["."], ["app/secret.txt"]);
+        Write("app/added-later.txt", "not hashed\n");
+
+        await CopyActionRunner.ApplyAsync(new CopyAction(0, "/", "/dst/"), selected, _target, CancellationToken.None);
+
+        Assert.Equal("main\n", File.ReadAllText(Path.Combine(_target, "dst", "app", "main.txt")));
+        Assert.False(File.Exists(Path.Combine(_target, "dst", "app", "secret.txt")));
+        Assert.False(File.Exists(Path.Combine(_target, "dst", "app", "added-later.txt")));
+    }
+
+    [Fact]
+    public async Task Copy_LinkToAnIgnoredFile_DoesNotReadIt()
+    {
+        File.CreateSymbolicLink(Path.Combine(_context, "link"), "app/secret.txt");
+        SelectedContext selected = Read(["link"], ["app/secret.txt"]);
+
+        IOException e = await Assert.ThrowsAsync<IOException>(() =>
+            CopyActionRunner.ApplyAsync(new CopyAction(0, "/link", "/dst") { FollowSymlinks = true }, selected, _target, CancellationToken.None));
+
+        Assert.Equal("\"/link\": not found", e.Message);
+        Assert.False(File.Exists(Path.Combine(_target, "dst")));
+    }
+
+    [Fact]
+    public async Task Copy_WildcardSource_MatchesOnlySelectedEntries()
+    {
+        SelectedContext selected = Read(["app/*.txt"], ["app/secret.txt"]);
+
+        await CopyActionRunner.ApplyAsync(new CopyAction(0, "/app/*.txt", "/dst/") { AllowWildcard = true }, selected, _target, CancellationToken.None);
+
+        Assert.Equal(["main.txt"], Directory.GetFileSystemEntries(Path.Combine(_target, "dst")).Select(Path.GetFileName));
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
