@@ -34,8 +34,8 @@ public sealed class LayerCompressor(ContentStore content)
 
     /// <summary>
     /// The image <paramref name="root"/> (a manifest or an index) with every uncompressed layer compressed as
-    /// <paramref name="options"/> say (<see cref="LayerWriteOptions.Compression"/> and level; the flavour follows
-    /// each manifest's media type). Returns <paramref name="root"/> itself when no layer needs compressing or the
+    /// <paramref name="options"/> say (<see cref="LayerWriteOptions.Compression"/> and level; the media types stay
+    /// of the manifest's family, OCI or Docker). Returns <paramref name="root"/> itself when no layer needs compressing or the
     /// options ask for uncompressed layers.
     /// </summary>
     /// <exception cref="NotSupportedException">zstd asked for a Docker schema 2 manifest, which has no zstd layer type.</exception>
@@ -58,29 +58,45 @@ public sealed class LayerCompressor(ContentStore content)
         }
         ImageManifest manifest = ManifestSerializer.DeserializeManifest(await content.ReadAllBytesAsync(root.Digest, cancellationToken).ConfigureAwait(false));
         if (!manifest.Layers.Any(l => IsUncompressedLayer(l.MediaType))) return root;
-        LayerFlavor flavor = manifest.IsDocker ? LayerFlavor.Docker : LayerFlavor.Oci;
-        if (flavor == LayerFlavor.Docker && options.Compression == LayerCompression.Zstd)
+        if (manifest.IsDocker && options.Compression == LayerCompression.Zstd)
             throw new NotSupportedException("a zstd layer has no Docker media type: keep OCI media types (oci-mediatypes=true) or use compression=gzip");
-        Descriptor[] layers = [.. manifest.Layers];
-        // Layers in parallel: each is read from its own file, and gzip members are independent of their neighbours.
-        await Parallel.ForEachAsync(Enumerable.Range(0, layers.Length).Where(i => IsUncompressedLayer(layers[i].MediaType)),
-            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism) },
-            async (i, token) => layers[i] = await CompressLayerAsync(layers[i], options with { Flavor = flavor }, token).ConfigureAwait(false))
-            .ConfigureAwait(false);
+        IReadOnlyDictionary<Digest, Descriptor> compressed = await CompressLayersAsync(manifest.Layers, options, cancellationToken).ConfigureAwait(false);
+        Descriptor[] layers = [.. manifest.Layers.Select(l => compressed.GetValueOrDefault(l.Digest) ?? l)];
         return await WriteAsync(root, ManifestSerializer.Serialize(manifest with { Layers = [.. layers] }), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// The compressed form of one uncompressed layer (<paramref name="layer"/> as is when it is compressed already),
-    /// from the memo or compressed now and remembered. Its media type follows <see cref="LayerWriteOptions.Flavor"/>.
+    /// The compressed forms of the uncompressed ones among <paramref name="layers"/>, by their digest, compressed in
+    /// parallel (each layer is read from a file of its own, and its gzip members do not depend on its neighbours').
     /// </summary>
+    /// <exception cref="NotSupportedException">zstd asked for a Docker layer.</exception>
+    /// <exception cref="BlobNotFoundException">An uncompressed layer is not in the store.</exception>
+    public async Task<IReadOnlyDictionary<Digest, Descriptor>> CompressLayersAsync(IEnumerable<Descriptor> layers, LayerWriteOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(options);
+        var result = new System.Collections.Concurrent.ConcurrentDictionary<Digest, Descriptor>();
+        if (options.Compression == LayerCompression.Uncompressed) return result;
+        Descriptor[] plain = [.. layers.Where(l => IsUncompressedLayer(l.MediaType)).DistinctBy(l => l.Digest)];
+        await Parallel.ForEachAsync(plain,
+            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism) },
+            async (layer, token) => result[layer.Digest] = await CompressLayerAsync(layer, options, token).ConfigureAwait(false)).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// The compressed form of one uncompressed layer (<paramref name="layer"/> as is when it is compressed already),
+    /// from the memo or compressed now and remembered. Its media type is of the layer's family: a Docker tar becomes a
+    /// Docker gzip layer, an OCI tar an OCI gzip or zstd one.
+    /// </summary>
+    /// <exception cref="NotSupportedException">zstd asked for a Docker layer.</exception>
     /// <exception cref="BlobNotFoundException">The uncompressed layer is not in the store.</exception>
     public async Task<Descriptor> CompressLayerAsync(Descriptor layer, LayerWriteOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(options);
         if (!IsUncompressedLayer(layer.MediaType) || options.Compression == LayerCompression.Uncompressed) return layer;
-        // The media type (and the options' checks) without writing anything: LayerWriter validates the same way.
+        options = options with { Flavor = layer.MediaType == MediaTypes.DockerLayerTar ? LayerFlavor.Docker : LayerFlavor.Oci };
         string mediaType = LayerMediaType(options);
         string key = MemoKey(options);
         if (_memo.TryGet(layer.Digest, key, out CompressedLayerEntry? known))
@@ -108,6 +124,35 @@ public sealed class LayerCompressor(ContentStore content)
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>
+    /// The uncompressed form of <paramref name="layer"/> (a gzip or zstd blob in the store, or one the caller has
+    /// just fetched), written into the store with <paramref name="diffId"/> as its digest: a layer found in an
+    /// imported build cache becomes what a local build of the same step would have stored, so the local image's
+    /// manifest is the same whichever way the layer came.
+    /// </summary>
+    /// <exception cref="DigestMismatchException">The blob does not decompress to <paramref name="diffId"/>.</exception>
+    /// <exception cref="NotSupportedException">The layer has a media type that is not a known layer type.</exception>
+    public async Task<Descriptor> DecompressLayerAsync(Descriptor layer, Digest diffId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (IsUncompressedLayer(layer.MediaType)) return layer;
+        string mediaType = layer.MediaType switch
+        {
+            MediaTypes.DockerLayerGzip => MediaTypes.DockerLayerTar,
+            MediaTypes.OciLayerGzip or MediaTypes.OciLayerZstd => MediaTypes.OciLayerTar,
+            _ => throw new NotSupportedException($"layer media type '{layer.MediaType}' is not a known layer type"),
+        };
+        if (!content.TryGetInfo(diffId, out BlobInfo? stored))
+        {
+            await using Stream blob = content.OpenRead(layer.Digest);
+            await using Stream tar = layer.MediaType == MediaTypes.OciLayerZstd
+                ? new ZstdSharp.DecompressionStream(blob, leaveOpen: true)
+                : new System.IO.Compression.GZipStream(blob, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true);
+            stored = await content.WriteAsync(tar, diffId, cancellationToken).ConfigureAwait(false);
+        }
+        return layer with { MediaType = mediaType, Digest = diffId, Size = stored.Size };
     }
 
     /// <summary>The memo's name for a compression and its level: <c>gzip-6</c>, <c>zstd-3</c>.</summary>
