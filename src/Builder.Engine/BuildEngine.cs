@@ -42,6 +42,12 @@ public sealed class BuildEngine(EngineOptions options)
         DateTimeOffset? epoch = EpochOf(request);
         OutputSpec[][] outputs = [.. request.Targets.Select(t => t.Outputs.IsDefaultOrEmpty ? [new OutputSpec(OutputType.Image)] : t.Outputs.ToArray())];
         OutputSpec first = outputs[0][0];
+        // As BuildKit's Docker worker: a layer for the local image store is never compressed at step time. Compressing
+        // dominates a big COPY or an apt RUN, and only what leaves the machine needs it; the exporters and push
+        // compress such layers when they need to (LayerCompressor), once. An output that leaves the machine during the
+        // build, or an inline cache (whose records name the blobs the pushed image will have), compresses at once.
+        bool localOnly = outputs.SelectMany(o => o).All(o => o.Type == OutputType.Image && !o.Push)
+            && !request.Targets.Any(t => t.CacheExports.Any(c => c.Type == CacheLocationType.Inline));
         var sessionOptions = new BuildSessionOptions
         {
             ContextDirectory = request.Targets[0].ContextDirectory,
@@ -51,8 +57,8 @@ public sealed class BuildEngine(EngineOptions options)
             SshAgents = request.SshAgents,
             Layers = new LayerWriteOptions
             {
-                Compression = first.Compression,
-                CompressionLevel = first.CompressionLevel,
+                Compression = localOnly ? LayerCompression.Uncompressed : first.Compression,
+                CompressionLevel = localOnly ? null : first.CompressionLevel,
                 Flavor = first.OciMediaTypes ? LayerFlavor.Oci : LayerFlavor.Docker,
                 SourceDateEpoch = epoch,
             },

@@ -62,6 +62,7 @@ internal sealed class BuildSession : IDisposable
     private readonly HttpClient _downloads = new();
     private readonly string _contexts;
     private readonly string _work;
+    private readonly LayerWriteOptions _layerOptions;
 
     private BuildSession(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress, FileLock lease)
     {
@@ -69,6 +70,7 @@ internal sealed class BuildSession : IDisposable
         Registry = registry;
         Progress = progress;
         _lease = lease;
+        _layerOptions = options.Layers;
         StoreLayout layout = images.Content.Layout;
         _work = layout.Work;
         ISnapshotter snapshotter = OverlaySnapshotter.IsSupported(_work) ? new OverlaySnapshotter() : new CopySnapshotter();
@@ -176,8 +178,32 @@ internal sealed class BuildSession : IDisposable
                 ExtraFields = config.ExtraFields.SetItem(CacheManifest.InlineField, System.Text.Encoding.UTF8.GetString(CacheManifest.SerializeConfig(records))),
             };
         }
-        return await ImageAssembler.AssembleAsync(Images.Content, config, state.Layers, ociMediaTypes, cancellationToken, Fetcher.ReaderOver(Images.Content))
+        IReadOnlyList<ImageLayer> layers = await LocalLayersAsync(state, cancellationToken).ConfigureAwait(false);
+        return await ImageAssembler.AssembleAsync(Images.Content, config, layers, ociMediaTypes, cancellationToken, Fetcher.ReaderOver(Images.Content))
             .ConfigureAwait(false);
+    }
+
+    // A build that stores its layers uncompressed stores the layers it found in an imported cache (compressed, as
+    // every cache leaves the machine) uncompressed too: the image then has the manifest a build that ran those steps
+    // would have given, whichever way its layers came.
+    private async Task<IReadOnlyList<ImageLayer>> LocalLayersAsync(StepState state, CancellationToken cancellationToken)
+    {
+        if (_layerOptions.Compression != LayerCompression.Uncompressed) return state.Layers;
+        var imported = StepCache.Used.Where(u => ReferenceEquals(Imported.Find(u.Key), u.Value)).Select(u => u.Value.Layer.Digest).ToHashSet();
+        if (!state.Layers.Any(l => imported.Contains(l.Blob.Digest) && !LayerCompressor.IsUncompressedLayer(l.Blob.MediaType))) return state.Layers;
+        var compressor = new LayerCompressor(Images.Content);
+        var layers = new List<ImageLayer>(state.Layers.Length);
+        foreach (ImageLayer layer in state.Layers)
+        {
+            if (!imported.Contains(layer.Blob.Digest) || LayerCompressor.IsUncompressedLayer(layer.Blob.MediaType))
+            {
+                layers.Add(layer);
+                continue;
+            }
+            await Fetcher.EnsureAsync(Images.Content, layer.Blob.Digest, cancellationToken).ConfigureAwait(false);
+            layers.Add(layer with { Blob = await compressor.DecompressLayerAsync(layer.Blob, layer.DiffId, cancellationToken).ConfigureAwait(false) });
+        }
+        return layers;
     }
 
     /// <summary>Sends the image where <paramref name="outputs"/> say, fetching the layers they need.</summary>
@@ -194,6 +220,8 @@ internal sealed class BuildSession : IDisposable
             await exporter.ExportAsync(output, manifest, names, platform, cancellationToken).ConfigureAwait(false);
             Progress.Message(BuildMessage.Info($"exported to {output.Type.ToString().ToLowerInvariant()}{(output.Destination is { } d ? " " + d : "")}{(output.Push ? " (pushed)" : "")}"));
         }
+        if (exporter.LayersCompressed is (int compressed, int reused) && compressed + reused > 0)
+            Progress.Message(BuildMessage.Info($"compressed {compressed} layers for export, {reused} already compressed"));
     }
 
     /// <summary>Exports the build cache: mode=min the layers of <paramref name="finals"/>, mode=max every step this session ran or found.</summary>

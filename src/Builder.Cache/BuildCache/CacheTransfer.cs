@@ -2,13 +2,15 @@ using System.Collections.Immutable;
 using Builder.Cache.Content;
 using Builder.Cache.Distribution;
 using Builder.Cache.Export;
+using Builder.Cache.Layers;
 using Builder.Oci;
 
 namespace Builder.Cache.BuildCache;
 
 /// <summary>
 /// Moves build caches between the store and where <c>--cache-to</c>/<c>--cache-from</c> point: a local OCI layout or
-/// a registry repository, as a <see cref="CacheManifest"/>.
+/// a registry repository, as a <see cref="CacheManifest"/>. Layers the local store keeps uncompressed are exported
+/// gzipped (<see cref="LayerCompressor"/>), so an exported cache names the blobs a pushed image would.
 /// </summary>
 public sealed class CacheTransfer(ContentStore content, RegistryClient registry)
 {
@@ -82,6 +84,11 @@ public sealed class CacheTransfer(ContentStore content, RegistryClient registry)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(records);
+        // A cache leaves the machine: layers the store keeps uncompressed go gzipped, as an image push sends them.
+        IReadOnlyDictionary<Digest, Descriptor> compressed = await new LayerCompressor(content)
+            .CompressLayersAsync(records.Values.Select(r => r.Layer), new LayerWriteOptions(), cancellationToken).ConfigureAwait(false);
+        records = records.ToDictionary(r => r.Key, r => compressed.TryGetValue(r.Value.Layer.Digest, out Descriptor? layer) ? r.Value with { Layer = layer } : r.Value);
         Descriptor manifest = await CacheManifest.WriteAsync(content, records, cancellationToken).ConfigureAwait(false);
         var reader = new OverlayReader(content, blobs);
         switch (spec.Type)

@@ -37,6 +37,12 @@ public sealed class StoreLayout
     /// <summary>Committed layers unpacked as directories (overlayfs lower dirs), by diffID.</summary>
     public string Layers => Path.Combine(Root, "layers");
 
+    /// <summary>
+    /// What <see cref="CompressedLayerMemo"/> remembers: the compressed blobs made from layers the store keeps
+    /// uncompressed, one small file per diffID and compression (<c>&lt;diffID hex&gt;.gzip-6</c>).
+    /// </summary>
+    public string CompressedLayers => Path.Combine(Root, "compressed-layers");
+
     /// <summary>Base image root filesystems, unpacked once per manifest.</summary>
     public string Rootfs => Path.Combine(Root, "rootfs");
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Builder.Cache.Distribution;
 using Builder.Cache.Images;
+using Builder.Cache.Layers;
 using Builder.Oci;
 
 namespace Builder.Cache.Export;
@@ -11,10 +12,17 @@ namespace Builder.Cache.Export;
 /// <c>dest=-</c> writes a tar to <paramref name="stdout"/>. A registry output (<c>--push</c>) only pushes, reading
 /// blobs through <paramref name="pushBlobs"/> (which may fetch what the store lacks, and is asked only for blobs the
 /// registry does not have or cannot mount from <paramref name="mountFrom"/>); the other outputs read the store.
+/// The local store may keep layers uncompressed; outputs that leave the machine (a push, an OCI or Docker archive,
+/// an OCI layout) get them compressed as the output says, through a <see cref="LayerCompressor"/>.
 /// </summary>
 public sealed class ImageExporter(ImageStore images, RegistryClient registry, Stream stdout, string workDirectory,
     Content.IBlobReader? pushBlobs = null, ImageReference? mountFrom = null)
 {
+    private readonly LayerCompressor _compressor = new(images.Content);
+
+    /// <summary>How many layers the exports so far compressed, and how many they found compressed already.</summary>
+    public (int Compressed, int Reused) LayersCompressed => (_compressor.LayersCompressed, _compressor.LayersReused);
+
     /// <summary>Exports <paramref name="manifest"/> under <paramref name="names"/> (the build's <c>-t</c> names and the output's <c>name=</c>).</summary>
     /// <exception cref="InvalidOperationException">A registry output has no name to push to.</exception>
     public async Task ExportAsync(OutputSpec output, Descriptor manifest, ImmutableArray<ImageReference> names, Platform platform, CancellationToken cancellationToken)
@@ -36,10 +44,11 @@ public sealed class ImageExporter(ImageStore images, RegistryClient registry, St
                 if (output.Push || output.Type == OutputType.Registry)
                 {
                     if (all.IsEmpty) throw new InvalidOperationException("--push needs a name to push to: add -t REGISTRY/NAME:TAG");
+                    Descriptor pushed = await CompressedAsync(output, manifest, cancellationToken).ConfigureAwait(false);
                     foreach (ImageReference name in all)
                     {
                         string? mount = mountFrom?.Registry == name.Registry ? mountFrom.Repository : null;
-                        await registry.PushAsync(pushBlobs ?? images.Content, manifest, name, mount, cancellationToken).ConfigureAwait(false);
+                        await registry.PushAsync(pushBlobs ?? images.Content, pushed, name, mount, cancellationToken).ConfigureAwait(false);
                     }
                 }
                 break;
@@ -47,11 +56,10 @@ public sealed class ImageExporter(ImageStore images, RegistryClient registry, St
                 await FilesystemExporter.WriteDirectoryAsync(images.Content, manifest, platform, output.Destination!, cancellationToken).ConfigureAwait(false);
                 break;
             case OutputType.OciLayout:
-                await OciLayoutWriter.WriteAsync(images.Content, image, output.Destination!, cancellationToken).ConfigureAwait(false);
-                break;
             case OutputType.Oci when !output.Tar:
             case OutputType.Docker when !output.Tar:
-                await OciLayoutWriter.WriteAsync(images.Content, image, output.Destination!, cancellationToken).ConfigureAwait(false);
+                await OciLayoutWriter.WriteAsync(images.Content, image with { Root = await CompressedAsync(output, manifest, cancellationToken).ConfigureAwait(false) },
+                    output.Destination!, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 Stream destination = output.Destination == "-" ? stdout : File.Create(output.Destination!);
@@ -60,9 +68,11 @@ public sealed class ImageExporter(ImageStore images, RegistryClient registry, St
                     if (output.Type == OutputType.Tar)
                         await FilesystemExporter.WriteTarAsync(images.Content, manifest, platform, destination, workDirectory, cancellationToken).ConfigureAwait(false);
                     else if (output.Type == OutputType.Oci)
-                        await ImageArchiveWriter.WriteOciAsync(images.Content, image, destination, cancellationToken).ConfigureAwait(false);
+                        await ImageArchiveWriter.WriteOciAsync(images.Content, image with { Root = await CompressedAsync(output, manifest, cancellationToken).ConfigureAwait(false) },
+                            destination, cancellationToken).ConfigureAwait(false);
                     else
-                        await ImageArchiveWriter.WriteDockerAsync(images.Content, image, platform, destination, cancellationToken).ConfigureAwait(false);
+                        await ImageArchiveWriter.WriteDockerAsync(images.Content, image with { Root = await CompressedAsync(output, manifest, cancellationToken).ConfigureAwait(false) },
+                            platform, destination, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -71,4 +81,9 @@ public sealed class ImageExporter(ImageStore images, RegistryClient registry, St
                 break;
         }
     }
+
+    // The image as the output sends it: layers the store keeps uncompressed get the output's compression and level.
+    private Task<Descriptor> CompressedAsync(OutputSpec output, Descriptor manifest, CancellationToken cancellationToken) =>
+        _compressor.CompressImageAsync(manifest, new LayerWriteOptions { Compression = output.Compression, CompressionLevel = output.CompressionLevel },
+            cancellationToken);
 }

@@ -6,7 +6,10 @@ namespace Builder.Cache.Images;
 
 /// <summary>
 /// Removes blobs that no image name and no garbage-collection root reaches (mark and sweep), and stale partial
-/// writes under <c>ingest/</c>.
+/// writes under <c>ingest/</c>. The compressed blobs a <see cref="CompressedLayerMemo"/> remembers for a reachable
+/// uncompressed layer are reachable too: they are what the next push or export of that layer sends, and dropping
+/// them would only mean compressing it again. Those of unreachable layers go with their layer, and so do memo
+/// entries whose blob is gone.
 /// </summary>
 /// <remarks>
 /// It holds the collection lock exclusively from mark to sweep, so no blob rename, tag or root change of another
@@ -29,6 +32,10 @@ public sealed class GarbageCollector(ImageStore images)
             await walker.MarkAsync(target.Digest, target.MediaType, reachable, cancellationToken).ConfigureAwait(false);
         foreach (Digest root in (await images.ListRootsAsync(cancellationToken).ConfigureAwait(false)).Values)
             await walker.MarkAsync(root, null, reachable, cancellationToken).ConfigureAwait(false);
+        var memo = new CompressedLayerMemo(content);
+        List<CompressedLayerEntry> remembered = [.. memo.List()];
+        foreach (CompressedLayerEntry entry in remembered.Where(e => reachable.Contains(e.DiffId)))
+            reachable.Add(entry.Blob);
 
         DateTime now = DateTime.UtcNow;
         var removed = ImmutableArray.CreateBuilder<BlobInfo>();
@@ -43,6 +50,11 @@ public sealed class GarbageCollector(ImageStore images)
             }
             if (!options.DryRun) content.Delete(blob.Digest);
             removed.Add(blob);
+        }
+        if (!options.DryRun)
+        {
+            foreach (CompressedLayerEntry entry in remembered.Where(e => !content.Contains(e.Blob)))
+                memo.Remove(entry);
         }
 
         int ingestFiles = 0;

@@ -194,6 +194,9 @@ public sealed partial class ImageStore
         var referenced = new HashSet<Digest>(users.Keys);
         foreach (Digest root in (await ListRootsAsync(cancellationToken).ConfigureAwait(false)).Values)
             await walker.MarkAsync(root, null, referenced, cancellationToken).ConfigureAwait(false);
+        // As the garbage collector: the remembered compressed forms of a live layer are not reclaimable.
+        foreach (CompressedLayerEntry entry in new CompressedLayerMemo(Content).List().Where(e => referenced.Contains(e.DiffId)).ToList())
+            referenced.Add(entry.Blob);
 
         ImmutableArray<ImageDiskUsage> usage = [.. images.Select(image =>
         {

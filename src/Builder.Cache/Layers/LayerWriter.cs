@@ -12,14 +12,41 @@ public static class LayerWriter
 {
     /// <summary>Writes the layer to <paramref name="destination"/>, which stays open.</summary>
     /// <exception cref="ArgumentException">zstd with Docker media types, or a level out of range.</exception>
-    public static async Task<LayerWriteResult> WriteAsync(
+    public static Task<LayerWriteResult> WriteAsync(
         LayerSource source, Stream destination, LayerWriteOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(destination);
         options ??= new LayerWriteOptions();
-        string mediaType = MediaTypeOf(options);
         long? epoch = options.SourceDateEpoch?.ToUnixTimeSeconds();
+        return EncodeAsync(destination, options, async (tar, token) =>
+        {
+            var builder = new LayerTarBuilder(tar, epoch);
+            foreach (LayerChange change in source.EnumerateChanges(token))
+                await builder.WriteAsync(change, token).ConfigureAwait(false);
+            await builder.FinishAsync(token).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Compresses a finished layer tar (an uncompressed layer blob) to <paramref name="destination"/>, which stays
+    /// open. The same tar gives the same blob as <see cref="WriteAsync(LayerSource, Stream, LayerWriteOptions?, CancellationToken)"/>
+    /// with the same options, so a layer compressed late has the digest it would have had if compressed at once.
+    /// </summary>
+    /// <exception cref="ArgumentException">zstd with Docker media types, or a level out of range.</exception>
+    public static Task<LayerWriteResult> CompressAsync(
+        Stream tar, Stream destination, LayerWriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tar);
+        return EncodeAsync(destination, options ?? new LayerWriteOptions(),
+            (target, token) => tar.CopyToAsync(target, 1 << 20, token), cancellationToken);
+    }
+
+    // The tar is hashed (diffID), compressed and hashed again (blob digest) as it streams to the destination.
+    private static async Task<LayerWriteResult> EncodeAsync(
+        Stream destination, LayerWriteOptions options, Func<Stream, CancellationToken, Task> writeTar, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        string mediaType = MediaTypeOf(options);
         int parallelism = Math.Max(1, options.MaxDegreeOfParallelism);
 
         // Uncompressed, the blob is the tar: one hash serves as both digests.
@@ -33,10 +60,7 @@ public static class LayerWriter
         try
         {
             using var tar = new HashingWriteStream(compressor);
-            var builder = new LayerTarBuilder(tar, epoch);
-            foreach (LayerChange change in source.EnumerateChanges(cancellationToken))
-                await builder.WriteAsync(change, cancellationToken).ConfigureAwait(false);
-            await builder.FinishAsync(cancellationToken).ConfigureAwait(false);
+            await writeTar(tar, cancellationToken).ConfigureAwait(false);
             switch (compressor)
             {
                 case ParallelGzipStream gzip:

@@ -1,10 +1,16 @@
 using System.CommandLine;
 using Builder.Cache.Distribution;
+using Builder.Cache.Export;
 using Builder.Cache.Images;
+using Builder.Cache.Layers;
+using Builder.Oci;
 
 namespace Builder.Cli.Commands;
 
-/// <summary><c>imgbuild push NAME</c>: sends an image from the local store to the registry its name points at.</summary>
+/// <summary>
+/// <c>imgbuild push NAME</c>: sends an image from the local store to the registry its name points at. Layers the
+/// store keeps uncompressed are gzipped first (once: the compressed blobs are remembered), as <c>docker push</c> does.
+/// </summary>
 internal static class PushCommand
 {
     public static Command Create(StoreRoot store, RegistryAccess registry, TextWriter stdout, TextWriter stderr)
@@ -15,7 +21,8 @@ internal static class PushCommand
         {
             ImageRecord image = await images.GetAsync(StoreRoot.ParseReference(result.GetValue(name)!), cancellationToken).ConfigureAwait(false);
             using RegistryClient client = registry.CreateClient(result);
-            PushReport report = await client.PushAsync(images.Content, image.Target, image.Reference, mountFrom: null, cancellationToken).ConfigureAwait(false);
+            Descriptor pushed = await new LayerCompressor(images.Content).CompressImageAsync(image.Target, new LayerWriteOptions(), cancellationToken).ConfigureAwait(false);
+            PushReport report = await client.PushAsync(images.Content, pushed, image.Reference, mountFrom: null, cancellationToken).ConfigureAwait(false);
             stdout.WriteLine($"{image.Reference.FamiliarName}: digest: {report.Root.Digest} size: {report.Root.Size} " +
                 $"({report.BlobsUploaded} blobs uploaded, {report.BlobsSkipped} already there)");
             return 0;

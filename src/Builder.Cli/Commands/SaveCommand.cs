@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Builder.Cache.Export;
 using Builder.Cache.Images;
+using Builder.Cache.Layers;
 using Builder.Oci;
 
 namespace Builder.Cli.Commands;
@@ -8,7 +9,7 @@ namespace Builder.Cli.Commands;
 /// <summary>
 /// <c>imgbuild save NAME -o FILE [--format docker|oci|oci-layout]</c>: writes an image from the local store as a
 /// Docker archive (the default, as <c>docker save</c>; it also holds an OCI layout), an OCI archive, or an OCI
-/// layout directory.
+/// layout directory. Layers the store keeps uncompressed are gzipped (once: the compressed blobs are remembered).
 /// </summary>
 internal static class SaveCommand
 {
@@ -23,7 +24,8 @@ internal static class SaveCommand
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async images =>
         {
             ImageRecord record = await images.GetAsync(StoreRoot.ParseReference(result.GetValue(name)!), cancellationToken).ConfigureAwait(false);
-            var image = new ExportedImage(record.Target, [record.Reference]);
+            Descriptor target = await new LayerCompressor(images.Content).CompressImageAsync(record.Target, new LayerWriteOptions(), cancellationToken).ConfigureAwait(false);
+            var image = new ExportedImage(target, [record.Reference]);
             string destination = result.GetValue(output)!;
             string kind = result.GetValue(format)!;
             if (kind == "oci-layout")
@@ -31,14 +33,14 @@ internal static class SaveCommand
                 await OciLayoutWriter.WriteAsync(images.Content, image, destination, cancellationToken).ConfigureAwait(false);
                 return 0;
             }
-            Platform target = result.GetValue(platform) is { } p ? Platform.Parse(p) : Platform.Current;
+            Platform selected = result.GetValue(platform) is { } p ? Platform.Parse(p) : Platform.Current;
             Stream stream = destination == "-" ? Console.OpenStandardOutput() : File.Create(destination);
             await using (stream.ConfigureAwait(false))
             {
                 if (kind == "oci")
                     await ImageArchiveWriter.WriteOciAsync(images.Content, image, stream, cancellationToken).ConfigureAwait(false);
                 else
-                    await ImageArchiveWriter.WriteDockerAsync(images.Content, image, target, stream, cancellationToken).ConfigureAwait(false);
+                    await ImageArchiveWriter.WriteDockerAsync(images.Content, image, selected, stream, cancellationToken).ConfigureAwait(false);
             }
             return 0;
         }));
