@@ -169,26 +169,40 @@ internal sealed class BuildSession : IDisposable
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(state);
         ImageConfig config = HistoryTimes.Stamp(target.Config, state.Layers, DateTimeOffset.UtcNow, sourceDateEpoch);
+        IReadOnlyList<ImageLayer> layers = await LocalLayersAsync(state, cancellationToken).ConfigureAwait(false);
         if (inlineCache)
         {
-            // --cache-to type=inline: the records of the image's own layers go into its config.
-            Dictionary<Digest, CacheRecord> records = RecordsOf([state], CacheExportMode.Min);
+            // --cache-to type=inline: the records of the image's own layers go into its config, naming the blobs the
+            // image itself names (a layer cached uncompressed by an earlier local build is compressed by now).
+            Dictionary<Digest, Descriptor> blobs = state.Layers.Zip(layers).ToDictionary(p => p.First.Blob.Digest, p => p.Second.Blob);
+            Dictionary<Digest, CacheRecord> records = RecordsOf([state], CacheExportMode.Min)
+                .ToDictionary(r => r.Key, r => blobs.TryGetValue(r.Value.Layer.Digest, out Descriptor? blob) ? r.Value with { Layer = blob } : r.Value);
             config = config with
             {
                 ExtraFields = config.ExtraFields.SetItem(CacheManifest.InlineField, System.Text.Encoding.UTF8.GetString(CacheManifest.SerializeConfig(records))),
             };
         }
-        IReadOnlyList<ImageLayer> layers = await LocalLayersAsync(state, cancellationToken).ConfigureAwait(false);
         return await ImageAssembler.AssembleAsync(Images.Content, config, layers, ociMediaTypes, cancellationToken, Fetcher.ReaderOver(Images.Content))
             .ConfigureAwait(false);
     }
 
-    // A build that stores its layers uncompressed stores the layers it found in an imported cache (compressed, as
-    // every cache leaves the machine) uncompressed too: the image then has the manifest a build that ran those steps
-    // would have given, whichever way its layers came.
+    // The image's layers in the form this build stores them, whichever way they came, so the image has the manifest
+    // a build that ran every step would have given. A build that stores its layers uncompressed stores the layers it
+    // found in an imported cache (compressed, as every cache leaves the machine) uncompressed too. A build whose
+    // output leaves the machine compresses the layers an earlier local build cached uncompressed (once: the
+    // compressor remembers them), so the digest it reports is the one it pushes or exports.
     private async Task<IReadOnlyList<ImageLayer>> LocalLayersAsync(StepState state, CancellationToken cancellationToken)
     {
-        if (_layerOptions.Compression != LayerCompression.Uncompressed) return state.Layers;
+        if (_layerOptions.Compression != LayerCompression.Uncompressed)
+        {
+            if (!state.Layers.Any(l => LayerCompressor.IsUncompressedLayer(l.Blob.MediaType))) return state.Layers;
+            var compressing = new LayerCompressor(Images.Content);
+            ImageLayer[] compressed = await Task.WhenAll(state.Layers.Select(async layer => LayerCompressor.IsUncompressedLayer(layer.Blob.MediaType)
+                ? layer with { Blob = await compressing.CompressLayerAsync(layer.Blob, _layerOptions, cancellationToken).ConfigureAwait(false) }
+                : layer)).ConfigureAwait(false);
+            Progress.Message(BuildMessage.Info($"compressed {compressing.LayersCompressed} layers for export, {compressing.LayersReused} already compressed"));
+            return compressed;
+        }
         var imported = StepCache.Used.Where(u => ReferenceEquals(Imported.Find(u.Key), u.Value)).Select(u => u.Value.Layer.Digest).ToHashSet();
         if (!state.Layers.Any(l => imported.Contains(l.Blob.Digest) && !LayerCompressor.IsUncompressedLayer(l.Blob.MediaType))) return state.Layers;
         var compressor = new LayerCompressor(Images.Content);

@@ -131,6 +131,23 @@ public sealed class LazyLayerCompressionTests : IDisposable
     }
 
     [Fact]
+    public void OciOutput_ReusingLayersALocalBuildCached_PrintsTheDigestItExports()
+    {
+        RequiredTool.RequireRoot();
+        string archive = Path.Combine(_root, "image.oci.tar"), layout = Path.Combine(_root, "from-archive");
+        Assert.Equal(0, Imgbuild("-t", "lazy:1", _context).Status);
+
+        // Every step is cached with an uncompressed layer; the build whose output leaves the machine compresses them
+        // before it writes the image, so the digest it prints (and records) is the digest of what it exported.
+        var export = Imgbuild("--output", $"type=oci,dest={archive},name=lazy:2", _context);
+
+        Assert.True(export.Status == 0, export.Err);
+        ProcessRunner.Run(RequiredTool.Find("skopeo", "skopeo"), ["copy", $"oci-archive:{archive}", $"oci:{layout}:2"]);
+        string raw = ProcessRunner.Run(RequiredTool.Find("skopeo", "skopeo"), ["inspect", "--raw", $"oci:{layout}:2"]);
+        Assert.Equal(export.Out.Trim(), Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes(raw)).ToString());
+    }
+
+    [Fact]
     public void Push_AfterLocalBuild_RegistryGetsGzipLayers_AndSecondPushCompressesNothing()
     {
         RequiredTool.RequireRoot();
