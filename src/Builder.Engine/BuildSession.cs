@@ -73,8 +73,8 @@ internal sealed class BuildSession : IDisposable
         _layerOptions = options.Layers;
         StoreLayout layout = images.Content.Layout;
         _work = layout.Work;
-        ISnapshotter snapshotter = OverlaySnapshotter.IsSupported(_work) ? new OverlaySnapshotter() : new CopySnapshotter();
-        if (snapshotter is CopySnapshotter) progress.Message(BuildMessage.Warning("overlayfs is not available here; using the copying snapshotter (slower)"));
+        ISnapshotter snapshotter = new ProbingSnapshotter(_work,
+            () => progress.Message(BuildMessage.Warning("overlayfs is not available here; using the copying snapshotter (slower)")));
         Fetcher = new BlobFetcher();
         Bases = new BaseImageProvider(images, registry, Fetcher);
         var committer = new SnapshotCommitter(images.Content, _work, layout.Layers);

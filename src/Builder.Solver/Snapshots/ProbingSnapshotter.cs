@@ -1,0 +1,26 @@
+namespace Builder.Solver.Snapshots;
+
+/// <summary>
+/// overlayfs where the kernel allows it, else the copying snapshotter, decided by a probe mount the first time a
+/// snapshot is needed: a build whose steps all come from the cache mounts nothing.
+/// </summary>
+/// <param name="workRoot">Where the probe mounts.</param>
+/// <param name="fellBack">Told once when overlayfs is not available and snapshots are copies.</param>
+public sealed class ProbingSnapshotter(string workRoot, Action fellBack) : ISnapshotter
+{
+    private readonly Lazy<ISnapshotter> _chosen = new(() =>
+    {
+        if (OverlaySnapshotter.IsSupported(workRoot)) return new OverlaySnapshotter();
+        fellBack();
+        return new CopySnapshotter();
+    });
+
+    /// <summary>Whether the probe has run.</summary>
+    public bool HasProbed => _chosen.IsValueCreated;
+
+    /// <inheritdoc />
+    public string Name => _chosen.Value.Name;
+
+    /// <inheritdoc />
+    public Snapshot Create(IReadOnlyList<string> lowerDirectories, string workRoot) => _chosen.Value.Create(lowerDirectories, workRoot);
+}
