@@ -154,6 +154,44 @@ public sealed class ContentStore : IBlobReader
     }
 
     /// <summary>
+    /// Moves <paramref name="file"/> into the store as the blob <paramref name="expected"/> describes, without reading
+    /// it again: for a blob its writer hashed as it wrote it (a layer the committer or compressor just made), where
+    /// copying it through <see cref="WriteAsync(Stream, Descriptor, CancellationToken)"/> would write and hash every
+    /// byte a second time. The caller vouches for the digest; the size is checked. The file is made durable before it
+    /// gets its name, and renamed when it is on the store's file system (copied otherwise). A blob already stored is
+    /// kept and the file deleted.
+    /// </summary>
+    /// <exception cref="DigestMismatchException">The file's size is not the descriptor's; nothing was stored.</exception>
+    public async Task<Descriptor> AdoptAsync(string file, Descriptor expected, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(file);
+        ArgumentNullException.ThrowIfNull(expected);
+        if (await TryRefreshAsync(expected.Digest, expected.Size, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            TryDelete(file);
+            return expected;
+        }
+        long size = new FileInfo(file).Length;
+        if (size != expected.Size)
+        {
+            TryDelete(file);
+            throw new DigestMismatchException(expected.Digest, expected.Size, expected.Digest, size);
+        }
+        // On disk before it gets its real name, so a power loss cannot leave a named but empty blob.
+        using (Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
+            RandomAccess.FlushToDisk(handle);
+        string final = GetBlobPath(expected.Digest);
+        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+        using (await LockCollectionAsync(exclusive: false, cancellationToken).ConfigureAwait(false))
+        {
+            if (!TryTouch(final))
+                File.Move(file, final, overwrite: true);
+        }
+        TryDelete(file);
+        return expected;
+    }
+
+    /// <summary>
     /// Takes the store-wide collection lock: shared by writers (blob renames, image and root updates), exclusive
     /// for the garbage collector, so a sweep never runs between a writer's check and its rename or tag.
     /// </summary>

@@ -114,8 +114,7 @@ public sealed class LayerCompressor(ContentStore content)
                 written = await LayerWriter.CompressAsync(tar, target, options, cancellationToken).ConfigureAwait(false);
             if (written.DiffId != layer.Digest)
                 throw new InvalidDataException($"layer blob {layer.Digest} has the content of {written.DiffId}: the store is damaged");
-            await using (FileStream blob = File.OpenRead(file))
-                await content.WriteAsync(blob, written.Descriptor, cancellationToken).ConfigureAwait(false);
+            await content.AdoptAsync(file, written.Descriptor, cancellationToken).ConfigureAwait(false);
             await _memo.SetAsync(layer.Digest, key, written.Descriptor.Digest, written.Descriptor.Size, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _compressed);
             return layer with { MediaType = mediaType, Digest = written.Descriptor.Digest, Size = written.Descriptor.Size };

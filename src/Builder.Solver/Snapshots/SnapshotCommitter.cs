@@ -26,9 +26,9 @@ public sealed class SnapshotCommitter(ContentStore content, string workRoot, str
         LayerWriteResult layer;
         try
         {
+            // The writer hashed the blob as it wrote it: the store takes the file as it is (renamed, not copied).
             layer = await LayerWriter.WriteToFileAsync(changes, blobFile, options, cancellationToken).ConfigureAwait(false);
-            await using FileStream blob = File.OpenRead(blobFile);
-            await content.WriteAsync(blob, layer.Descriptor, cancellationToken).ConfigureAwait(false);
+            await content.AdoptAsync(blobFile, layer.Descriptor, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

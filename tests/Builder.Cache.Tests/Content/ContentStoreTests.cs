@@ -27,6 +27,59 @@ public sealed class ContentStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task AdoptAsync_HashedFile_BecomesTheBlobWithoutACopy()
+    {
+        byte[] content = Encoding.UTF8.GetBytes("a layer its writer hashed");
+        var descriptor = new Descriptor(MediaTypes.OciLayerTar, Digest.Sha256Of(content), content.Length);
+        string file = Path.Combine(Directory.CreateDirectory(Path.Combine(_store.Root, "work")).FullName, "layer");
+        await File.WriteAllBytesAsync(file, content);
+        long inode = new UnixFileInfo(file).Inode;
+
+        await Store.AdoptAsync(file, descriptor);
+
+        string path = Store.GetBlobPath(descriptor.Digest);
+        Assert.False(File.Exists(file));
+        Assert.Equal(content, await File.ReadAllBytesAsync(path));
+        Assert.Equal(inode, new UnixFileInfo(path).Inode);   // renamed, not written again
+    }
+
+    [Fact]
+    public async Task AdoptAsync_BlobAlreadyStored_KeepsItAndDeletesTheFile()
+    {
+        byte[] content = Encoding.UTF8.GetBytes("stored twice");
+        var descriptor = new Descriptor(MediaTypes.OciLayerTar, Digest.Sha256Of(content), content.Length);
+        await Store.WriteAsync(new MemoryStream(content), descriptor);
+        long inode = new UnixFileInfo(Store.GetBlobPath(descriptor.Digest)).Inode;
+        string file = Path.Combine(_store.Root, "again");
+        await File.WriteAllBytesAsync(file, content);
+
+        await Store.AdoptAsync(file, descriptor);
+
+        Assert.False(File.Exists(file));
+        Assert.Equal(inode, new UnixFileInfo(Store.GetBlobPath(descriptor.Digest)).Inode);
+    }
+
+    [Fact]
+    public async Task AdoptAsync_SizeDiffersFromDescriptor_StoresNothing()
+    {
+        byte[] content = Encoding.UTF8.GetBytes("short");
+        var descriptor = new Descriptor(MediaTypes.OciLayerTar, Digest.Sha256Of(content), content.Length + 1);
+        string file = Path.Combine(_store.Root, "short");
+        await File.WriteAllBytesAsync(file, content);
+
+        await Assert.ThrowsAsync<DigestMismatchException>(() => Store.AdoptAsync(file, descriptor));
+
+        Assert.False(Store.Contains(descriptor.Digest));
+        Assert.False(File.Exists(file));
+    }
+
+    private readonly record struct UnixFileInfo(string Path)
+    {
+        // The inode number, from stat(1): enough to tell a rename from a copy.
+        public long Inode => long.Parse(Builder.Testing.ProcessRunner.Run("stat", ["-c", "%i", Path]).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task WriteAsync_NoExpectedDigest_ComputesSha256()
     {
         BlobInfo blob = await Store.WriteAsync(new MemoryStream(Encoding.ASCII.GetBytes("hello")));
