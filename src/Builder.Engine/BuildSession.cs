@@ -197,11 +197,10 @@ internal sealed class BuildSession : IDisposable
         {
             if (!state.Layers.Any(l => LayerCompressor.IsUncompressedLayer(l.Blob.MediaType))) return state.Layers;
             var compressing = new LayerCompressor(Images.Content);
-            ImageLayer[] compressed = await Task.WhenAll(state.Layers.Select(async layer => LayerCompressor.IsUncompressedLayer(layer.Blob.MediaType)
-                ? layer with { Blob = await compressing.CompressLayerAsync(layer.Blob, _layerOptions, cancellationToken).ConfigureAwait(false) }
-                : layer)).ConfigureAwait(false);
+            IReadOnlyDictionary<Digest, Descriptor> compressed =
+                await compressing.CompressLayersAsync(state.Layers.Select(l => l.Blob), _layerOptions, cancellationToken).ConfigureAwait(false);
             Progress.Message(BuildMessage.Info($"compressed {compressing.LayersCompressed} layers for export, {compressing.LayersReused} already compressed"));
-            return compressed;
+            return [.. state.Layers.Select(l => compressed.TryGetValue(l.Blob.Digest, out Descriptor? blob) ? l with { Blob = blob } : l)];
         }
         var imported = StepCache.Used.Where(u => ReferenceEquals(Imported.Find(u.Key), u.Value)).Select(u => u.Value.Layer.Digest).ToHashSet();
         if (!state.Layers.Any(l => imported.Contains(l.Blob.Digest) && !LayerCompressor.IsUncompressedLayer(l.Blob.MediaType))) return state.Layers;

@@ -16,15 +16,11 @@ public sealed class BuildContextSource : IBuildContextSource
 {
     private readonly Dictionary<string, string> _directories = new(StringComparer.Ordinal);
 
-    /// <summary>The main context, and named directory contexts (<c>--build-context NAME=DIR</c>) by name.</summary>
-    public BuildContextSource(string contextDirectory, IReadOnlyDictionary<string, string>? namedDirectories = null)
-    {
-        _directories[ContextSourceStep.DefaultName] = contextDirectory;
-        foreach ((string name, string directory) in namedDirectories ?? new Dictionary<string, string>())
-            _directories[ContextSourceStep.NamedPrefix + name] = directory;
-    }
+    /// <summary>The main context; named contexts and other targets' contexts come through <see cref="Add"/>.</summary>
+    public BuildContextSource(string contextDirectory) => _directories[ContextSourceStep.DefaultName] = contextDirectory;
 
-    /// <summary>Adds a context read by steps named <paramref name="stepName"/> (a compose service's context).</summary>
+    /// <summary>Adds a context read by steps named <paramref name="stepName"/>: a named directory context
+    /// (<c>named:NAME</c>) or another target's context directory.</summary>
     public void Add(string stepName, string directory) => _directories[stepName] = directory;
 
     /// <inheritdoc />
