@@ -12,6 +12,29 @@ public static class HostFiles
                 status.MTimeSeconds * 1_000_000_000 + status.MTimeNanoseconds, status.Links)
             : null;
 
+    /// <summary>The numeric owner of <paramref name="path"/>, not following a final link.</summary>
+    /// <exception cref="IOException">The path does not exist or cannot be read.</exception>
+    public static (uint Uid, uint Gid) Owner(string path)
+    {
+        FileStatus status = LinuxFileSystem.LStat(path);
+        return (status.Uid, status.Gid);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is a device, a fifo or a socket (not following a final link): a node whose
+    /// copy is made with mknod rather than by reading it.
+    /// </summary>
+    public static bool IsNode(string path) =>
+        LinuxFileSystem.TryLStat(path)?.Type is FileStatus.TypeCharacter or FileStatus.TypeBlock or FileStatus.TypeFifo or FileStatus.TypeSocket;
+
+    /// <summary>Makes <paramref name="target"/> a node of the same kind, mode and device number as <paramref name="source"/> (fsutil's copyDevice).</summary>
+    /// <exception cref="IOException">The kernel refused.</exception>
+    public static void CopyNode(string source, string target)
+    {
+        FileStatus status = LinuxFileSystem.LStat(source);
+        LinuxFileSystem.MkNod(target, status.Mode, status.RDevMajor, status.RDevMinor);
+    }
+
     /// <summary>Makes <paramref name="newPath"/> a hard link to <paramref name="existing"/>; false when the file system refuses (another device, no links allowed).</summary>
     public static bool TryHardLink(string existing, string newPath)
     {

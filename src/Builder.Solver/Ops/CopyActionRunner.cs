@@ -4,23 +4,27 @@ using Builder.Filesystem;
 using Builder.Filesystem.Patterns;
 using Builder.Graph;
 using Builder.Solver.Context;
-using Builder.Solver.Runtime;
 
 namespace Builder.Solver.Ops;
 
 /// <summary>
-/// Carries out one <see cref="CopyAction"/> (COPY, ADD of local files) as BuildKit's file copy does: wildcard sources,
-/// a directory's contents copied rather than the directory, the destination a directory when it ends in '/' or
-/// several sources match, parents created, modes and times kept, symlinks inside copied trees kept as links, and
-/// owner 0:0 unless <c>--chown</c> says otherwise. <c>--chmod</c> is octal or symbolic, <c>--exclude</c> leaves paths
-/// out, <c>--parents</c> keeps the sources' directories, and ADD unpacks local tar archives.
+/// Carries out one <see cref="CopyAction"/> (COPY, ADD of local files) as BuildKit v0.24's file copy does
+/// (solver/llbsolver/file/backend.go's docopy, then fsutil's copy.Copy for each path the source names): wildcard
+/// sources (one that matches nothing copies nothing, when allowed), each match copied onto the destination in turn
+/// (into it when it is an existing directory), a directory's contents copied rather than the directory, modes and
+/// times kept, symlinks inside copied trees kept as links. <c>--chmod</c> (octal or symbolic) applies to every
+/// copied entry, directories too, and an octal one is also the mode of the directories the copy creates (0755
+/// otherwise). Without <c>--chown</c> each entry keeps its source's owner, except that the build context's files
+/// are 0:0 (the client sends them so: resetUIDAndGID in client/solve.go); directories the copy creates are 0:0.
+/// <see cref="CopyAction.ExcludePatterns"/> and <see cref="CopyAction.IncludePatterns"/> are matched against paths
+/// below each match, never against the match itself; ADD unpacks local tar archives.
 /// </summary>
 internal static class CopyActionRunner
 {
-    /// <exception cref="IOException">A source that is not a wildcard does not exist.</exception>
+    /// <exception cref="IOException">A source that is not a wildcard does not exist, or a --chown name cannot be looked up.</exception>
     /// <exception cref="Cache.Layers.LayerFormatException">An archive ADD unpacks has an entry that would land outside the destination.</exception>
     public static Task ApplyAsync(CopyAction copy, string sourceRoot, string targetRoot, CancellationToken cancellationToken) =>
-        ApplyAsync(copy, sourceRoot, null, targetRoot, cancellationToken);
+        ApplyAsync(copy, sourceRoot, null, targetRoot, ResolveOwner(copy, targetRoot), cancellationToken);
 
     /// <summary>
     /// Copies from a build context read in place: only its selected entries exist for the copy (a link is never
@@ -30,90 +34,131 @@ internal static class CopyActionRunner
     public static Task ApplyAsync(CopyAction copy, SelectedContext context, string targetRoot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return ApplyAsync(copy, context.Root, context, targetRoot, cancellationToken);
+        return ApplyAsync(copy, context.Root, context, targetRoot, ResolveOwner(copy, targetRoot), cancellationToken);
     }
 
-    private static async Task ApplyAsync(CopyAction copy, string sourceRoot, SelectedContext? context, string targetRoot, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies with the <c>--chown</c> owner already resolved (<paramref name="owner"/>; null without <c>--chown</c>):
+    /// BuildKit looks names up in the filesystem as it was before the step, not as earlier actions left it.
+    /// </summary>
+    /// <param name="copy">The copy.</param>
+    /// <param name="sourceRoot">The filesystem copied from (the context's root when <paramref name="context"/> is set).</param>
+    /// <param name="context">The build context read in place, when the source is one.</param>
+    /// <param name="targetRoot">The filesystem copied into.</param>
+    /// <param name="owner">The owner <c>--chown</c> gives, or null to keep each source entry's.</param>
+    /// <param name="cancellationToken">Cancels the copy between entries.</param>
+    internal static async Task ApplyAsync(CopyAction copy, string sourceRoot, SelectedContext? context, string targetRoot,
+        (uint Uid, uint Gid)? owner, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(copy);
         Func<string, bool>? visible = context is null ? null : context.Includes;
-        Func<int, bool, int>? chmod = copy.Mode is null ? null
-            : int.TryParse(copy.Mode, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? (_, _) => Convert.ToInt32(copy.Mode, 8)
-            : (current, isDirectory) => SymbolicMode.Apply(copy.Mode, current, isDirectory);
-        (uint uid, uint gid) = copy.Owner is null ? (0u, 0u) : FileOwnerResolver.Resolve(copy.Owner, targetRoot);
-        var owner = new ContainerUser(uid, gid, []);
-        // --exclude is fsutil's exclude pattern matcher: moby/patternmatcher over paths relative to the source.
-        PathPattern[] excludes = [.. copy.ExcludePatterns.Select(PathPattern.Create).OfType<PathPattern>()];
-        var entries = new EntryCopier(owner, chmod, excludes.Length == 0 ? null : new PatternMatcher(excludes), context);
+        var job = new CopyJob(copy, context, Path.GetFullPath(targetRoot), owner, ModeChange.Of(copy.Mode),
+            Matcher(copy.IncludePatterns), Matcher(copy.ExcludePatterns));
 
         List<string> matches = copy.AllowWildcard
             ? SourceWildcards.Resolve(sourceRoot, copy.Source, copy.FollowSymlinks, visible)
             : [GoPath.Clean("/" + copy.Source).TrimStart('/')];
-        matches.RemoveAll(match => !Exists(Follow(sourceRoot, match, copy.FollowSymlinks, visible), context));
         if (matches.Count == 0)
         {
-            if (copy.AllowWildcard && SourceWildcards.ContainsWildcards(copy.Source) && copy.AllowEmptyWildcard) return;
+            // Only a wildcard names nothing. BuildKit's frontend allows that (AllowEmptyWildcard), and the copy then
+            // does nothing at all: the destination is not created either (docopy returns before copy.Copy).
+            if (copy.AllowEmptyWildcard) return;
             throw new IOException($"\"{copy.Source}\": not found");
         }
-        string destination = copy.Destination;
-        bool destinationIsDirectory = destination.EndsWith('/') || matches.Count > 1 || copy.Parents ||
-            (copy.CopyDirectoryContents && matches.Count == 1 && Directory.Exists(Follow(sourceRoot, matches[0], copy.FollowSymlinks, visible)));
-        string targetPath = RootedPath.Resolve(targetRoot, destination);
-        if (!destinationIsDirectory && Directory.Exists(targetPath)) destinationIsDirectory = true;
+        if (!copy.CreateDestinationPath && !Exists(RootedPath.Resolve(targetRoot, Path.GetDirectoryName(copy.Destination.TrimEnd('/')) ?? "/"), null))
+            throw new IOException($"cannot copy to {copy.Destination}: its parent directory does not exist");
 
         foreach (string match in matches)
         {
-            string source = Follow(sourceRoot, match, copy.FollowSymlinks, visible);
-            if (copy.UnpackArchive && File.Exists(source) && Cache.Layers.ArchiveUnpacker.IsArchive(source))
+            cancellationToken.ThrowIfCancellationRequested();
+            string source = SourceWildcards.HostPath(sourceRoot, match, copy.FollowSymlinks, visible);
+            if (!Exists(source, context)) throw new IOException($"\"{(copy.AllowWildcard && SourceWildcards.ContainsWildcards(copy.Source) ? "/" + match : copy.Source)}\": not found");
+            if (copy.UnpackArchive && IsRegularFile(source) && ArchiveUnpacker.IsArchive(source))
             {
-                // A local archive is unpacked into the destination, which is then always a directory.
-                EnsureDirectory(targetRoot, destination, owner);
-                await Cache.Layers.ArchiveUnpacker.UnpackAsync(source, targetPath,
-                    copy.Owner is null ? null : ((int)owner.Uid, (int)owner.Gid), cancellationToken).ConfigureAwait(false);
+                // A local archive is unpacked into the destination, made 0755 (solver/llbsolver/file/unpack.go); its
+                // entries keep the archive's owners unless --chown is given.
+                string destination = RootedPath.Resolve(targetRoot, copy.Destination);
+                job.MakeDirectories(destination, FileModes.Directory);
+                await ArchiveUnpacker.UnpackAsync(source, destination,
+                    owner is { } chown ? ((int)chown.Uid, (int)chown.Gid) : null, cancellationToken).ConfigureAwait(false);
                 context?.CheckFile(source); // what was unpacked is what was hashed
                 continue;
             }
-            if (destinationIsDirectory) EnsureDirectory(targetRoot, destination, owner);
-            else EnsureDirectory(targetRoot, Path.GetDirectoryName(destination.TrimEnd('/')) ?? "/", owner);
-
-            string matchTarget = targetPath;
-            if (copy.Parents)
-            {
-                // --parents: the source's directories are kept under the destination, with their own modes and times.
-                string parents = Path.GetDirectoryName(match.TrimEnd('/')) ?? "";
-                matchTarget = entries.CopyParents(sourceRoot, parents, targetPath);
-            }
-            string name = Path.GetFileName(match.TrimEnd('/'));
-            if (Directory.Exists(source) && new FileInfo(source).LinkTarget is null && copy.CopyDirectoryContents)
-            {
-                var directory = new DirectoryInfo(source);
-                string contents = copy.Parents ? Path.Combine(matchTarget, name) : matchTarget;
-                if (copy.Parents) entries.CopyDirectoryItself(directory, contents);
-                entries.CopyChildren(directory, contents, relative: null);
-            }
-            else
-            {
-                string target = destinationIsDirectory ? Path.Combine(matchTarget, name) : matchTarget;
-                entries.Copy(source, target, name);
-            }
+            new MatchCopier(job).Copy(match, source);
         }
     }
 
+    private static (uint Uid, uint Gid)? ResolveOwner(CopyAction copy, string targetRoot) =>
+        copy.Owner is null ? null : FileOwnerResolver.Resolve(copy.Owner, targetRoot);
+
+    private static PatternMatcher? Matcher(System.Collections.Immutable.ImmutableArray<string> patterns) =>
+        patterns.IsDefaultOrEmpty ? null : new PatternMatcher(patterns.Select(PathPattern.Create).OfType<PathPattern>());
+
+    private static bool Exists(string path, SelectedContext? context) =>
+        (File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null) && context?.IncludesHostPath(path) != false;
+
+    private static bool IsRegularFile(string path) =>
+        File.Exists(path) && new FileInfo(path).LinkTarget is null && !HostFiles.IsNode(path);
+
+    /// <summary>What <c>--chmod</c> does: an octal mode replaces each mode, a symbolic one changes it.</summary>
+    private sealed record ModeChange(int? Octal, string? Symbolic)
+    {
+        public static ModeChange Of(string? mode) =>
+            mode is null ? new ModeChange(null, null)
+            : int.TryParse(mode, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? new ModeChange(Convert.ToInt32(mode, 8), null)
+            : new ModeChange(null, mode);
+
+        // fsutil's copyFileInfo: the permission bits and setuid, setgid and sticky of an octal mode.
+        public int Apply(int mode, bool isDirectory) =>
+            Octal is int octal ? octal & 0xFFF : Symbolic is { } symbolic ? SymbolicMode.Apply(symbolic, mode, isDirectory) : mode;
+
+        // fsutil's MkdirAll gets the octal mode, else 0755; buildkitd's umask is 0 and mkdir(2) keeps only the
+        // permission bits.
+        public int CreatedDirectory => Octal is int octal ? octal & 0x1FF : FileModes.Directory;
+    }
+
+    /// <summary>One copy action's settings, shared by the copies of its matches.</summary>
+    private sealed record CopyJob(CopyAction Copy, SelectedContext? Context, string TargetRoot, (uint Uid, uint Gid)? Owner,
+        ModeChange Mode, PatternMatcher? Include, PatternMatcher? Exclude)
+    {
+        /// <summary>
+        /// fsutil's MkdirAll: the missing directories of <paramref name="path"/> (a host path inside the target) are
+        /// made with <paramref name="mode"/>, owned by --chown's owner, else by root (as buildkitd makes them).
+        /// </summary>
+        public void MakeDirectories(string path, int mode)
+        {
+            if (Directory.Exists(path)) return;
+            if (File.Exists(path)) throw new IOException($"mkdir {Relative(path)}: not a directory");
+            string? parent = Path.GetDirectoryName(path);
+            if (parent is not null && parent.Length > TargetRoot.Length) MakeDirectories(parent, mode);
+            Directory.CreateDirectory(path);
+            if (Owner is { } owner) FileOwnership.Set(path, owner.Uid, owner.Gid);
+            SetMode(path, mode);
+        }
+
+        /// <summary>A host path inside the target as the image sees it, for messages.</summary>
+        public string Relative(string path) => "/" + Path.GetRelativePath(TargetRoot, path).Replace('\\', '/').TrimStart('.', '/');
+    }
+
     /// <summary>
-    /// Copies entries with one owner, an optional mode change and exclusions relative to the copied source. Entries
-    /// are read as <see cref="FileSystemInfo"/>s, whose type, mode and time come from the one lstat made while
-    /// listing their directory, and files are written through one handle (content, mode, time).
+    /// fsutil's copier for one match: its destination prepared (prepareTargetDir), then the tree copied with
+    /// include and exclude patterns matched against paths below the match (<c>MatchesUsingParentResults</c>, each
+    /// directory's results handed down). A directory the patterns leave out is walked when something below it may
+    /// still be copied, and made, with its source's mode and owner, only when something is (createParentDirs).
     /// </summary>
     /// <remarks>
-    /// Exclusions follow fsutil's copier: each path is matched with <c>MatchesUsingParentResults</c>, handing the
-    /// parent directory's results down; an excluded directory is skipped whole unless an exception (<c>!</c>)
-    /// could re-include something inside, and then it is walked and only made when something under it is copied.
+    /// Entries are read as <see cref="FileSystemInfo"/>s, whose type, mode and time come from the one lstat made
+    /// while listing their directory. From a build context read in place, only the selected entries are listed,
+    /// and each is checked against what was hashed: kind, mode and link target as it is copied, a file's content
+    /// as it is read. Hard links between copied files are kept, per match (fsutil makes a copier per match).
     /// </remarks>
-    /// <para>From a build context read in place, only the selected entries are listed, and each is checked against
-    /// what was hashed: kind, mode and link target as it is copied, a file's content as it is read.</para>
-    private sealed class EntryCopier(ContainerUser owner, Func<int, bool, int>? chmod, PatternMatcher? exclusions, SelectedContext? context)
+    private sealed class MatchCopier(CopyJob job)
     {
-        // Excluded directories being walked for exceptions, outermost first (fsutil's parentDirs).
-        private readonly List<PendingDirectory> _pending = [];
+        private static readonly EnumerationOptions ListingOptions = new() { AttributesToSkip = 0, RecurseSubdirectories = false };
+
+        // The directories above the entry being copied, outermost first (fsutil's parentDirs).
+        private readonly List<PendingDirectory> _parents = [];
+        private readonly Dictionary<(ulong Device, ulong Inode), string> _linked = [];
 
         private sealed class PendingDirectory(DirectoryInfo source, string target)
         {
@@ -122,73 +167,168 @@ internal static class CopyActionRunner
             public bool Made { get; set; }
         }
 
-        public void Copy(string source, string target, string relative) => Copy(Info(source), target, relative, default);
-
-        private void Copy(FileSystemInfo source, string target, string relative, MatchInfo parent)
+        public void Copy(string match, string source)
         {
-            MatchInfo matched = default;
-            if (exclusions is not null && exclusions.MatchesUsingParentResults(relative, parent, out matched))
+            CopyAction copy = job.Copy;
+            // fsutil's Copy: the destination's parent is made first, or the destination itself when it ends in '/'.
+            string destination = copy.Destination;
+            int slash = destination.LastIndexOf('/');
+            string last = destination[(slash + 1)..];
+            job.MakeDirectories(RootedPath.Resolve(job.TargetRoot, last is "" or "." ? destination : destination[..(slash + 1)]), job.Mode.CreatedDirectory);
+            string target = RootedPath.Resolve(job.TargetRoot, GoPath.Clean(destination));
+
+            // prepareTargetDir: a file goes into an existing directory, a directory's contents onto the destination.
+            FileSystemInfo info = Info(source);
+            bool sourceIsDirectory = IsDirectory(info);
+            bool targetExists = Directory.Exists(target) || File.Exists(target);
+            if ((!copy.CopyDirectoryContents && sourceIsDirectory && targetExists) || (!sourceIsDirectory && Directory.Exists(target)))
+                target = Path.Combine(target, match.Length == 0 ? "" : match[(match.LastIndexOf('/') + 1)..]);
+            string parent = copy.CopyDirectoryContents && sourceIsDirectory && !targetExists ? target : Path.GetDirectoryName(target)!;
+            job.MakeDirectories(parent, job.Mode.CreatedDirectory);
+
+            Copy(info, "", target, overwriteTargetMetadata: false, default, default);
+        }
+
+        private void Copy(FileSystemInfo source, string components, string target, bool overwriteTargetMetadata, MatchInfo parentIncluded, MatchInfo parentExcluded)
+        {
+            bool targetExisted = Exists(target, null);
+            bool include = true, excludedHere = false;
+            MatchInfo included = default, excluded = default;
+            if (components.Length > 0)
             {
-                if (!exclusions.HasExceptions || source is not DirectoryInfo excludedDirectory
-                    || source.Attributes.HasFlag(FileAttributes.ReparsePoint))
-                    return;
-                var pending = new PendingDirectory(excludedDirectory, target);
-                _pending.Add(pending);
-                CopyChildren(excludedDirectory, target, relative, matched);
-                _pending.RemoveAt(_pending.Count - 1);
-                if (pending.Made) Directory.SetLastWriteTimeUtc(target, excludedDirectory.LastWriteTimeUtc);
-                return;
+                if (job.Include is { } includes) include = includes.MatchesUsingParentResults(components, parentIncluded, out included);
+                if (job.Exclude is { } excludes && excludes.MatchesUsingParentResults(components, parentExcluded, out excluded))
+                    (include, excludedHere) = (false, true);
             }
-            MakePendingDirectories();
-            if (source.Attributes.HasFlag(FileAttributes.ReparsePoint) && source.LinkTarget is { } link)
+            bool isDirectory = IsDirectory(source);
+            if (include) MakeParents(overwriteTargetMetadata);
+            if (!isDirectory)
             {
-                context?.Check(source);
-                if (File.Exists(target) || new FileInfo(target).LinkTarget is not null) File.Delete(target);
+                if (!include) return;
+                RemoveFileTarget(target);
+            }
+
+            bool copyInfo = include, restoreTime = false;
+            if (isDirectory)
+            {
+                if (!include && !MayIncludeBelow(components, excludedHere)) return;
+                bool created = CopyDirectory((DirectoryInfo)source, components, target, overwriteTargetMetadata, include, included, excluded);
+                if (!overwriteTargetMetadata)
+                {
+                    // The match itself: an existing directory keeps its metadata, only taking the source's time.
+                    copyInfo = created;
+                    restoreTime = !created;
+                }
+            }
+            else if (source.LinkTarget is { } link)
+            {
+                job.Context?.Check(source);
                 File.CreateSymbolicLink(target, link);
-                FileOwnership.Set(target, owner.Uid, owner.Gid);
-                return;
             }
-            if (source is DirectoryInfo directory)
+            else if (source is FileInfo { Length: 0 } && HostFiles.IsNode(source.FullName)) // devices and fifos have no size
             {
-                CopyDirectoryItself(directory, target);
-                CopyChildren(directory, target, relative, matched);
-                Directory.SetLastWriteTimeUtc(target, directory.LastWriteTimeUtc);
-                return;
+                job.Context?.Check(source);
+                HostFiles.CopyNode(source.FullName, target);
             }
-            CopyFile(source, target);
-        }
-
-        // A directory's entries, in name order; their paths for --exclude are relative to the copied source, and
-        // parent holds what the exclusions matched for the directory (nothing known for the source itself).
-        public void CopyChildren(DirectoryInfo directory, string target, string? relative, MatchInfo parent = default)
-        {
-            IEnumerable<FileSystemInfo> children = context is null ? directory.EnumerateFileSystemInfos("*", ListingOptions) : context.Children(directory);
-            foreach (FileSystemInfo child in children.OrderBy(c => c.Name, StringComparer.Ordinal))
-                Copy(child, Path.Combine(target, child.Name), relative is null ? child.Name : relative + "/" + child.Name, parent);
-        }
-
-        // fsutil's createParentDirs: the excluded directories above an entry an exception keeps are made first.
-        private void MakePendingDirectories()
-        {
-            foreach (PendingDirectory pending in _pending)
+            else
             {
-                if (pending.Made) continue;
-                CopyDirectoryItself(pending.Source, pending.Target);
-                pending.Made = true;
+                CopyFile(source, target);
+            }
+
+            if (copyInfo) CopyFileInfo(source, target);
+            else if (restoreTime && targetExisted) Directory.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
+        }
+
+        // Whether a directory the patterns leave out can hold something they keep: the walk fsutil makes anyway,
+        // skipped when it cannot copy anything (an exclusion no exception reaches into, includes that lie elsewhere).
+        private bool MayIncludeBelow(string directory, bool excludedHere)
+        {
+            if (excludedHere) return job.Exclude!.HasExceptions && !job.Exclude.CanSkipExcludedDirectory(directory);
+            return job.Include is null || !job.Include.CanSkipUnincludedDirectory(directory);
+        }
+
+        // fsutil's copyDirectory: the directory is made now when the patterns keep it, else when something below is copied.
+        private bool CopyDirectory(DirectoryInfo source, string components, string target, bool overwriteTargetMetadata,
+            bool include, MatchInfo included, MatchInfo excluded)
+        {
+            job.Context?.Check(source);
+            var parent = new PendingDirectory(source, target);
+            bool created = false;
+            if (include)
+            {
+                created = CopyDirectoryOnly(source, target, overwriteTargetMetadata);
+                parent.Made = true;
+            }
+            _parents.Add(parent);
+            try
+            {
+                IEnumerable<FileSystemInfo> children = job.Context is null ? source.EnumerateFileSystemInfos("*", ListingOptions) : job.Context.Children(source);
+                foreach (FileSystemInfo child in children.OrderBy(c => c.Name, StringComparer.Ordinal))
+                {
+                    Copy(child, components.Length == 0 ? child.Name : components + "/" + child.Name, Path.Combine(target, child.Name),
+                        overwriteTargetMetadata: true, included, excluded);
+                }
+            }
+            finally
+            {
+                _parents.RemoveAt(_parents.Count - 1);
+            }
+            return created;
+        }
+
+        // fsutil's createParentDirs: the directories above an entry the patterns keep are made first.
+        private void MakeParents(bool overwriteTargetMetadata)
+        {
+            foreach (PendingDirectory parent in _parents)
+            {
+                if (parent.Made) continue;
+                if (CopyDirectoryOnly(parent.Source, parent.Target, overwriteTargetMetadata)) CopyFileInfo(parent.Source, parent.Target);
+                parent.Made = true;
             }
         }
 
-        private readonly Dictionary<(ulong Device, ulong Inode), string> _linked = [];
+        // fsutil's copyDirectoryOnly: made with the source's mode, or an existing one given it when its metadata is
+        // overwritten (every directory below the match); a non-directory in the way fails.
+        private bool CopyDirectoryOnly(DirectoryInfo source, string target, bool overwriteTargetMetadata)
+        {
+            if (!Exists(target, null))
+            {
+                Directory.CreateDirectory(target);
+                SetMode(target, (int)source.UnixFileMode);
+                return true;
+            }
+            if (!IsDirectory(Info(target))) throw new IOException($"cannot copy to non-directory: {job.Relative(target)}");
+            if (overwriteTargetMetadata) SetMode(target, (int)source.UnixFileMode);
+            return false;
+        }
+
+        // fsutil's ensureEmptyFileTarget: a file replaces a file or a link, never a directory.
+        private void RemoveFileTarget(string target)
+        {
+            if (!Exists(target, null)) return;
+            if (IsDirectory(Info(target))) throw new IOException($"cannot replace to directory {job.Relative(target)} with file");
+            File.Delete(target);
+        }
+
+        // fsutil's copyFileInfo: owner (--chown's, else the source's: 0:0 for the build context), then mode (--chmod
+        // applied; chown first, since it clears setuid and setgid), then time. A link keeps its own mode.
+        private void CopyFileInfo(FileSystemInfo source, string target)
+        {
+            (uint uid, uint gid) = job.Owner ?? (job.Context is not null ? (0u, 0u) : HostFiles.Owner(source.FullName));
+            FileOwnership.Set(target, uid, gid);
+            if (source.LinkTarget is not null) return;
+            SetMode(target, job.Mode.Apply((int)source.UnixFileMode, IsDirectory(source)));
+            if (IsDirectory(source)) Directory.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
+            else File.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
+        }
 
         private void CopyFile(FileSystemInfo source, string target)
         {
-            // Files that are hard links of each other in the source stay hard links in the copy, as BuildKit keeps them.
+            // Files that are hard links of each other in the source stay hard links in the copy, as fsutil keeps them.
             if (HostFiles.Identity(source.FullName) is { Links: > 1 } identity)
             {
                 if (_linked.TryGetValue((identity.Device, identity.Inode), out string? first))
                 {
-                    if (File.Exists(target) || new FileInfo(target).LinkTarget is not null) File.Delete(target);
-                    else if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
                     if (HostFiles.TryHardLink(first, target)) return;
                 }
                 else
@@ -197,32 +337,12 @@ internal static class CopyActionRunner
                 }
             }
 
-            context?.Check(source);
+            job.Context?.Check(source);
             using var input = new FileStream(source.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-            FileStream output;
-            try
-            {
-                output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-            }
-            catch (IOException) when (Directory.Exists(target) || File.Exists(target) || new FileInfo(target).LinkTarget is not null)
-            {
-                if (Directory.Exists(target) && new FileInfo(target).LinkTarget is null) Directory.Delete(target, recursive: true);
-                else File.Delete(target);
-                output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-            }
-            using (output)
-            {
-                if (context is null) input.CopyTo(output, 1 << 16);
-                else context.CopyFile(input, output);
-                // chown before chmod: chown clears the setuid and setgid bits.
-                FileOwnership.Set(target, owner.Uid, owner.Gid);
-                if (!OperatingSystem.IsWindows())
-                    File.SetUnixFileMode(output.SafeFileHandle, (UnixFileMode)(Mode(source, isDirectory: false) & 0xFFF));
-                File.SetLastWriteTimeUtc(output.SafeFileHandle, source.LastWriteTimeUtc);
-            }
+            using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+            if (job.Context is null) input.CopyTo(output, 1 << 16);
+            else job.Context.CopyFile(input, output);
         }
-
-        private static readonly EnumerationOptions ListingOptions = new() { AttributesToSkip = 0, RecurseSubdirectories = false };
 
         private static FileSystemInfo Info(string path)
         {
@@ -232,59 +352,12 @@ internal static class CopyActionRunner
                 : file;
         }
 
-        // The directory without its contents: created (or kept), with the source's mode (or --chmod's), owner and time.
-        public void CopyDirectoryItself(DirectoryInfo source, string target)
-        {
-            context?.Check(source);
-            if (File.Exists(target) || new FileInfo(target).LinkTarget is not null) File.Delete(target);
-            Directory.CreateDirectory(target);
-            FileOwnership.Set(target, owner.Uid, owner.Gid);
-            SetMode(target, Mode(source, isDirectory: true));
-            Directory.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
-        }
-
-        // --parents: each directory of relativeParents is made under target as a copy of the source's.
-        public string CopyParents(string sourceRoot, string relativeParents, string target)
-        {
-            string source = sourceRoot;
-            foreach (string part in relativeParents.Split('/', StringSplitOptions.RemoveEmptyEntries))
-            {
-                source = Path.Combine(source, part);
-                target = Path.Combine(target, part);
-                if (!Directory.Exists(target)) CopyDirectoryItself(new DirectoryInfo(source), target);
-            }
-            return target;
-        }
-
-        private int Mode(FileSystemInfo source, bool isDirectory)
-        {
-            int mode = OperatingSystem.IsWindows() ? 0 : (int)source.UnixFileMode;
-            return chmod is null ? mode : chmod(mode, isDirectory);
-        }
+        // A directory itself, not a link to one (.NET lists a link to a directory as a DirectoryInfo).
+        private static bool IsDirectory(FileSystemInfo info) =>
+            info is DirectoryInfo && !info.Attributes.HasFlag(FileAttributes.ReparsePoint);
     }
 
-    // Parents of the destination are created 0755 and owned like the copied files, as BuildKit's mkdir -p does.
-    private static void EnsureDirectory(string root, string path, ContainerUser owner)
-    {
-        string current = "/";
-        foreach (string part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            current = current == "/" ? "/" + part : current + "/" + part;
-            string host = RootedPath.Resolve(root, current);
-            if (Directory.Exists(host)) continue;
-            if (File.Exists(host)) throw new IOException($"cannot copy to {path}: {current} is a file, not a directory");
-            Directory.CreateDirectory(host);
-            FileOwnership.Set(host, owner.Uid, owner.Gid);
-            SetMode(host, Convert.ToInt32("755", 8));
-        }
-    }
-
-    private static string Follow(string root, string relative, bool follow, Func<string, bool>? visible) =>
-        SourceWildcards.HostPath(root, relative, follow, visible);
-
-    private static bool Exists(string path, SelectedContext? context) =>
-        (File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null) && context?.IncludesHostPath(path) != false;
-
+    // The solver runs on Linux only (runc, overlayfs); the guard satisfies the platform analyzer.
     private static void SetMode(string path, int mode)
     {
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)(mode & 0xFFF));

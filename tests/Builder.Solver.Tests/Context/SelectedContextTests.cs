@@ -148,5 +148,18 @@ public sealed class SelectedContextTests : IDisposable
         Assert.Equal(["main.txt"], Directory.GetFileSystemEntries(Path.Combine(_target, "dst")).Select(Path.GetFileName));
     }
 
+    // The client sends the build context with uid and gid 0 (resetUIDAndGID in BuildKit's client/solve.go).
+    [Fact]
+    public async Task Copy_WithoutChown_GivesContextFilesRoot()
+    {
+        Builder.Testing.RequiredTool.RequireRoot();
+        Builder.Testing.ProcessRunner.Run("chown", ["-R", "1234:5678", Path.Combine(_context, "app")]);
+        SelectedContext selected = Read(["app"]);
+
+        await CopyActionRunner.ApplyAsync(new CopyAction(0, "/app", "/dst/"), selected, _target, CancellationToken.None);
+
+        Assert.Equal("0:0\n0:0\n", Builder.Testing.ProcessRunner.Run("stat", ["-c", "%u:%g", Path.Combine(_target, "dst"), Path.Combine(_target, "dst", "main.txt")]));
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }

@@ -113,21 +113,49 @@ public sealed class CopyActionRunnerTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_root, "escaped")));
     }
 
+    // COPY --parents is a copy of the root (or of the part before a "/./" pivot) with the rest as an include pattern.
     [Fact]
-    public async Task Copy_Parents_KeepsTheSourceDirectories()
+    public async Task Copy_IncludePatterns_KeepTheDirectoriesLeadingToWhatTheyMatch()
     {
         Write("src/app/main.c", "int main;\n");
         Write("src/lib/util.c", "int util;\n");
+        Write("src/lib/notes.txt", "not matched\n");
         Write("docs/readme.md", "readme\n");
         File.SetUnixFileMode(Path.Combine(_source, "src", "app"), (UnixFileMode)Convert.ToInt32("700", 8));
 
-        await Copy(new CopyAction(0, "/src/*/*.c", "/out/") { Parents = true });
-        await Copy(new CopyAction(0, "/docs", "/out/") { Parents = true });
+        await Copy(new CopyAction(0, "/", "/out/") { IncludePatterns = ["src/*/*.c"] });
+        await Copy(new CopyAction(0, "/", "/out/") { IncludePatterns = ["docs"] });
 
         Assert.True(File.Exists(Target("out/src/app/main.c")));
         Assert.True(File.Exists(Target("out/src/lib/util.c")));
+        Assert.False(File.Exists(Target("out/src/lib/notes.txt")));
         Assert.True(File.Exists(Target("out/docs/readme.md")));
         Assert.Equal("700", Mode(Target("out/src/app")));
+    }
+
+    [Fact]
+    public async Task Copy_IncludePatternWithDoubleStar_MatchesAtAnyDepthIncludingNone()
+    {
+        Write("a.txt", "top\n");
+        Write("x/a.txt", "one down\n");
+        Write("x/y/a.txt", "two down\n");
+        Write("x/b.txt", "other\n");
+
+        await Copy(new CopyAction(0, "/", "/out/") { IncludePatterns = ["**/a.txt"] });
+
+        Assert.Equal(["/out/a.txt", "/out/x/a.txt", "/out/x/y/a.txt"], Files("out"));
+    }
+
+    [Fact]
+    public async Task Copy_FromPivotDirectory_KeepsOnlyTheDirectoriesAfterIt()
+    {
+        Write("x/y/a.txt", "a\n");
+        Write("x/y/b.txt", "b\n");
+        Write("x/z/c.txt", "c\n");
+
+        await Copy(new CopyAction(0, "/x", "/parents/") { IncludePatterns = ["y/*.txt"] });
+
+        Assert.Equal(["/parents/y/a.txt", "/parents/y/b.txt"], Files("parents"));
     }
 
     [Theory]
@@ -177,15 +205,19 @@ public sealed class CopyActionRunnerTests : IDisposable
         Assert.True(File.Exists(Target("src/keep_test.go")));
     }
 
+    // fsutil matches --exclude against paths below each match, never the match itself: "COPY --exclude=*.txt hom* /d/"
+    // copies home.txt (moby/buildkit#5489, open against v0.24), and excludes .txt files inside a matched directory.
     [Fact]
-    public async Task Copy_ExcludeWithGlobSource_MatchesTheFileNames()
+    public async Task Copy_ExcludeWithGlobSource_AppliesBelowEachMatchNotToTheMatch()
     {
         Write("home.txt", "t\n");
         Write("home.md", "m\n");
+        Write("homedir/inner.txt", "excluded\n");
+        Write("homedir/inner.md", "kept\n");
 
         await Copy(new CopyAction(0, "/hom*", "/d/") { ExcludePatterns = ["*.txt"] });
 
-        Assert.Equal(["home.md"], Directory.GetFiles(Target("d")).Select(Path.GetFileName));
+        Assert.Equal(["/d/home.md", "/d/home.txt", "/d/inner.md"], Files("d"));
     }
 
     [Fact]
@@ -200,6 +232,102 @@ public sealed class CopyActionRunnerTests : IDisposable
         Assert.False(File.Exists(Target("src/vendor/dep.go")));
         Assert.True(File.Exists(Target("src/vendor/keep/kept.go")));
         Assert.False(Directory.Exists(Target("src/other")));
+    }
+
+    private static string Owner(string path) => ProcessRunner.Run("stat", ["-c", "%u:%g", path]).Trim();
+
+    private string[] Files(string directory) =>
+        [.. Directory.EnumerateFiles(Target(directory), "*", SearchOption.AllDirectories)
+            .Select(path => "/" + Path.GetRelativePath(_target, path)).Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public async Task Copy_WithoutChown_KeepsEachSourceEntrysOwner_AndMakesDestinationDirectoriesRoot()
+    {
+        RequiredTool.RequireRoot();
+        Write("tree/sub/file.txt", "x\n");
+        ProcessRunner.Run("chown", ["1234:5678", Path.Combine(_source, "tree", "sub", "file.txt")]);
+        ProcessRunner.Run("chown", ["42:43", Path.Combine(_source, "tree", "sub")]);
+        File.CreateSymbolicLink(Path.Combine(_source, "tree", "link"), "sub");
+        ProcessRunner.Run("chown", ["-h", "7:8", Path.Combine(_source, "tree", "link")]);
+
+        await Copy(new CopyAction(0, "/tree", "/opt/new/tree"));
+
+        Assert.Equal("1234:5678", Owner(Target("opt/new/tree/sub/file.txt")));
+        Assert.Equal("42:43", Owner(Target("opt/new/tree/sub")));
+        Assert.Equal("7:8", Owner(Target("opt/new/tree/link")));
+        Assert.Equal("0:0", Owner(Target("opt/new")));
+        Assert.Equal("0:0", Owner(Target("opt/new/tree")));
+    }
+
+    [Fact]
+    public async Task Copy_WithChown_GivesEveryEntryAndEveryCreatedDirectoryTheOwner()
+    {
+        RequiredTool.RequireRoot();
+        Write("tree/sub/file.txt", "x\n");
+        ProcessRunner.Run("chown", ["-R", "1234:5678", Path.Combine(_source, "tree")]);
+
+        await Copy(new CopyAction(0, "/tree", "/opt/new/") { Owner = new FileOwner("app") });
+
+        Assert.Equal(["1000:1000"], new[] { "opt", "opt/new", "opt/new/sub", "opt/new/sub/file.txt" }.Select(p => Owner(Target(p))).Distinct());
+        Assert.Equal("0:0", Owner(Target("etc"))); // there before: left alone
+    }
+
+    [Fact]
+    public async Task Copy_OctalChmod_AppliesToCopiedDirectoriesAndToTheDirectoriesTheCopyMakes()
+    {
+        Write("tree/sub/file.txt", "x\n");
+
+        await Copy(new CopyAction(0, "/tree", "/made/deep/") { Mode = "750" });
+
+        Assert.Equal(["750"], new[] { "made", "made/deep", "made/deep/sub", "made/deep/sub/file.txt" }.Select(p => Mode(Target(p))).Distinct());
+    }
+
+    [Fact]
+    public async Task Copy_SymbolicChmod_AppliesToCopiedDirectories_AndTheDirectoriesTheCopyMakesAre0755()
+    {
+        Write("tree/sub/file.txt", "x\n", "644");
+        File.SetUnixFileMode(Path.Combine(_source, "tree", "sub"), (UnixFileMode)Convert.ToInt32("700", 8));
+
+        await Copy(new CopyAction(0, "/tree", "/made/deep/") { Mode = "a=rX" });
+
+        Assert.Equal(("755", "555", "444"), (Mode(Target("made/deep")), Mode(Target("made/deep/sub")), Mode(Target("made/deep/sub/file.txt"))));
+    }
+
+    [Fact]
+    public async Task Copy_WildcardMatchingNothing_CopiesNothing_WhenAllowed()
+    {
+        Write("a.txt", "a\n");
+
+        await Copy(new CopyAction(0, "/*.nothing", "/dest/"));
+
+        Assert.False(Directory.Exists(Target("dest")));
+        await Assert.ThrowsAsync<IOException>(() => Copy(new CopyAction(0, "/*.nothing", "/dest/") { AllowEmptyWildcard = false }));
+    }
+
+    [Fact]
+    public async Task Copy_SeveralMatchesOntoAPathWithoutSlash_EachIsCopiedOntoItInTurn()
+    {
+        Write("a.txt", "a\n");
+        Write("b.txt", "b\n");
+        Write("dir1/one", "1\n");
+        Write("dir2/two", "2\n");
+
+        await Copy(new CopyAction(0, "/*.txt", "/file"));
+        await Copy(new CopyAction(0, "/dir*", "/merged"));
+
+        Assert.Equal("b\n", File.ReadAllText(Target("file")));
+        Assert.Equal(["/merged/one", "/merged/two"], Files("merged"));
+    }
+
+    [Fact]
+    public async Task Copy_FileOntoExistingDirectoryInTheTree_Fails()
+    {
+        Write("tree/name", "a file\n");
+        Directory.CreateDirectory(Target("dst/name"));
+
+        var error = await Assert.ThrowsAsync<IOException>(() => Copy(new CopyAction(0, "/tree", "/dst")));
+
+        Assert.Equal("cannot replace to directory /dst/name with file", error.Message);
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
