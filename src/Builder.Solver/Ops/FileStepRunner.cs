@@ -49,27 +49,33 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
         IReadOnlyList<SelectedContext?> contexts, string root,
         Dictionary<int, Snapshot> sources, CancellationToken cancellationToken)
     {
+        // Owner names are looked up in the step's input as it was before any action, as BuildKit reads them from
+        // the action's base input (ChownOpt's input index), and a missing /etc/passwd fails before anything is written.
+        var owners = new Dictionary<FileOwner, (uint Uid, uint Gid)>();
+        foreach (FileOwner owner in step.Actions.Select(OwnerOf).OfType<FileOwner>().Distinct())
+            owners[owner] = FileOwnerResolver.Resolve(owner, root);
+        (uint Uid, uint Gid)? Owner(FileOwner? owner) => owner is null ? null : owners[owner];
+
         foreach (FileAction action in step.Actions)
         {
             switch (action)
             {
                 case MkdirAction mkdir:
-                    Mkdir(root, mkdir);
+                    Mkdir(root, mkdir, Owner(mkdir.Owner));
                     break;
                 case MkfileAction mkfile:
                     string file = RootedPath.Resolve(root, mkfile.Path);
                     await File.WriteAllBytesAsync(file, [.. mkfile.Data], cancellationToken).ConfigureAwait(false);
-                    SetOwner(root, file, mkfile.Owner); // before the mode: chown clears setuid and setgid
+                    SetOwner(file, Owner(mkfile.Owner)); // before the mode: chown clears setuid and setgid
                     SetMode(file, mkfile.Mode);
                     break;
                 case RmAction rm:
                     Remove(root, rm);
                     break;
                 case CopyAction copy:
-                    if (copy.SourceInput < contexts.Count && contexts[copy.SourceInput] is { } context)
-                        await CopyActionRunner.ApplyAsync(copy, context, root, cancellationToken).ConfigureAwait(false);
-                    else
-                        await CopyActionRunner.ApplyAsync(copy, SourceRoot(copy.SourceInput, inputDirectories, sources), root, cancellationToken).ConfigureAwait(false);
+                    SelectedContext? context = copy.SourceInput < contexts.Count ? contexts[copy.SourceInput] : null;
+                    string sourceRoot = context?.Root ?? SourceRoot(copy.SourceInput, inputDirectories, sources);
+                    await CopyActionRunner.ApplyAsync(copy, sourceRoot, context, root, Owner(copy.Owner), cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     throw new NotSupportedException($"not supported yet: file action {action.GetType().Name}");
@@ -91,7 +97,15 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
         return snapshot.RootFilesystem;
     }
 
-    private static void Mkdir(string root, MkdirAction mkdir)
+    private static FileOwner? OwnerOf(FileAction action) => action switch
+    {
+        MkdirAction mkdir => mkdir.Owner,
+        MkfileAction mkfile => mkfile.Owner,
+        CopyAction copy => copy.Owner,
+        _ => null,
+    };
+
+    private static void Mkdir(string root, MkdirAction mkdir, (uint Uid, uint Gid)? owner)
     {
         string target = RootedPath.Resolve(root, mkdir.Path);
         if (Directory.Exists(target)) return;
@@ -100,10 +114,10 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
         {
             if (!mkdir.MakeParents) throw new IOException($"mkdir {mkdir.Path}: its parent directory does not exist");
             // BuildKit creates missing parents with mode 0755 and the same owner as the directory.
-            Mkdir(root, mkdir with { Path = Path.GetDirectoryName(mkdir.Path.TrimEnd('/'))!, Mode = Convert.ToInt32("755", 8) });
+            Mkdir(root, mkdir with { Path = Path.GetDirectoryName(mkdir.Path.TrimEnd('/'))!, Mode = Convert.ToInt32("755", 8) }, owner);
         }
         Directory.CreateDirectory(target);
-        SetOwner(root, target, mkdir.Owner);
+        SetOwner(target, owner);
         SetMode(target, mkdir.Mode);
     }
 
@@ -121,10 +135,8 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)mode);
     }
 
-    private static void SetOwner(string root, string path, FileOwner? owner)
+    private static void SetOwner(string path, (uint Uid, uint Gid)? owner)
     {
-        if (owner is null) return;
-        (uint uid, uint gid) = FileOwnerResolver.Resolve(owner, root);
-        FileOwnership.Set(path, uid, gid);
+        if (owner is { } ids) FileOwnership.Set(path, ids.Uid, ids.Gid);
     }
 }
