@@ -5,7 +5,8 @@ namespace Builder.Graph;
 /// <summary>
 /// Copies <see cref="Source"/> from input <see cref="SourceInput"/> to <see cref="Destination"/> (COPY, ADD);
 /// BuildKit's <c>FileActionCopy</c>. The defaults are the Dockerfile's COPY semantics: follow symlinks, copy a
-/// directory's contents, create the destination path, allow wildcards that match nothing.
+/// directory's contents, create the destination path, allow wildcards that match nothing. A source that is one path
+/// (a heredoc, a download, a git checkout) turns these off, as BuildKit's frontend does.
 /// </summary>
 /// <param name="SourceInput">The index into the step's inputs of the filesystem to copy from.</param>
 /// <param name="Source">The path or glob in that filesystem.</param>
@@ -33,14 +34,15 @@ public sealed record CopyAction(int SourceInput, string Source, string Destinati
     /// <summary>Whether a glob that matches nothing copies nothing instead of failing.</summary>
     public bool AllowEmptyWildcard { get; init; } = true;
 
-    /// <summary>Only paths under the source matching one of these are copied (<c>COPY --include</c>); empty copies all.</summary>
+    /// <summary>
+    /// Only paths under the source matching one of these (patternmatcher rules, relative to the source) are copied,
+    /// with the directories that lead to them; empty copies all. <c>COPY --parents a/./b/*.txt</c> is a copy of
+    /// <c>/a</c> including <c>b/*.txt</c>, as BuildKit's frontend writes it.
+    /// </summary>
     public ImmutableArray<string> IncludePatterns { get; init; } = [];
 
     /// <summary>Paths under the source matching these are not copied (<c>COPY --exclude</c>).</summary>
     public ImmutableArray<string> ExcludePatterns { get; init; } = [];
-
-    /// <summary>Whether the source's parent directories are kept under the destination (<c>COPY --parents</c>).</summary>
-    public bool Parents { get; init; }
 
     /// <summary>Whether a local tar archive is unpacked into the destination (ADD).</summary>
     public bool UnpackArchive { get; init; }
@@ -67,7 +69,6 @@ public sealed record CopyAction(int SourceInput, string Source, string Destinati
         writer.Boolean("allowEmptyWildcard", AllowEmptyWildcard);
         writer.Strings("includePatterns", IncludePatterns);
         writer.Strings("excludePatterns", ExcludePatterns);
-        writer.Boolean("parents", Parents);
         writer.Boolean("unpackArchive", UnpackArchive);
         writer.Boolean("link", Link);
     }

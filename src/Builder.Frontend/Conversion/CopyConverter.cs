@@ -37,13 +37,18 @@ internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState s
             throw Error(instruction, $"invalid --chmod '{mode}'", "write an octal mode (--chmod=0755) or a symbolic one (--chmod=u+rwx,go+rx)");
         }
         ImmutableArray<string> excluded = [.. excludes.Select(expand.Word)];
-        string[] paths = [.. sources.Where(s => s.Heredoc is null).Select(s => expand.Word(s.Path))];
-
-        bool manySources = sources.Length > 1 || paths.Any(p => p.IndexOfAny(['*', '?', '[']) >= 0);
-        if (manySources && !dest.EndsWith('/'))
+        // BuildKit has no rule for several sources (or a wildcard) onto a destination without a trailing '/': each
+        // source is copied onto that path in turn (dispatchCopy, fsutil's copy.Copy), so the last one wins when it
+        // is a file. "." (and "") name the working directory itself, as pathRelativeToWorkingDir's "./".
+        if (dest is "." or "") dest = "./";
+        else if (dest.EndsWith("/.", StringComparison.Ordinal)) dest = dest[..^1];
+        if (link && mode is null && owner is not null && NeedsNameLookup(owner))
         {
-            throw Error(instruction, $"{instruction.Name} with more than one source (or a wildcard) needs a directory destination ending in '/', got '{dest}'",
-                $"write {dest}/");
+            // --link copies onto an empty filesystem (llb.Scratch, merged later), which has no /etc/passwd or
+            // /etc/group: BuildKit v0.24 marshals the name lookup with input -1 and fails the build with
+            // "invalid user index: -1" (solver/llbsolver/ops/file.go). With --chmod it does not link, so it reads the stage's.
+            throw Error(instruction, $"{instruction.Name} --link --chown={owner} needs a name looked up, and --link has no /etc/passwd or /etc/group to look it up in (BuildKit fails with 'invalid user index: -1')",
+                "give numeric ids (--chown=1000:1000), or drop --link");
         }
         string resolvedDestination = stage.ResolvePath(dest);
 
@@ -52,10 +57,17 @@ internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState s
         var actions = ImmutableArray.CreateBuilder<FileAction>();
         FileOwner? fileOwner = owner is null ? null : ParseOwner(owner);
 
+        // BuildKit's CopyInfo per kind of source (dispatchCopy): a heredoc, a download or a git checkout is copied
+        // as one path, its directory itself rather than its contents, and no wildcard; files of the context or of
+        // another stage are wildcards that may match nothing, links followed and a directory's contents copied.
         CopyAction Copy(int input, string source) => new(input, source, resolvedDestination)
         {
-            Owner = fileOwner, Mode = mode, Link = link, Parents = parents, ExcludePatterns = excluded,
-            AllowEmptyWildcard = false, UnpackArchive = false,
+            Owner = fileOwner, Mode = mode, Link = link, ExcludePatterns = excluded, UnpackArchive = false,
+            FollowSymlinks = false, CopyDirectoryContents = false, AllowWildcard = false, AllowEmptyWildcard = false,
+        };
+        CopyAction CopyFiles(int input, string source) => Copy(input, source) with
+        {
+            FollowSymlinks = true, CopyDirectoryContents = true, AllowWildcard = true, AllowEmptyWildcard = true,
         };
 
         int? sourceInput = null;
@@ -112,14 +124,21 @@ internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState s
                 }
                 sourceInput = inputs.Count - 1;
             }
-            if (parents && path.Contains("/./", StringComparison.Ordinal))
-            {
-                throw Error(instruction, $"not supported yet: a '/./' pivot in a --parents source ('{path}')", "write the path without '/./'; every directory of it is kept");
-            }
             if (from is null) contextPaths.Add(ContextPattern(instruction, path));
-            actions.Add(Copy(sourceInput.Value, from is null ? "/" + ContextPattern(instruction, path) : path) with
+            ImmutableArray<string> include = [];
+            if (parents)
             {
-                UnpackArchive = isAdd && unpack,
+                // --parents copies from the root, or from the part before a "/./" pivot, keeping only what the rest
+                // names (an include pattern, so "**" may match no directory at all): the source's directories up to
+                // the pivot are left out, those after it are kept (dispatchCopy).
+                int pivot = path.IndexOf("/./", StringComparison.Ordinal);
+                string pattern = pivot < 0 ? path : path[(pivot + 3)..];
+                path = pivot < 0 ? "/" : path[..pivot];
+                include = [UnixPath.Clean("/" + pattern).TrimStart('/')];
+            }
+            actions.Add(CopyFiles(sourceInput.Value, UnixPath.Clean("/" + path)) with
+            {
+                UnpackArchive = isAdd && unpack, IncludePatterns = include,
             });
         }
 
@@ -154,6 +173,11 @@ internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState s
         string[] fragment = parts[1].Split(':', 2);
         return (parts[0], fragment[0].Length == 0 ? null : fragment[0], fragment.Length == 2 ? fragment[1] : null);
     }
+
+    // BuildKit's parseUID: a decimal id or "root" is used as it is, and an empty part is id 0; anything else is a
+    // name to look up.
+    private static bool NeedsNameLookup(string owner) =>
+        owner.Split(':', 2).Any(part => part is not ("root" or "") && !int.TryParse(part, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _));
 
     private static FileOwner ParseOwner(string owner)
     {

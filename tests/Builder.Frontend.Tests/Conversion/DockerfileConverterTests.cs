@@ -136,18 +136,83 @@ public sealed class DockerfileConverterTests
         Assert.All(copy.Actions.Cast<CopyAction>(), a => Assert.Equal(["*.tmp"], a.ExcludePatterns.ToArray()));
     }
 
-    [Fact]
-    public async Task Convert_CopyParentsWithPivot_SaysNotSupportedYet()
+    // BuildKit's dispatchCopy: --parents copies from the part before "/./" (or the root) and includes the rest.
+    [Theory]
+    [InlineData("./src/./app/*.c", "/src", "app/*.c")]
+    [InlineData("src/app/", "/", "src/app")]
+    [InlineData("**/a.txt", "/", "**/a.txt")]
+    public async Task Convert_CopyParents_CopiesFromThePivotIncludingTheRest(string source, string copiedFrom, string include)
     {
-        var error = await Assert.ThrowsAsync<DockerfileException>(() => Convert("FROM alpine\nCOPY --parents ./src/./app/ /out/\n"));
-        Assert.StartsWith("not supported yet: a '/./' pivot", error.Diagnostic.Message);
+        var graph = await Convert($"FROM alpine\nCOPY --parents {source} /out/\n");
+        CopyAction copy = StepsOf<FileStep>(graph).SelectMany(f => f.Actions).OfType<CopyAction>().Single();
+        Assert.Equal((copiedFrom, include), (copy.Source, copy.IncludePatterns.Single()));
+        Assert.True(copy.CopyDirectoryContents);
     }
 
     [Fact]
-    public async Task Convert_CopyManySourcesToFile_IsAnError()
+    public async Task Convert_CopyParentsFromStage_PivotsTheAbsolutePath()
     {
-        var error = await Assert.ThrowsAsync<DockerfileException>(() => Convert("FROM alpine\nCOPY a b /dest\n"));
-        Assert.Contains("ending in '/'", error.Diagnostic.Message);
+        var graph = await Convert("FROM alpine AS build\nFROM alpine\nCOPY --parents --from=build /app/./bin/* /out/\n");
+        CopyAction copy = StepsOf<FileStep>(graph).SelectMany(f => f.Actions).OfType<CopyAction>().Single();
+        Assert.Equal(("/app", "bin/*"), (copy.Source, copy.IncludePatterns.Single()));
+    }
+
+    // BuildKit checks no trailing '/' for several sources or a wildcard: each is copied onto the path in turn.
+    [Theory]
+    [InlineData("COPY a b /dest")]
+    [InlineData("COPY *.txt /dest")]
+    [InlineData("ADD a b /dest")]
+    public async Task Convert_ManySourcesOntoPathWithoutSlash_CopiesEachOntoIt(string instruction)
+    {
+        var graph = await Convert($"FROM alpine\n{instruction}\n");
+        Assert.All(StepsOf<FileStep>(graph).SelectMany(f => f.Actions).OfType<CopyAction>(), a => Assert.Equal("/dest", a.Destination));
+    }
+
+    [Fact]
+    public async Task Convert_CopyFromContextOrStage_AllowsAWildcardThatMatchesNothing()
+    {
+        var graph = await Convert("FROM alpine AS build\nFROM alpine\nCOPY *.none a.txt /d/\nCOPY --from=build /x/*.none /e/\n");
+        Assert.All(StepsOf<FileStep>(graph).SelectMany(f => f.Actions).OfType<CopyAction>(), a => Assert.True(a.AllowEmptyWildcard && a.AllowWildcard));
+    }
+
+    [Fact]
+    public async Task Convert_CopyHeredoc_IsOnePathWithoutWildcards()
+    {
+        var graph = await Convert("FROM alpine\nCOPY <<a*b /d/\nx\na*b\n");
+        CopyAction copy = StepsOf<FileStep>(graph).SelectMany(f => f.Actions).OfType<CopyAction>().Single();
+        Assert.False(copy.AllowWildcard || copy.FollowSymlinks || copy.CopyDirectoryContents);
+    }
+
+    [Theory]
+    [InlineData(".", "/app/")]
+    [InlineData("sub/.", "/app/sub/")]
+    public async Task Convert_CopyToDot_IsTheDirectory(string destination, string expected)
+    {
+        var graph = await Convert($"FROM alpine\nWORKDIR /app\nCOPY a {destination}\n");
+        Assert.Equal(expected, StepsOf<FileStep>(graph).SelectMany(f => f.Actions).OfType<CopyAction>().Single().Destination);
+    }
+
+    [Theory]
+    [InlineData("COPY --link --chown=app a /d/")]
+    [InlineData("COPY --link --chown=1000:staff a /d/")]
+    [InlineData("ADD --link --chown=app a /d/")]
+    public async Task Convert_LinkWithChownName_FailsAsBuildKitDoes(string instruction)
+    {
+        var error = await Assert.ThrowsAsync<DockerfileException>(() => Convert($"FROM alpine\n{instruction}\n"));
+        Assert.Equal(DiagnosticCodes.InvalidArgument, error.Diagnostic.Code);
+        Assert.Contains("invalid user index: -1", error.Diagnostic.Message);
+        Assert.Equal(2, error.Diagnostic.Span.StartLine);
+        Assert.NotNull(error.Diagnostic.Hint);
+    }
+
+    [Theory]
+    [InlineData("COPY --link --chown=1000:1000 a /d/")]
+    [InlineData("COPY --link --chown=root a /d/")]
+    [InlineData("COPY --link --chmod=644 --chown=app a /d/")]
+    public async Task Convert_LinkWithIdsOrChmod_Converts(string instruction)
+    {
+        var graph = await Convert($"FROM alpine\n{instruction}\n");
+        Assert.Single(StepsOf<FileStep>(graph).SelectMany(f => f.Actions).OfType<CopyAction>());
     }
 
     [Fact]

@@ -107,7 +107,6 @@ public class StepKeyTests
         ["copy: allow empty wildcard"] = () => Action<CopyAction>(1, a => a with { AllowEmptyWildcard = false }),
         ["copy: include"] = () => Action<CopyAction>(1, a => a with { IncludePatterns = ["*.so"] }),
         ["copy: exclude"] = () => Action<CopyAction>(1, a => a with { ExcludePatterns = ["*.so"] }),
-        ["copy: parents"] = () => Action<CopyAction>(1, a => a with { Parents = true }),
         ["copy: unpack archive"] = () => Action<CopyAction>(1, a => a with { UnpackArchive = true }),
         ["copy: link"] = () => Action<CopyAction>(1, a => a with { Link = true }),
         ["mkfile: data"] = () => Action<MkfileAction>(2, a => a with { Data = [.. a.Data, (byte)'\n'] }),
