@@ -1,4 +1,3 @@
-using Builder.Filesystem;
 using Builder.Graph;
 using Builder.Solver.Runtime;
 
@@ -9,14 +8,15 @@ namespace Builder.Solver.Ops;
 /// operations do, which differs from USER: a numeric user, or <c>root</c>, is used as both uid and gid
 /// (<c>--chown=1000</c> is 1000:1000) without reading /etc/passwd (client/llb's parseUID); a user name takes its uid
 /// and primary gid from the image's /etc/passwd; a group, when given, replaces the gid (a number, <c>root</c>, or a
-/// name from /etc/group). A name missing from an existing file is root, as in BuildKit's readUser
-/// (solver/llbsolver/ops/user_linux.go); a file missing altogether fails, since BuildKit hashes it into the step's
-/// cache key first (processOwner in solver/llbsolver/ops/file.go) and fails with <c>"/etc/passwd": not found</c>.
+/// name from /etc/group). A name that is not there, or a file that is missing, is root, as in BuildKit's readUser
+/// (solver/llbsolver/ops/user_linux.go). The Dockerfile reference says a missing /etc/passwd fails the build, and
+/// processOwner (solver/llbsolver/ops/file.go) does select /etc/passwd for the cache key, but of the input the
+/// action changes, whose selectors BuildKit v0.24 drops: its build succeeds with root (parity case
+/// copy-chown-name-no-passwd, checked against the v0.24.0 reference).
 /// </summary>
 public static class FileOwnerResolver
 {
     /// <summary>The uid and gid <paramref name="owner"/> names in <paramref name="rootFilesystem"/>.</summary>
-    /// <exception cref="IOException">A name is to be looked up in /etc/passwd or /etc/group, and the file does not exist.</exception>
     public static (uint Uid, uint Gid) Resolve(FileOwner owner, string rootFilesystem)
     {
         ArgumentNullException.ThrowIfNull(owner);
@@ -25,7 +25,7 @@ public static class FileOwnerResolver
         {
             uid = gid = numericUser;
         }
-        else if (Lookup(rootFilesystem, "/etc/passwd", 7, owner.User, "user") is { } entry)
+        else if (Lookup(rootFilesystem, "/etc/passwd", 7, owner.User) is { } entry)
         {
             TryNumber(entry[2], out uid);
             TryNumber(entry[3], out gid);
@@ -33,21 +33,13 @@ public static class FileOwnerResolver
         if (owner.Group is { } group)
         {
             if (TryId(group, out uint numericGroup)) gid = numericGroup;
-            else if (Lookup(rootFilesystem, "/etc/group", 4, group, "group") is { } groupEntry) TryNumber(groupEntry[2], out gid);
+            else if (Lookup(rootFilesystem, "/etc/group", 4, group) is { } groupEntry) TryNumber(groupEntry[2], out gid);
         }
         return (uid, gid);
     }
 
-    private static string[]? Lookup(string root, string file, int fields, string name, string kind)
-    {
-        string path = RootedPath.Resolve(root, file);
-        if (!File.Exists(path) && !Directory.Exists(path))
-        {
-            throw new IOException($"cannot look up {kind} '{name}': \"{file}\": not found in the filesystem the files are written to; " +
-                $"give a numeric id instead, or create {file} in an earlier step");
-        }
-        return ContainerUserResolver.ReadEntries(root, file, fields).FirstOrDefault(parts => parts[0] == name);
-    }
+    private static string[]? Lookup(string root, string file, int fields, string name) =>
+        ContainerUserResolver.ReadEntries(root, file, fields).FirstOrDefault(parts => parts[0] == name);
 
     // client/llb's parseUID: "root" is 0 and a decimal number is itself; anything else is a name, except an empty
     // one, which UserOpt.marshal sends as id 0 ("--chown=app:" is app's uid and gid 0).
