@@ -64,7 +64,7 @@ internal sealed class BuildSession : IDisposable
     private readonly string _work;
     private readonly LayerWriteOptions _layerOptions;
 
-    private BuildSession(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress, FileLock lease)
+    private BuildSession(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress, FileLock lease, bool flushWrites)
     {
         Images = images;
         Registry = registry;
@@ -74,10 +74,11 @@ internal sealed class BuildSession : IDisposable
         StoreLayout layout = images.Content.Layout;
         _work = layout.Work;
         ISnapshotter snapshotter = new ProbingSnapshotter(_work,
-            () => progress.Message(BuildMessage.Warning("overlayfs is not available here; using the copying snapshotter (slower)")));
+            () => progress.Message(BuildMessage.Warning("overlayfs is not available here; using the copying snapshotter (slower)")),
+            volatileMounts: !flushWrites);
         Fetcher = new BlobFetcher();
         Bases = new BaseImageProvider(images, registry, Fetcher);
-        var committer = new SnapshotCommitter(images.Content, _work, layout.Layers);
+        var committer = new SnapshotCommitter(images.Content, _work, layout.Layers, flushBlobs: flushWrites);
         Imported = new ImportedCache(Fetcher);
         StepCache = new StepCache(new CacheIndex(images), Imported, options.UseCache);
         Materializer = new LayerMaterializer(committer, images.Content, Fetcher);
@@ -122,7 +123,17 @@ internal sealed class BuildSession : IDisposable
         // Held for the whole build: pruning waits for it, so nothing this build uses is removed under it.
         Directory.CreateDirectory(images.Content.Layout.Locks);
         FileLock lease = await FileLock.AcquireAsync(images.Content.Layout.BuildLock, exclusive: false, cancellationToken).ConfigureAwait(false);
-        var session = new BuildSession(images, registry, options, progress, lease);
+        bool flushWrites;
+        try
+        {
+            flushWrites = !OpenUnflushedWindow(images.Content.Layout, progress, cancellationToken);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+        var session = new BuildSession(images, registry, options, progress, lease, flushWrites);
         try
         {
             var transfer = new CacheTransfer(images.Content, registry);
@@ -145,6 +156,27 @@ internal sealed class BuildSession : IDisposable
         {
             session.Dispose();
             throw;
+        }
+    }
+
+    // Snapshots and layer blobs are written without waiting for the disk once this boot's window is recorded; what
+    // an earlier boot left unflushed is checked first. False (flush as before) where the window cannot be recorded.
+    private static bool OpenUnflushedWindow(StoreLayout layout, IBuildProgress progress, CancellationToken cancellationToken)
+    {
+        if (UnflushedWrites.ForThisBoot(layout) is not { } unflushed) return false;
+        UnflushedRecovery recovery = unflushed.RecoverEarlierBoots(cancellationToken);
+        if (recovery.WindowsChecked > 0)
+            progress.Message(BuildMessage.Warning(
+                $"the machine stopped before earlier builds' writes were all on disk: checked {recovery.BlobsChecked} blobs written then, " +
+                $"removed {recovery.BlobsRemoved} damaged ones, and dropped {recovery.DerivedRemoved} cache records and unpacked layers to make again"));
+        try
+        {
+            unflushed.Begin();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

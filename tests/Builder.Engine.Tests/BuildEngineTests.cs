@@ -183,6 +183,23 @@ public sealed class BuildEngineTests : IDisposable
         Assert.Empty(await new ImageStore(new ContentStore(Store)).ListAsync());
     }
 
+    [Fact]
+    public async Task BuildAsync_RecordsThisBootsUnflushedWindow_AndChecksAnEarlierBootsWindowFirst()
+    {
+        RequiredTool.RequireRoot();
+        var layout = new StoreLayout(Store);
+        Directory.CreateDirectory(layout.Unflushed);
+        string earlier = Path.Combine(layout.Unflushed, "an-earlier-boot");
+        File.WriteAllText(earlier, "");
+        var progress = new RecordingProgress();
+
+        await Engine().BuildAsync(new BuildRequest { Targets = [Target($"FROM {_base}\nRUN echo data > /data\n")] }, progress);
+
+        string bootId = File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+        Assert.Equal([bootId], Directory.GetFiles(layout.Unflushed).Select(Path.GetFileName));
+        Assert.Contains(progress.Messages, m => m.Text.StartsWith("the machine stopped before earlier builds' writes were all on disk", StringComparison.Ordinal));
+    }
+
     public void Dispose()
     {
         _registry.Dispose();

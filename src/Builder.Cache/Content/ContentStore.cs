@@ -158,11 +158,20 @@ public sealed class ContentStore : IBlobReader
     /// it again: for a blob its writer hashed as it wrote it (a layer the committer or compressor just made), where
     /// copying it through <see cref="WriteAsync(Stream, Descriptor, CancellationToken)"/> would write and hash every
     /// byte a second time. The caller vouches for the digest; the size is checked. The file is made durable before it
-    /// gets its name, and renamed when it is on the store's file system (copied otherwise). A blob already stored is
-    /// kept and the file deleted.
+    /// gets its name unless the caller says not to (a writer covered by <see cref="UnflushedWrites"/>, whose
+    /// recovery checks the blob after a crash), and renamed when it is on the store's file system (copied otherwise).
+    /// A blob already stored is kept and the file deleted.
     /// </summary>
     /// <exception cref="DigestMismatchException">The file's size is not the descriptor's; nothing was stored.</exception>
-    public async Task<Descriptor> AdoptAsync(string file, Descriptor expected, CancellationToken cancellationToken = default)
+    public Task<Descriptor> AdoptAsync(string file, Descriptor expected, CancellationToken cancellationToken = default) =>
+        AdoptAsync(file, expected, flush: true, cancellationToken);
+
+    /// <inheritdoc cref="AdoptAsync(string, Descriptor, CancellationToken)"/>
+    /// <param name="file">The blob's bytes, a file the caller wrote.</param>
+    /// <param name="expected">Its descriptor, as the writer hashed it.</param>
+    /// <param name="flush">Whether the file is flushed to disk before it is named.</param>
+    /// <param name="cancellationToken">Cancels waiting for the collection lock.</param>
+    public async Task<Descriptor> AdoptAsync(string file, Descriptor expected, bool flush, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(file);
         ArgumentNullException.ThrowIfNull(expected);
@@ -178,8 +187,11 @@ public sealed class ContentStore : IBlobReader
             throw new DigestMismatchException(expected.Digest, expected.Size, expected.Digest, size);
         }
         // On disk before it gets its real name, so a power loss cannot leave a named but empty blob.
-        using (Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite))
+        if (flush)
+        {
+            using Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite);
             RandomAccess.FlushToDisk(handle);
+        }
         string final = GetBlobPath(expected.Digest);
         Directory.CreateDirectory(Path.GetDirectoryName(final)!);
         using (await LockCollectionAsync(exclusive: false, cancellationToken).ConfigureAwait(false))

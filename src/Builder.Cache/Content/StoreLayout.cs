@@ -55,6 +55,12 @@ public sealed class StoreLayout
     /// <summary>The directories of <c>RUN --mount=type=cache</c>, by id.</summary>
     public string CacheMounts => Path.Combine(Root, "cache-mounts");
 
+    /// <summary>
+    /// The markers of <see cref="UnflushedWrites"/>: one file per kernel boot ID under which builds wrote without
+    /// waiting for the disk, its time the start of that window.
+    /// </summary>
+    public string Unflushed => Path.Combine(Root, "unflushed");
+
     /// <summary>runc's state directory (<c>runc --root</c>).</summary>
     public string Runc => Path.Combine(Root, "runc");
 }

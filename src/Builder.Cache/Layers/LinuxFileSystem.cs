@@ -36,7 +36,8 @@ internal static class LinuxFileSystem
             MTimeSeconds: BinaryPrimitives.ReadInt64LittleEndian(b[112..]),
             MTimeNanoseconds: BinaryPrimitives.ReadUInt32LittleEndian(b[120..]),
             RDevMajor: BinaryPrimitives.ReadUInt32LittleEndian(b[128..]),
-            RDevMinor: BinaryPrimitives.ReadUInt32LittleEndian(b[132..]));
+            RDevMinor: BinaryPrimitives.ReadUInt32LittleEndian(b[132..]),
+            CTimeSeconds: BinaryPrimitives.ReadInt64LittleEndian(b[96..]));
     }
 
     public static FileStatus LStat(string path) =>

@@ -17,13 +17,13 @@ internal static partial class LibC
     public const int ENOENT = 2, EINTR = 4, EWOULDBLOCK = 11, ENOTDIR = 20, EINVAL = 22, ERANGE = 34, ENODATA = 61;
 
     // fcntl.h: open flags, AT_* and flock operations
-    public const int O_RDWR = 0x2, O_CREAT = 0x40, O_CLOEXEC = 0x80000;
+    public const int O_RDONLY = 0x0, O_RDWR = 0x2, O_CREAT = 0x40, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
     public const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
     public const int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4;
 
     // sys/mount.h and linux/mount.h (the new mount API)
     public const int MNT_DETACH = 2;
-    public const uint FSOPEN_CLOEXEC = 1, FSMOUNT_CLOEXEC = 1, FSCONFIG_SET_STRING = 1, FSCONFIG_CMD_CREATE = 6;
+    public const uint FSOPEN_CLOEXEC = 1, FSMOUNT_CLOEXEC = 1, FSCONFIG_SET_FLAG = 0, FSCONFIG_SET_STRING = 1, FSCONFIG_CMD_CREATE = 6;
     public const uint MOVE_MOUNT_F_EMPTY_PATH = 4;
 
     // linux/stat.h: STATX_BASIC_STATS
@@ -34,6 +34,12 @@ internal static partial class LibC
 
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    [LibraryImport(Library, EntryPoint = "fsync", SetLastError = true)]
+    public static partial int Fsync(int fd);
+
+    [LibraryImport(Library, EntryPoint = "syncfs", SetLastError = true)]
+    public static partial int Syncfs(int fd);
 
     [LibraryImport(Library, EntryPoint = "flock", SetLastError = true)]
     public static partial int Flock(int fd, int operation);

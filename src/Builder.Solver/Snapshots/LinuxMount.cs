@@ -22,7 +22,7 @@ internal static class LinuxMount
     /// Mounts overlayfs through the new mount API, one <c>lowerdir+</c> per layer (Linux 6.8+), so a stack of any depth
     /// fits; false when the kernel or libc lacks it (the caller then uses <see cref="MountOverlay"/>).
     /// </summary>
-    public static bool TryMountOverlayLayerByLayer(string target, IReadOnlyList<string> lowers, string upper, string work)
+    public static bool TryMountOverlayLayerByLayer(string target, IReadOnlyList<string> lowers, string upper, string work, bool isVolatile = false)
     {
         int context;
         try
@@ -47,6 +47,7 @@ internal static class LinuxMount
             }
             Check(LibC.FsConfig(context, LibC.FSCONFIG_SET_STRING, "upperdir", upper, 0), "upperdir", target);
             Check(LibC.FsConfig(context, LibC.FSCONFIG_SET_STRING, "workdir", work, 0), "workdir", target);
+            if (isVolatile) Check(LibC.FsConfig(context, LibC.FSCONFIG_SET_FLAG, "volatile", null, 0), "volatile", target);
             Check(LibC.FsConfig(context, LibC.FSCONFIG_CMD_CREATE, null, null, 0), "create", target);
             int mounted = LibC.FsMount(context, LibC.FSMOUNT_CLOEXEC, 0);
             Check(mounted, "fsmount", target);

@@ -4,8 +4,18 @@ namespace Builder.Solver.Snapshots;
 /// Snapshots as overlayfs mounts: the layers are shared read-only lower directories, and a step's changes land in
 /// its own upper directory, which becomes the step's layer without comparing trees.
 /// </summary>
-public sealed class OverlaySnapshotter : ISnapshotter
+/// <param name="volatileMounts">
+/// Mount with overlayfs's <c>volatile</c> option (Linux 5.10+; Documentation/filesystems/overlayfs.rst): unmounting
+/// then does not sync the whole upper file system, which on a large COPY costs as much as the copy. For a store whose
+/// <c>UnflushedWrites</c> window is open; a kernel without the option gets ordinary mounts.
+/// </param>
+public sealed class OverlaySnapshotter(bool volatileMounts = false) : ISnapshotter
 {
+    // Cleared the first time the kernel refuses "volatile".
+    private static bool s_kernelTakesVolatile = true;
+
+    private bool Volatile => volatileMounts && s_kernelTakesVolatile;
+
     /// <inheritdoc />
     public string Name => "overlayfs";
 
@@ -24,14 +34,14 @@ public sealed class OverlaySnapshotter : ISnapshotter
         IReadOnlyList<string> lowers = lowerDirectories.Count > 0
             ? [.. lowerDirectories.Distinct(StringComparer.Ordinal)]
             : [Directory.CreateDirectory(Path.Combine(directory, "empty")).FullName];
-        string options = Options(lowers, upper, work);
-        if (options.Length > MaxOptionsLength && TryMountLayerByLayer(directory, merged, lowers, upper, work))
+        string options = Options(lowers, upper, work, Volatile);
+        if (options.Length > MaxOptionsLength && TryMountLayerByLayer(directory, merged, lowers, upper, work, Volatile))
             return new OverlaySnapshot(directory, merged, upper, lowerDirectories);
         if (options.Length > MaxOptionsLength)
         {
             // The whole option string must fit in one page: deep stacks name their layers through short links.
             lowers = [.. lowers.Select(lower => ShortLink(workRoot, lower))];
-            options = Options(lowers, upper, work);
+            options = Options(lowers, upper, work, Volatile);
             if (options.Length > MaxOptionsLength)
             {
                 Directory.Delete(directory, recursive: true);
@@ -40,7 +50,7 @@ public sealed class OverlaySnapshotter : ISnapshotter
         }
         try
         {
-            LinuxMount.MountOverlay(merged, options);
+            MountOverlay(merged, options);
         }
         catch
         {
@@ -50,12 +60,28 @@ public sealed class OverlaySnapshotter : ISnapshotter
         return new OverlaySnapshot(directory, merged, upper, lowerDirectories);
     }
 
-    // A stack too deep for one page of options: the new mount API takes one lower directory per call.
-    private static bool TryMountLayerByLayer(string directory, string merged, IReadOnlyList<string> lowers, string upper, string work)
+    private static void MountOverlay(string merged, string options)
     {
         try
         {
-            return LinuxMount.TryMountOverlayLayerByLayer(merged, lowers, upper, work);
+            LinuxMount.MountOverlay(merged, options);
+        }
+        catch (System.ComponentModel.Win32Exception e) when (e.NativeErrorCode == Filesystem.Native.LibC.EINVAL && options.EndsWith(VolatileOption, StringComparison.Ordinal))
+        {
+            // A kernel older than 5.10 does not know the option: mount as before, and stop asking.
+            s_kernelTakesVolatile = false;
+            LinuxMount.MountOverlay(merged, options[..^VolatileOption.Length]);
+        }
+    }
+
+    private const string VolatileOption = ",volatile";
+
+    // A stack too deep for one page of options: the new mount API takes one lower directory per call.
+    private static bool TryMountLayerByLayer(string directory, string merged, IReadOnlyList<string> lowers, string upper, string work, bool isVolatile)
+    {
+        try
+        {
+            return LinuxMount.TryMountOverlayLayerByLayer(merged, lowers, upper, work, isVolatile);
         }
         catch
         {
@@ -67,8 +93,8 @@ public sealed class OverlaySnapshotter : ISnapshotter
     // mount(2) copies one page of options; keep a margin below 4096 bytes.
     private const int MaxOptionsLength = 4000;
 
-    private static string Options(IEnumerable<string> lowers, string upper, string work) =>
-        $"lowerdir={string.Join(':', lowers.Select(Escape))},upperdir={Escape(upper)},workdir={Escape(work)}";
+    private static string Options(IEnumerable<string> lowers, string upper, string work, bool isVolatile) =>
+        $"lowerdir={string.Join(':', lowers.Select(Escape))},upperdir={Escape(upper)},workdir={Escape(work)}{(isVolatile ? VolatileOption : "")}";
 
     // <workRoot>/l/<12 hex digits> → the layer directory, made once (as Docker's overlay2 driver does with its "l" links).
     private static string ShortLink(string workRoot, string target)

@@ -6,11 +6,12 @@ namespace Builder.Solver.Snapshots;
 /// </summary>
 /// <param name="workRoot">Where the probe mounts.</param>
 /// <param name="fellBack">Told once when overlayfs is not available and snapshots are copies.</param>
-public sealed class ProbingSnapshotter(string workRoot, Action fellBack) : ISnapshotter
+/// <param name="volatileMounts">Overlay mounts skip syncing their upper file system (<see cref="OverlaySnapshotter"/>).</param>
+public sealed class ProbingSnapshotter(string workRoot, Action fellBack, bool volatileMounts = false) : ISnapshotter
 {
     private readonly Lazy<ISnapshotter> _chosen = new(() =>
     {
-        if (OverlaySnapshotter.IsSupported(workRoot)) return new OverlaySnapshotter();
+        if (OverlaySnapshotter.IsSupported(workRoot)) return new OverlaySnapshotter(volatileMounts);
         fellBack();
         return new CopySnapshotter();
     });

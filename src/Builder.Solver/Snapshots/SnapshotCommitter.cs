@@ -7,7 +7,14 @@ namespace Builder.Solver.Snapshots;
 /// Ends a step's snapshot: its changes become a layer blob in the content store (from the overlay upper directory,
 /// or by comparing trees for a copied snapshot) and a committed directory under <c>layersRoot/&lt;diffID&gt;</c>.
 /// </summary>
-public sealed class SnapshotCommitter(ContentStore content, string workRoot, string layersRoot)
+/// <param name="content">The store the layer blobs go into.</param>
+/// <param name="workRoot">Where blobs are written before they are named.</param>
+/// <param name="layersRoot">Where committed layer directories are kept, by diffID.</param>
+/// <param name="flushBlobs">
+/// Whether a blob is flushed to disk before it is named; false when the store's <see cref="UnflushedWrites"/> window
+/// is open, whose recovery checks the blob after a crash.
+/// </param>
+public sealed class SnapshotCommitter(ContentStore content, string workRoot, string layersRoot, bool flushBlobs = true)
 {
     /// <summary>Where the committed directory of the layer with <paramref name="diffId"/> is.</summary>
     public string DirectoryOf(Builder.Oci.Digest diffId) => Path.Combine(layersRoot, diffId.Encoded);
@@ -28,7 +35,7 @@ public sealed class SnapshotCommitter(ContentStore content, string workRoot, str
         {
             // The writer hashed the blob as it wrote it: the store takes the file as it is (renamed, not copied).
             layer = await LayerWriter.WriteToFileAsync(changes, blobFile, options, cancellationToken).ConfigureAwait(false);
-            await content.AdoptAsync(blobFile, layer.Descriptor, cancellationToken).ConfigureAwait(false);
+            await content.AdoptAsync(blobFile, layer.Descriptor, flushBlobs, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

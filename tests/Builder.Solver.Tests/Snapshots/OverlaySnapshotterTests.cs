@@ -21,6 +21,32 @@ public sealed class OverlaySnapshotterTests : IDisposable
     }
 
     [Fact]
+    public void Create_VolatileMounts_MountsWithoutSyncAndKeepsChanges()
+    {
+        RequiredTool.RequireRoot();
+        string bottom = Layer("bottom", ("a", "bottom"));
+
+        using Snapshot snapshot = new OverlaySnapshotter(volatileMounts: true).Create([bottom], _work);
+        File.WriteAllText(Path.Combine(snapshot.RootFilesystem, "c"), "new");
+
+        string mount = Assert.Single(File.ReadAllText("/proc/self/mountinfo").Split('\n'), line => line.Contains(snapshot.RootFilesystem, StringComparison.Ordinal));
+        Assert.Contains("volatile", mount, StringComparison.Ordinal); // shown as "fsync=volatile" since Linux 6.x, ",volatile" before
+        Assert.Equal("new", File.ReadAllText(Path.Combine(snapshot.ChangesDirectory!, "c")));
+    }
+
+    [Fact]
+    public void Create_Default_MountsWithoutVolatile()
+    {
+        RequiredTool.RequireRoot();
+        string bottom = Layer("bottom", ("a", "bottom"));
+
+        using Snapshot snapshot = new OverlaySnapshotter().Create([bottom], _work);
+
+        string mount = Assert.Single(File.ReadAllText("/proc/self/mountinfo").Split('\n'), line => line.Contains(snapshot.RootFilesystem, StringComparison.Ordinal));
+        Assert.DoesNotContain("volatile", mount, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_TwoLayers_ShowsTopOverBottomAndKeepsChangesInUpper()
     {
         RequiredTool.RequireRoot();
