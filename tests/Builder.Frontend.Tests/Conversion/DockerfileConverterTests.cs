@@ -158,6 +158,98 @@ public sealed class DockerfileConverterTests
         Assert.Equal("hello world\n", System.Text.Encoding.UTF8.GetString(file.Data.AsSpan()));
     }
 
+    private static string[] HeredocFiles(BuildGraph graph) =>
+        [.. StepsOf<FileStep>(graph).SelectMany(f => f.Actions).OfType<MkfileAction>()
+            .Select(file => file.Path + "=" + System.Text.Encoding.UTF8.GetString(file.Data.AsSpan()))];
+
+    // BuildKit's testCopyHeredocSpecialSymbols (dockerfile_heredoc_test.go): an unquoted body goes through the
+    // shell lexer, so the backslash escapes the next character (even a newline); a quoted one is copied as is.
+    [Theory]
+    [InlineData("EOF", "\\\n", "/EOF=\n")]
+    [InlineData("EOF", "\\\\\n", "/EOF=\\\n")]
+    [InlineData("EOF", "\\$\n", "/EOF=$\n")]
+    [InlineData("EOF", "\"quotes in file\"\n", "/EOF=\"quotes in file\"\n")]
+    [InlineData("\"EOF\"", "\\\n", "/EOF=\\\n")]
+    [InlineData("\"EOF\"", "\\\\\n", "/EOF=\\\\\n")]
+    [InlineData("\"EOF\"", "\\$\n", "/EOF=\\$\n")]
+    public async Task Convert_CopyHeredocEscapes_AsBuildKit(string marker, string body, string expected)
+    {
+        var graph = await Convert($"FROM scratch\nCOPY <<{marker} /f\n{body}EOF\n");
+        Assert.Equal([expected], HeredocFiles(graph));
+    }
+
+    // BuildKit's testHeredocVarSubstitution: unquoted bodies expand variables and keep quotes; quoted ones do neither.
+    [Theory]
+    [InlineData("EOF", "Hello ${name}!", "Hello world!")]
+    [InlineData("'EOF'", "Hello ${name}!", "Hello ${name}!")]
+    [InlineData("\"EOF\"", "Hello ${name}!", "Hello ${name}!")]
+    [InlineData("EOF", "Hello '${name}'!", "Hello 'world'!")]
+    [InlineData("EOF", "Hello \"${name}\"!", "Hello \"world\"!")]
+    [InlineData("'EOF'", "Hello '${name}'!", "Hello '${name}'!")]
+    [InlineData("\"EOF\"", "Hello \"${name}\"!", "Hello \"${name}\"!")]
+    public async Task Convert_CopyHeredocVariables_AsBuildKit(string marker, string line, string expected)
+    {
+        var graph = await Convert($"FROM alpine\nARG name=world\nCOPY <<{marker} /dest/c\n{line}\nEOF\n");
+        Assert.Equal([$"/EOF={expected}\n"], HeredocFiles(graph));
+    }
+
+    [Fact]
+    public async Task Convert_CopyHeredocUnderBacktickEscape_StillEscapesWithBackslash()
+    {
+        // BuildKit expands heredoc bodies with shell.NewLex('\\') whatever the escape directive says.
+        var graph = await Convert("# escape=`\nFROM alpine\nCOPY <<EOF /f\na \\$HOME `$HOME\nEOF\n");
+        Assert.Equal(["/EOF=a $HOME `\n"], HeredocFiles(graph));
+    }
+
+    // BuildKit's testHeredocIndent: <<- strips leading tabs from COPY files and from RUN scripts.
+    [Fact]
+    public async Task Convert_ChompedHeredocs_LoseLeadingTabs()
+    {
+        var graph = await Convert("FROM alpine\nCOPY <<EOF /dest/foo-copy\n\tfoo\nEOF\nCOPY <<-EOF /dest/bar-copy\n\tbar\nEOF\n"
+            + "RUN <<-EOF\necho \"\n\tbar\" > /dest/bar-run\nEOF\nRUN <<-EOF\n#!/bin/sh\necho \"\n\tbar\" > /dest/bar2-run\nEOF\n");
+        Assert.Equal(new[] { "/EOF=\tfoo\n", "/EOF=bar\n", "/EOF=#!/bin/sh\necho \"\nbar\" > /dest/bar2-run\n" }.Order(), HeredocFiles(graph).Order());
+        Assert.Contains("/bin/sh|-c|echo \"\nbar\" > /dest/bar-run\n", StepsOf<ExecStep>(graph).Select(e => string.Join('|', e.Args)));
+    }
+
+    [Fact]
+    public async Task Convert_CopyJsonFormMarker_WritesEmptyFile()
+    {
+        // parseSourcesAndDest reads markers in either form; the JSON form has no bodies, so the file is empty.
+        var graph = await Convert("FROM alpine\nCOPY [\"<<EOF\", \"/f\"]\n");
+        Assert.Equal(["/EOF="], HeredocFiles(graph));
+    }
+
+    [Fact]
+    public async Task Convert_RunChompedHeredocWithIndentedShebang_RunsWithShell()
+    {
+        // dispatchRun looks for "#!" in the body before chomping: a tab-indented shebang is not one.
+        var graph = await Convert("FROM alpine\nRUN <<-EOF\n\t#!/bin/sh\n\techo hi\nEOF\n");
+        Assert.Equal(["/bin/sh", "-c", "#!/bin/sh\necho hi\n"], StepsOf<ExecStep>(graph).Single().Args.ToArray());
+    }
+
+    [Fact]
+    public async Task Convert_RunHeredocWithSpaceAfterMarker_RunsBodyWithShell()
+    {
+        var graph = await Convert("FROM alpine\nRUN <<  EOF\necho a\nEOF\n");
+        Assert.Equal(["/bin/sh", "-c", "echo a\n"], StepsOf<ExecStep>(graph).Single().Args.ToArray());
+    }
+
+    [Fact]
+    public async Task Convert_OnbuildHeredoc_StoresBodyInTrigger()
+    {
+        // BuildKit's parseOnBuild appends each heredoc's body and terminator to the stored expression.
+        var graph = await Convert("FROM alpine\nONBUILD RUN <<EOF\necho \"hello world\" >> /dest\nEOF\n");
+        Assert.Equal(["RUN <<EOF\necho \"hello world\" >> /dest\nEOF"], graph.Targets[0].Config.Config.OnBuild.ToArray());
+    }
+
+    [Fact]
+    public async Task Convert_FromStageWithOnbuildHeredoc_RunsTheHeredoc()
+    {
+        var graph = await Convert("FROM alpine AS parent\nONBUILD RUN <<EOF\necho \"hello world\" >> /dest\nEOF\nONBUILD COPY <<EOF /greeting\nhi $WHO\nEOF\nFROM parent\nARG WHO=child\n");
+        Assert.Equal(["echo \"hello world\" >> /dest\n"], StepsOf<ExecStep>(graph).Select(e => e.Args[^1]));
+        Assert.Equal(["/EOF=hi \n"], HeredocFiles(graph));   // triggers run before the stage's own ARG
+    }
+
     [Fact]
     public async Task Convert_RunHeredocScript_RunsBodyWithShell()
     {
