@@ -67,6 +67,94 @@ public sealed class DockerfileConverterTests
         Assert.Equal("fromenv", graph.Targets[0].Config.Config.Labels["x"]);
     }
 
+    // BuildKit's dispatchArg/dispatchEnv (dockerfile2llb/convert.go): ARG and ENV both set the stage's variables,
+    // the later one winning; only ENV reaches the image config. Checked against BuildKit v0.24 (parity case
+    // arg-scope-env-redeclare).
+    [Theory]
+    [InlineData("ARG X", "X=buildarg", "buildarg")]          // --build-arg given
+    [InlineData("ARG X=argdefault", "", "argdefault")]       // a default, no --build-arg
+    [InlineData("ARG X=argdefault", "X=buildarg", "buildarg")]
+    [InlineData("ARG X", "", "env")]                         // no value at all: the ENV value stays
+    public async Task Convert_ArgRedeclaredAfterEnv_RunAndExpansionSeeArgButImageKeepsEnv(string arg, string buildArg, string seen)
+    {
+        Dictionary<string, string> args = buildArg.Length == 0 ? [] : new() { [buildArg.Split('=')[0]] = buildArg.Split('=')[1] };
+        var graph = await Convert($"FROM alpine\nENV X=env\n{arg}\nRUN echo $X\nENV Z=$X\n", buildArgs: args);
+        Assert.Contains($"X={seen}", StepsOf<ExecStep>(graph).Single().Env);
+        Assert.DoesNotContain(StepsOf<ExecStep>(graph).Single().Env, e => e.StartsWith("X=", StringComparison.Ordinal) && e != $"X={seen}");
+        string[] env = [.. graph.Targets[0].Config.Config.Env];
+        Assert.Contains("X=env", env);
+        Assert.Contains($"Z={seen}", env);
+    }
+
+    [Fact]
+    public async Task Convert_ArgWithoutValueAfterEnv_TakesGlobalArgValue()
+    {
+        var graph = await Convert("ARG X=global\nFROM alpine\nENV X=env\nARG X\nRUN echo $X\n");
+        Assert.Contains("X=global", StepsOf<ExecStep>(graph).Single().Env);
+        Assert.Contains("X=env", graph.Targets[0].Config.Config.Env);
+    }
+
+    [Fact]
+    public async Task Convert_StageFromStage_InheritsArgsButEnvWinsOverThem()
+    {
+        // dispatchState.init copies the parent's state (its ARGs too); the image's ENV is then applied over it.
+        var graph = await Convert("ARG G=global\nFROM alpine AS parent\nENV X=env\nARG X\nARG Y=ydef\nARG G\nRUN echo parent\n"
+            + "FROM parent\nRUN echo child\nENV W=$Y\n", buildArgs: new() { ["X"] = "buildarg" });
+        ExecStep child = StepsOf<ExecStep>(graph).Single(e => e.Args[^1] == "echo child");
+        ExecStep parent = StepsOf<ExecStep>(graph).Single(e => e.Args[^1] == "echo parent");
+        Assert.Equal(["X=buildarg", "Y=ydef", "G=global"], parent.Env.Where(e => e[0] is 'X' or 'Y' or 'G').ToArray());
+        Assert.Equal(["Y=ydef", "G=global", "X=env"], child.Env.Where(e => e[0] is 'X' or 'Y' or 'G').ToArray());
+        Assert.Contains("W=ydef", graph.Targets[0].Config.Config.Env);
+        Assert.DoesNotContain(graph.Targets[0].Config.Config.Env, e => e.StartsWith("Y=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Convert_ArgDeclarations_ExpandWithTheOnesBeforeThemOnTheLine()
+    {
+        var graph = await Convert("FROM alpine\nARG P1=1 P2=$P1\nENV P=$P2\n");
+        Assert.Contains("P=1", graph.Targets[0].Config.Config.Env);
+    }
+
+    [Fact]
+    public async Task Convert_RunEnvironment_IsOrderedByLastAssignment()
+    {
+        // llb.EnvList lists each variable where it was last set: an ARG over an ENV moves it to the end.
+        var graph = await Convert("FROM alpine\nENV A=1 B=2\nARG A=3\nRUN true\n");
+        Assert.Equal(["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "B=2", "A=3"], StepsOf<ExecStep>(graph).Single().Env.ToArray());
+        Assert.Equal(["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "A=1", "B=2"], graph.Targets[0].Config.Config.Env.ToArray());
+    }
+
+    [Fact]
+    public async Task Convert_GlobalArgRedeclaredWithoutDefault_KeepsItsValue()
+    {
+        var graph = await Convert("ARG V=1\nARG V\nFROM alpine:$V\n");
+        Assert.Equal("alpine:1", StepsOf<ImageSourceStep>(graph).Single().Image.FamiliarName);
+    }
+
+    [Fact]
+    public async Task Convert_BuildArgForPredefinedArg_OverridesIt()
+    {
+        var graph = await Convert("FROM alpine\nARG TARGETARCH\nENV A=$TARGETARCH\n", buildArgs: new() { ["TARGETARCH"] = "arm64" });
+        Assert.Contains("A=arm64", graph.Targets[0].Config.Config.Env);
+    }
+
+    [Theory]
+    [InlineData("FROM alpine AS build\nARG TARGETSTAGE\nENV S=$TARGETSTAGE\n", null, "S=build")]
+    [InlineData("FROM alpine\nARG TARGETSTAGE\nENV S=$TARGETSTAGE\n", null, "S=default")]
+    [InlineData("FROM alpine AS a\nARG TARGETSTAGE\nENV S=$TARGETSTAGE\nFROM a AS b\n", "a", "S=a")]
+    public async Task Convert_TargetStageArg_NamesTheTarget(string dockerfile, string? target, string expected)
+    {
+        var graph = await Convert(dockerfile, target: target);
+        Assert.Contains(expected, graph.Targets[0].Config.Config.Env);
+    }
+
+    [Fact]
+    public async Task Convert_BaseImageWithoutPath_GetsTheDefaultPath()
+    {
+        var graph = await Convert("FROM alpine\nENV A=1\n");
+        Assert.Equal(["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "A=1"], graph.Targets[0].Config.Config.Env.ToArray());
+    }
+
     [Fact]
     public async Task Convert_PredefinedPlatformArgs_AreAvailableOnceDeclared()
     {
@@ -344,7 +432,7 @@ public sealed class DockerfileConverterTests
     {
         // The Dockerfile reference's example: def gets the abc of before the line, ghi the new one.
         var graph = await Convert("FROM alpine\nENV abc=hello\nENV abc=bye def=$abc\nENV ghi=$abc\n");
-        Assert.Equal(["abc=bye", "def=hello", "ghi=bye"], graph.Targets[0].Config.Config.Env.ToArray());
+        Assert.Equal(["abc=bye", "def=hello", "ghi=bye"], graph.Targets[0].Config.Config.Env.Skip(1).ToArray());   // after PATH
     }
 
     [Fact]
