@@ -15,6 +15,8 @@ namespace Builder.Frontend.Conversion;
 /// </summary>
 internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState stage)
 {
+    private static readonly ShellLexer HeredocLexer = new('\\', ShellLexerOptions.Heredoc);
+
     public Task ConvertAsync(CopyInstruction copy, CancellationToken cancellationToken) =>
         ConvertAsync(copy, copy.Sources, copy.Destination, copy.From, copy.Chown, copy.Chmod, copy.Link, copy.Parents,
             copy.Excludes, checksum: null, keepGitDir: false, unpack: false, cancellationToken);
@@ -79,8 +81,9 @@ internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState s
                 string content = heredoc.ChompedContent;
                 if (heredoc.Expand)
                 {
-                    var lexer = new ShellLexer(dockerfile.Lexer.EscapeCharacter, new ShellLexerOptions { SkipProcessQuotes = true, RawEscapes = true });
-                    content = new WordExpander(lexer, stage.ExpansionEnvironment(), instruction).Word(content);
+                    // SourcesAndDest.ExpandRaw: BuildKit's lexer with '\' whatever # escape= says, quotes left alone,
+                    // escapes processed ("\$" gives "$", "\\" gives "\").
+                    content = new WordExpander(HeredocLexer, stage.ExpansionEnvironment(), instruction).Word(content);
                 }
                 inputs.Add(new FileStep([new MkfileAction("/" + heredoc.Name, 0b110_100_100, [.. Encoding.UTF8.GetBytes(content)])])
                 {

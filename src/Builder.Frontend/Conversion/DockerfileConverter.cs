@@ -16,16 +16,14 @@ namespace Builder.Frontend.Conversion;
 /// </summary>
 public sealed class DockerfileConverter
 {
-    // BuildKit's system.DefaultPathEnvUnix: the PATH a FROM scratch stage starts with.
-    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
     private readonly DockerfileSyntax _dockerfile;
     private readonly ConversionOptions _options;
     private readonly IImageConfigResolver _resolver;
     private readonly ShellLexer _lexer;
     private readonly List<FromInstruction> _froms = [];
     private readonly List<ImmutableArray<Instruction>> _stageInstructions = [];
-    private readonly Dictionary<string, string?> _globalArgs = new(StringComparer.Ordinal);
+    private readonly List<ArgInstruction> _globalArgInstructions = [];
+    private readonly Dictionary<string, string> _globalArgs = new(StringComparer.Ordinal);
     private readonly Dictionary<int, Task<StageState>> _converted = [];
     private readonly HashSet<int> _inProgress = [];
 
@@ -41,6 +39,8 @@ public sealed class DockerfileConverter
     {
         var converter = new DockerfileConverter(dockerfile, options, resolver);
         converter.SplitStages(InstructionParser.Parse(dockerfile));
+        // After the split: TARGETSTAGE, which global ARG defaults may use, names the target stage.
+        foreach (ArgInstruction arg in converter._globalArgInstructions) converter.DeclareGlobalArgs(arg);
         int target = converter.TargetIndex();
         StageState stage = await converter.StageAsync(target, cancellationToken).ConfigureAwait(false);
         string name = stage.Name ?? target.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -74,7 +74,7 @@ public sealed class DockerfileConverter
             }
             else if (instruction is ArgInstruction arg)
             {
-                DeclareGlobalArgs(arg);
+                _globalArgInstructions.Add(arg);
             }
             else
             {
@@ -92,39 +92,47 @@ public sealed class DockerfileConverter
         }
     }
 
-    // Global ARGs: --build-arg wins over the default; defaults expand with the global ARGs declared above them.
+    // BuildKit's buildMetaArgs: --build-arg wins over the default; each default expands with the ARGs before it
+    // (those of the same line included); a declaration without any value leaves an earlier value alone.
     private void DeclareGlobalArgs(ArgInstruction arg)
     {
-        var expander = new WordExpander(_lexer, GlobalEnvironment(), arg);
         foreach (ArgDeclaration declaration in arg.Declarations)
         {
             string? value = _options.BuildArgs.TryGetValue(declaration.Name, out string? given) ? given
-                : expander.Optional(declaration.DefaultValue);
-            _globalArgs[declaration.Name] = value ?? PredefinedArgs().GetValueOrDefault(declaration.Name);
+                : new WordExpander(_lexer, GlobalEnvironment(), arg).Optional(declaration.DefaultValue);
+            if (value is not null) _globalArgs[declaration.Name] = value;
         }
     }
 
-    /// <summary>What FROM sees: the predefined platform ARGs and the global ARGs that have a value.</summary>
+    /// <summary>What FROM sees (BuildKit's globalArgs): the predefined ARGs, then the global ARGs that have a value.</summary>
     private Dictionary<string, string> GlobalEnvironment()
     {
         var environment = PredefinedArgs();
-        foreach ((string name, string? value) in _globalArgs)
-        {
-            if (value is not null) environment[name] = value;
-        }
+        foreach ((string name, string value) in _globalArgs) environment[name] = value;
         return environment;
     }
 
-    /// <summary>TARGETPLATFORM, TARGETOS... BUILDVARIANT, from the build's platforms.</summary>
-    internal Dictionary<string, string> PredefinedArgs()
+    /// <summary>
+    /// BuildKit's defaultArgs (dockerfile2llb/platform.go): TARGETPLATFORM, TARGETOS… BUILDVARIANT from the build's
+    /// platforms and TARGETSTAGE (the target's name, or "default"), each replaced by a --build-arg of its name.
+    /// </summary>
+    private Dictionary<string, string> PredefinedArgs()
     {
         Platform target = _options.TargetPlatform, build = _options.BuildPlatform;
-        return new Dictionary<string, string>(StringComparer.Ordinal)
+        string targetStage = _options.Target ?? _froms[^1].StageName ?? string.Empty;
+        var predefined = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["TARGETPLATFORM"] = target.ToString(), ["TARGETOS"] = target.OS, ["TARGETARCH"] = target.Architecture,
-            ["TARGETVARIANT"] = target.Variant, ["BUILDPLATFORM"] = build.ToString(), ["BUILDOS"] = build.OS,
+            ["BUILDPLATFORM"] = build.ToString(), ["BUILDOS"] = build.OS, ["BUILDOSVERSION"] = string.Empty,
             ["BUILDARCH"] = build.Architecture, ["BUILDVARIANT"] = build.Variant,
+            ["TARGETPLATFORM"] = target.ToString(), ["TARGETOS"] = target.OS, ["TARGETOSVERSION"] = string.Empty,
+            ["TARGETARCH"] = target.Architecture, ["TARGETVARIANT"] = target.Variant,
+            ["TARGETSTAGE"] = targetStage.Length == 0 ? "default" : targetStage,
         };
+        foreach (string name in predefined.Keys.ToArray())
+        {
+            if (_options.BuildArgs.TryGetValue(name, out string? given)) predefined[name] = given;
+        }
+        return predefined;
     }
 
     private int TargetIndex()
@@ -223,7 +231,7 @@ public sealed class DockerfileConverter
         {
             StageState parentStage = await StageAsync(parent, cancellationToken).ConfigureAwait(false);
             ImageConfig parentConfig = parentStage.Config.Build();
-            stage = new StageState(from.StageName, parentStage.Root, new ImageConfigBuilder(parentConfig), parentStage.Platform);
+            stage = new StageState(from.StageName, parentStage.Root, new ImageConfigBuilder(parentConfig), parentStage.Platform, parentStage);
             // BuildKit runs the ONBUILD triggers a stage inherits whether its base is an image or another stage
             // (toDispatchState calls dispatchOnBuildTriggers for every stage; parity case onbuild-trigger).
             await ApplyOnbuildTriggersAsync(stage, parentConfig, baseName, cancellationToken).ConfigureAwait(false);
@@ -231,8 +239,8 @@ public sealed class DockerfileConverter
         else if (baseName.Equals("scratch", StringComparison.OrdinalIgnoreCase))
         {
             // BuildKit's emptyImage: a scratch stage starts with WorkingDir "/" and the default PATH (parity case scratch-copy).
+            // (StageState gives every config without PATH the default one.)
             var scratch = new ImageConfigBuilder(ImageConfig.Empty(platform)) { WorkingDir = "/" };
-            scratch.SetEnv("PATH", DefaultPath);
             stage = new StageState(from.StageName, new ScratchStep { Origin = Origin(from) }, scratch, platform);
         }
         else
@@ -297,12 +305,14 @@ public sealed class DockerfileConverter
         return index < 0 ? null : _froms[index].StageName ?? index.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The value a stage's <c>ARG name</c> gets: --build-arg, else its default, else the global ARG, else a predefined ARG.</summary>
+    /// <summary>
+    /// The value a stage's <c>ARG name</c> gets (BuildKit's dispatchArg): --build-arg, else its default expanded
+    /// with the stage's variables, else the global value (a global ARG's or a predefined one), else none.
+    /// </summary>
     internal string? StageArgValue(ArgDeclaration declaration, WordExpander expander)
     {
-        if (PredefinedArgs().TryGetValue(declaration.Name, out string? predefined) && declaration.DefaultValue is null) return predefined;
         if (_options.BuildArgs.TryGetValue(declaration.Name, out string? given)) return given;
         if (declaration.DefaultValue is not null) return expander.Word(declaration.DefaultValue);
-        return _globalArgs.GetValueOrDefault(declaration.Name);
+        return GlobalEnvironment().GetValueOrDefault(declaration.Name);
     }
 }

@@ -29,12 +29,14 @@ internal sealed partial class ImageConfigConverter(DockerfileConverter dockerfil
             case EnvInstruction env:
                 // Every pair expands with the variables as they were before the instruction: the Dockerfile
                 // reference's "ENV abc=bye def=$abc" gives def the old abc, as BuildKit does (parity case stage-from-stage).
-                foreach (KeyValue pair in env.Variables) config.SetEnv(expand.Word(pair.Key), expand.Word(pair.Value));
+                foreach (KeyValue pair in env.Variables) stage.SetEnv(expand.Word(pair.Key), expand.Word(pair.Value));
                 break;
             case ArgInstruction arg:
+                // Each default expands with the variables as they are after the declarations before it on the line.
                 foreach (ArgDeclaration declaration in arg.Declarations)
                 {
-                    stage.DeclareArg(declaration.Name, dockerfile.StageArgValue(declaration, expand));
+                    var declared = new WordExpander(dockerfile.Lexer, stage.ExpansionEnvironment(), instruction);
+                    stage.DeclareArg(declaration.Name, dockerfile.StageArgValue(declaration, declared));
                 }
                 break;
             case LabelInstruction label:

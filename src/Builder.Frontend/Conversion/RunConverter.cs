@@ -51,7 +51,8 @@ internal sealed class RunConverter(DockerfileConverter dockerfile, StageState st
         {
             Heredoc script = heredocs[0];
             string content = script.ChompedContent;
-            if (!content.StartsWith("#!", StringComparison.Ordinal)) return [.. stage.Shell, content];
+            // BuildKit looks for the shebang before chomping: under <<-, a tab-indented "#!" runs with the shell.
+            if (!script.Content.StartsWith("#!", StringComparison.Ordinal)) return [.. stage.Shell, content];
             string path = HeredocDirectory + script.Name;
             var file = new FileStep([new MkfileAction("/" + script.Name, 0b111_101_101, [.. Encoding.UTF8.GetBytes(content)])])
             {

@@ -77,6 +77,12 @@ internal sealed class ShellWordScanner
                     result.Append(quoted);
                     words?.AppendWhole(quoted);
                 }
+                else if (c == '<')
+                {
+                    string marker = PossibleHeredoc();
+                    result.Append(marker);
+                    words?.AppendWhole(marker);
+                }
                 else
                 {
                     _position++;
@@ -110,6 +116,22 @@ internal sealed class ShellWordScanner
         {
             _rawEscapes = outerRawEscapes;
         }
+    }
+
+    /// <summary>
+    /// BuildKit's processPossibleHeredoc: <c>&lt;&lt;</c> and the blanks after it stay in the current word, so
+    /// <c>cat &lt;&lt; EOF</c> splits into <c>cat</c> and <c>&lt;&lt; EOF</c> (the text itself is unchanged). A
+    /// lone <c>&lt;</c> is an ordinary character.
+    /// </summary>
+    private string PossibleHeredoc()
+    {
+        int start = _position++;
+        if (AtEnd || _text[_position] != '<')
+            return "<";
+        _position++;
+        while (!AtEnd && _text[_position] is ' ' or '\t' or '\r')   // lex.go's isWhitespace
+            _position++;
+        return _text[start.._position];
     }
 
     /// <summary>'...': everything literal up to the next single quote; nothing escapes inside.</summary>

@@ -17,7 +17,8 @@ internal static class CopySources
                 $"add the destination, for example: {syntax.Name} {(args.Length == 1 ? args[0].Value : "app.dll")} /app/");
         }
         SyntaxWord destination = args[^1];
-        if (!syntax.IsJsonForm && HeredocMarkers.TryParse(destination.Value, out _))
+        // BuildKit's parseSourcesAndDest reads markers in the JSON form too: COPY ["<<EOF", "/f"] writes an empty file EOF.
+        if (HeredocMarkers.TryParse(destination.Value, out _))
         {
             throw InstructionErrors.At(syntax, destination, DiagnosticCodes.InvalidArgument,
                 $"{syntax.Name} cannot take a heredoc as its destination", $"put the destination path last: {syntax.Name} <<EOF /path");
@@ -26,9 +27,10 @@ internal static class CopySources
         var sources = ImmutableArray.CreateBuilder<CopySource>(args.Length - 1);
         foreach (SyntaxWord word in args[..^1])
         {
-            if (!syntax.IsJsonForm && HeredocMarkers.TryParse(word.Value, out Heredoc? marker))
+            if (HeredocMarkers.TryParse(word.Value, out Heredoc? marker))
             {
-                Heredoc body = heredocs.FirstOrDefault(h => h.Name == marker.Name) ?? marker;
+                // BuildKit looks bodies up in a map by name: of two heredocs with one name, the last body wins.
+                Heredoc body = heredocs.LastOrDefault(h => h.Name == marker.Name) ?? marker;
                 sources.Add(new CopySource(marker.Name, body));
             }
             else

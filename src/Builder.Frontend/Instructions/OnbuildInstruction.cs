@@ -10,8 +10,21 @@ namespace Builder.Frontend.Instructions;
 /// <param name="Trigger">The instruction to run later, checked now.</param>
 public sealed record OnbuildInstruction(InstructionSyntax Syntax, Instruction Trigger) : Instruction(Syntax)
 {
-    /// <summary>The trigger as it is stored in the image config: the instruction text after ONBUILD.</summary>
-    public string Expression => Syntax.Subcommand!.Text.Trim();
+    /// <summary>
+    /// The trigger as it is stored in the image config: the instruction text after ONBUILD, then each heredoc's
+    /// body and terminator on the lines after it (BuildKit's parseOnBuild), so a child build parses it whole.
+    /// </summary>
+    public string Expression
+    {
+        get
+        {
+            InstructionSyntax trigger = Syntax.Subcommand!;
+            string expression = trigger.Text.Trim();
+            foreach (Heredoc heredoc in trigger.Heredocs.IsDefault ? [] : trigger.Heredocs)
+                expression += "\n" + heredoc.Content + heredoc.Name;
+            return expression;
+        }
+    }
 
     internal static OnbuildInstruction Parse(InstructionSyntax syntax)
     {

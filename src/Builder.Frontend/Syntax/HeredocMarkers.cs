@@ -1,83 +1,82 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using System.Text.RegularExpressions;
+using Builder.Frontend.Expansion;
 
 namespace Builder.Frontend.Syntax;
 
 /// <summary>
-/// Finds the heredoc markers (<c>&lt;&lt;EOF</c>, <c>&lt;&lt;-EOF</c>, <c>&lt;&lt;"EOF"</c>, <c>2&lt;&lt;EOF</c>)
-/// among the words of a RUN, COPY or ADD line, as BuildKit does: each quote-preserving word is matched against
-/// <c>^(\d*)&lt;&lt;(-?)([^&lt;]*)$</c>; the terminator is the rest unquoted, and any quote in it turns expansion
-/// of the body off.
+/// Finds the heredoc markers (<c>&lt;&lt;EOF</c>, <c>&lt;&lt;-EOF</c>, <c>&lt;&lt;"EOF"</c>, <c>2&lt;&lt;EOF</c>,
+/// <c>&lt;&lt; EOF</c>) among the words of a RUN, COPY or ADD line, as BuildKit's parser does
+/// (parser.go, heredocsFromLine and ParseHeredoc). It splits the line with the shell lexer, as BuildKit does, so
+/// the Syntax stage uses the one lexer of <c>Expansion</c> here rather than a second copy of its rules.
 /// </summary>
 internal static partial class HeredocMarkers
 {
-    [GeneratedRegex(@"^(\d*)<<(-?)([^<]*)$")]
+    private static readonly Dictionary<string, string> NoVariables = new(StringComparer.Ordinal);
+
+    // heredocsFromLine: quotes and escapes kept, unset variables left as written; always '\', whatever # escape= says.
+    private static readonly ShellLexer LineLexer = new('\\', new ShellLexerOptions { RawQuotes = true, RawEscapes = true, SkipUnsetEnv = true });
+
+    // heredocFromMatch reads the terminator twice, without and with quotes, and compares the quote counts.
+    private static readonly ShellLexer NameLexer = new('\\', new ShellLexerOptions { SkipUnsetEnv = true });
+    private static readonly ShellLexer RawNameLexer = new('\\', new ShellLexerOptions { SkipUnsetEnv = true, RawQuotes = true });
+
+    [GeneratedRegex(@"^(\d*)<<(-?)\s*([^<]*)$")]
     private static partial Regex MarkerPattern();
 
-    /// <summary>Every heredoc the line opens, in order, with empty bodies (the parser reads them next).</summary>
+    /// <summary>
+    /// Every heredoc the line opens, in order, with empty bodies (the parser reads them next). A line the lexer
+    /// cannot split (an unbalanced quote) opens none: BuildKit ignores the lexer's error there.
+    /// </summary>
     public static ImmutableArray<Heredoc> Find(string line)
     {
         if (!line.Contains("<<", StringComparison.Ordinal)) return [];
-        var heredocs = ImmutableArray.CreateBuilder<Heredoc>();
-        foreach (SyntaxWord word in WordGrammar.ReadQuotedWords(line, 0, '\\'))
+        ImmutableArray<string> words;
+        try
         {
-            if (TryParse(word.Value, out Heredoc? heredoc)) heredocs.Add(heredoc);
+            words = LineLexer.ProcessWords(line, NoVariables);
+        }
+        catch (ShellExpansionException)
+        {
+            return [];
+        }
+        var heredocs = ImmutableArray.CreateBuilder<Heredoc>();
+        foreach (string word in words)
+        {
+            if (TryParse(word, out Heredoc? heredoc)) heredocs.Add(heredoc);
         }
         return heredocs.ToImmutable();
     }
 
-    /// <summary>Reads one word as a heredoc marker; false when it is not one.</summary>
+    /// <summary>
+    /// Reads one word as a heredoc marker (BuildKit's MustParseHeredoc): false when it is not one, or when its
+    /// terminator does not lex (an unterminated quote), where BuildKit's ParseHeredoc fails.
+    /// </summary>
     public static bool TryParse(string word, [NotNullWhen(true)] out Heredoc? heredoc)
     {
         heredoc = null;
         Match match = MarkerPattern().Match(word);
         if (!match.Success || match.Groups[3].Length == 0) return false;
         string rest = match.Groups[3].Value;
-        // BuildKit requires the terminator to be one word once unquoted ("<<EOF more" is not a marker).
-        if (WordGrammar.ReadQuotedWords(rest, 0, '\\').Count != 1) return false;
-        (string name, bool quoted) = Unquote(rest);
-        if (name.Length == 0) return false;
+        ImmutableArray<string> names, rawNames;
+        try
+        {
+            names = NameLexer.ProcessWords(rest, NoVariables);
+            rawNames = RawNameLexer.ProcessWords(rest, NoVariables);
+        }
+        catch (ShellExpansionException)
+        {
+            return false;
+        }
+        // The terminator must be one word once unquoted ("<<EOF sh" is not a marker).
+        if (names.Length != 1 || rawNames.Length != 1) return false;
+        // Some part of the terminator was quoted when the quotes counted differ: the body is then not expanded.
+        bool expand = QuoteCount(names[0]) == QuoteCount(rawNames[0]);
         int descriptor = match.Groups[1].Length == 0 || !int.TryParse(match.Groups[1].Value, out int fd) ? 0 : fd;
-        heredoc = new Heredoc(name, Expand: !quoted, Chomp: match.Groups[2].Value == "-", descriptor, string.Empty, 0);
+        heredoc = new Heredoc(names[0], expand, Chomp: match.Groups[2].Value == "-", descriptor, string.Empty, 0);
         return true;
     }
 
-    // Shell unquoting of the terminator word: '…' literal, "…" with \ escaping " \ $ `, \ outside escaping anything.
-    private static (string Name, bool Quoted) Unquote(string text)
-    {
-        var name = new StringBuilder(text.Length);
-        bool quoted = false;
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (c == '\'')
-            {
-                quoted = true;
-                int end = text.IndexOf('\'', i + 1);
-                if (end < 0) end = text.Length;
-                name.Append(text, i + 1, end - i - 1);
-                i = end;
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-                for (i++; i < text.Length && text[i] != '"'; i++)
-                {
-                    if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] is '"' or '\\' or '$' or '`') i++;
-                    name.Append(text[i]);
-                }
-            }
-            else if (c == '\\' && i + 1 < text.Length)
-            {
-                name.Append(text[++i]);
-            }
-            else if (c != '\\')
-            {
-                name.Append(c);
-            }
-        }
-        return (name.ToString(), quoted);
-    }
+    private static int QuoteCount(string word) => word.Count(c => c is '\'' or '"');
 }

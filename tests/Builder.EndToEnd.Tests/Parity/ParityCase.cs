@@ -14,6 +14,9 @@ public sealed record ParityCase(string Name, string Folder, ImmutableArray<strin
     private const string BuildOptionsFile = "build-args";
     private const string HardLinksFile = "hardlinks";
 
+    /// <summary>A file saying why Docker 20.10's BuildKit builds the case differently from BuildKit v0.24; not part of the context.</summary>
+    public const string Docker2010DiffersFile = "docker-20.10-differs";
+
     /// <summary><c>testdata/parity</c>, found by walking up from the test binaries to the folder that holds <c>testdata</c>.</summary>
     public static string CasesFolder { get; } = FindCasesFolder();
 
@@ -39,6 +42,7 @@ public sealed record ParityCase(string Name, string Folder, ImmutableArray<strin
         ProcessRunner.Run("cp", ["-a", Folder + "/.", destination]);
         File.Delete(Path.Combine(destination, BuildOptionsFile));
         File.Delete(Path.Combine(destination, HardLinksFile));
+        File.Delete(Path.Combine(destination, Docker2010DiffersFile));
         foreach ((string existing, string link) in HardLinks)
             ProcessRunner.Run("ln", [Path.Combine(destination, existing), Path.Combine(destination, link)]);
         return destination;

@@ -67,6 +67,94 @@ public sealed class DockerfileConverterTests
         Assert.Equal("fromenv", graph.Targets[0].Config.Config.Labels["x"]);
     }
 
+    // BuildKit's dispatchArg/dispatchEnv (dockerfile2llb/convert.go): ARG and ENV both set the stage's variables,
+    // the later one winning; only ENV reaches the image config. Checked against BuildKit v0.24 (parity case
+    // arg-scope-env-redeclare).
+    [Theory]
+    [InlineData("ARG X", "X=buildarg", "buildarg")]          // --build-arg given
+    [InlineData("ARG X=argdefault", "", "argdefault")]       // a default, no --build-arg
+    [InlineData("ARG X=argdefault", "X=buildarg", "buildarg")]
+    [InlineData("ARG X", "", "env")]                         // no value at all: the ENV value stays
+    public async Task Convert_ArgRedeclaredAfterEnv_RunAndExpansionSeeArgButImageKeepsEnv(string arg, string buildArg, string seen)
+    {
+        Dictionary<string, string> args = buildArg.Length == 0 ? [] : new() { [buildArg.Split('=')[0]] = buildArg.Split('=')[1] };
+        var graph = await Convert($"FROM alpine\nENV X=env\n{arg}\nRUN echo $X\nENV Z=$X\n", buildArgs: args);
+        Assert.Contains($"X={seen}", StepsOf<ExecStep>(graph).Single().Env);
+        Assert.DoesNotContain(StepsOf<ExecStep>(graph).Single().Env, e => e.StartsWith("X=", StringComparison.Ordinal) && e != $"X={seen}");
+        string[] env = [.. graph.Targets[0].Config.Config.Env];
+        Assert.Contains("X=env", env);
+        Assert.Contains($"Z={seen}", env);
+    }
+
+    [Fact]
+    public async Task Convert_ArgWithoutValueAfterEnv_TakesGlobalArgValue()
+    {
+        var graph = await Convert("ARG X=global\nFROM alpine\nENV X=env\nARG X\nRUN echo $X\n");
+        Assert.Contains("X=global", StepsOf<ExecStep>(graph).Single().Env);
+        Assert.Contains("X=env", graph.Targets[0].Config.Config.Env);
+    }
+
+    [Fact]
+    public async Task Convert_StageFromStage_InheritsArgsButEnvWinsOverThem()
+    {
+        // dispatchState.init copies the parent's state (its ARGs too); the image's ENV is then applied over it.
+        var graph = await Convert("ARG G=global\nFROM alpine AS parent\nENV X=env\nARG X\nARG Y=ydef\nARG G\nRUN echo parent\n"
+            + "FROM parent\nRUN echo child\nENV W=$Y\n", buildArgs: new() { ["X"] = "buildarg" });
+        ExecStep child = StepsOf<ExecStep>(graph).Single(e => e.Args[^1] == "echo child");
+        ExecStep parent = StepsOf<ExecStep>(graph).Single(e => e.Args[^1] == "echo parent");
+        Assert.Equal(["X=buildarg", "Y=ydef", "G=global"], parent.Env.Where(e => e[0] is 'X' or 'Y' or 'G').ToArray());
+        Assert.Equal(["Y=ydef", "G=global", "X=env"], child.Env.Where(e => e[0] is 'X' or 'Y' or 'G').ToArray());
+        Assert.Contains("W=ydef", graph.Targets[0].Config.Config.Env);
+        Assert.DoesNotContain(graph.Targets[0].Config.Config.Env, e => e.StartsWith("Y=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Convert_ArgDeclarations_ExpandWithTheOnesBeforeThemOnTheLine()
+    {
+        var graph = await Convert("FROM alpine\nARG P1=1 P2=$P1\nENV P=$P2\n");
+        Assert.Contains("P=1", graph.Targets[0].Config.Config.Env);
+    }
+
+    [Fact]
+    public async Task Convert_RunEnvironment_IsOrderedByLastAssignment()
+    {
+        // llb.EnvList lists each variable where it was last set: an ARG over an ENV moves it to the end.
+        var graph = await Convert("FROM alpine\nENV A=1 B=2\nARG A=3\nRUN true\n");
+        Assert.Equal(["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "B=2", "A=3"], StepsOf<ExecStep>(graph).Single().Env.ToArray());
+        Assert.Equal(["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "A=1", "B=2"], graph.Targets[0].Config.Config.Env.ToArray());
+    }
+
+    [Fact]
+    public async Task Convert_GlobalArgRedeclaredWithoutDefault_KeepsItsValue()
+    {
+        var graph = await Convert("ARG V=1\nARG V\nFROM alpine:$V\n");
+        Assert.Equal("alpine:1", StepsOf<ImageSourceStep>(graph).Single().Image.FamiliarName);
+    }
+
+    [Fact]
+    public async Task Convert_BuildArgForPredefinedArg_OverridesIt()
+    {
+        var graph = await Convert("FROM alpine\nARG TARGETARCH\nENV A=$TARGETARCH\n", buildArgs: new() { ["TARGETARCH"] = "arm64" });
+        Assert.Contains("A=arm64", graph.Targets[0].Config.Config.Env);
+    }
+
+    [Theory]
+    [InlineData("FROM alpine AS build\nARG TARGETSTAGE\nENV S=$TARGETSTAGE\n", null, "S=build")]
+    [InlineData("FROM alpine\nARG TARGETSTAGE\nENV S=$TARGETSTAGE\n", null, "S=default")]
+    [InlineData("FROM alpine AS a\nARG TARGETSTAGE\nENV S=$TARGETSTAGE\nFROM a AS b\n", "a", "S=a")]
+    public async Task Convert_TargetStageArg_NamesTheTarget(string dockerfile, string? target, string expected)
+    {
+        var graph = await Convert(dockerfile, target: target);
+        Assert.Contains(expected, graph.Targets[0].Config.Config.Env);
+    }
+
+    [Fact]
+    public async Task Convert_BaseImageWithoutPath_GetsTheDefaultPath()
+    {
+        var graph = await Convert("FROM alpine\nENV A=1\n");
+        Assert.Equal(["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "A=1"], graph.Targets[0].Config.Config.Env.ToArray());
+    }
+
     [Fact]
     public async Task Convert_PredefinedPlatformArgs_AreAvailableOnceDeclared()
     {
@@ -223,6 +311,98 @@ public sealed class DockerfileConverterTests
         Assert.Equal("hello world\n", System.Text.Encoding.UTF8.GetString(file.Data.AsSpan()));
     }
 
+    private static string[] HeredocFiles(BuildGraph graph) =>
+        [.. StepsOf<FileStep>(graph).SelectMany(f => f.Actions).OfType<MkfileAction>()
+            .Select(file => file.Path + "=" + System.Text.Encoding.UTF8.GetString(file.Data.AsSpan()))];
+
+    // BuildKit's testCopyHeredocSpecialSymbols (dockerfile_heredoc_test.go): an unquoted body goes through the
+    // shell lexer, so the backslash escapes the next character (even a newline); a quoted one is copied as is.
+    [Theory]
+    [InlineData("EOF", "\\\n", "/EOF=\n")]
+    [InlineData("EOF", "\\\\\n", "/EOF=\\\n")]
+    [InlineData("EOF", "\\$\n", "/EOF=$\n")]
+    [InlineData("EOF", "\"quotes in file\"\n", "/EOF=\"quotes in file\"\n")]
+    [InlineData("\"EOF\"", "\\\n", "/EOF=\\\n")]
+    [InlineData("\"EOF\"", "\\\\\n", "/EOF=\\\\\n")]
+    [InlineData("\"EOF\"", "\\$\n", "/EOF=\\$\n")]
+    public async Task Convert_CopyHeredocEscapes_AsBuildKit(string marker, string body, string expected)
+    {
+        var graph = await Convert($"FROM scratch\nCOPY <<{marker} /f\n{body}EOF\n");
+        Assert.Equal([expected], HeredocFiles(graph));
+    }
+
+    // BuildKit's testHeredocVarSubstitution: unquoted bodies expand variables and keep quotes; quoted ones do neither.
+    [Theory]
+    [InlineData("EOF", "Hello ${name}!", "Hello world!")]
+    [InlineData("'EOF'", "Hello ${name}!", "Hello ${name}!")]
+    [InlineData("\"EOF\"", "Hello ${name}!", "Hello ${name}!")]
+    [InlineData("EOF", "Hello '${name}'!", "Hello 'world'!")]
+    [InlineData("EOF", "Hello \"${name}\"!", "Hello \"world\"!")]
+    [InlineData("'EOF'", "Hello '${name}'!", "Hello '${name}'!")]
+    [InlineData("\"EOF\"", "Hello \"${name}\"!", "Hello \"${name}\"!")]
+    public async Task Convert_CopyHeredocVariables_AsBuildKit(string marker, string line, string expected)
+    {
+        var graph = await Convert($"FROM alpine\nARG name=world\nCOPY <<{marker} /dest/c\n{line}\nEOF\n");
+        Assert.Equal([$"/EOF={expected}\n"], HeredocFiles(graph));
+    }
+
+    [Fact]
+    public async Task Convert_CopyHeredocUnderBacktickEscape_StillEscapesWithBackslash()
+    {
+        // BuildKit expands heredoc bodies with shell.NewLex('\\') whatever the escape directive says.
+        var graph = await Convert("# escape=`\nFROM alpine\nCOPY <<EOF /f\na \\$HOME `$HOME\nEOF\n");
+        Assert.Equal(["/EOF=a $HOME `\n"], HeredocFiles(graph));
+    }
+
+    // BuildKit's testHeredocIndent: <<- strips leading tabs from COPY files and from RUN scripts.
+    [Fact]
+    public async Task Convert_ChompedHeredocs_LoseLeadingTabs()
+    {
+        var graph = await Convert("FROM alpine\nCOPY <<EOF /dest/foo-copy\n\tfoo\nEOF\nCOPY <<-EOF /dest/bar-copy\n\tbar\nEOF\n"
+            + "RUN <<-EOF\necho \"\n\tbar\" > /dest/bar-run\nEOF\nRUN <<-EOF\n#!/bin/sh\necho \"\n\tbar\" > /dest/bar2-run\nEOF\n");
+        Assert.Equal(new[] { "/EOF=\tfoo\n", "/EOF=bar\n", "/EOF=#!/bin/sh\necho \"\nbar\" > /dest/bar2-run\n" }.Order(), HeredocFiles(graph).Order());
+        Assert.Contains("/bin/sh|-c|echo \"\nbar\" > /dest/bar-run\n", StepsOf<ExecStep>(graph).Select(e => string.Join('|', e.Args)));
+    }
+
+    [Fact]
+    public async Task Convert_CopyJsonFormMarker_WritesEmptyFile()
+    {
+        // parseSourcesAndDest reads markers in either form; the JSON form has no bodies, so the file is empty.
+        var graph = await Convert("FROM alpine\nCOPY [\"<<EOF\", \"/f\"]\n");
+        Assert.Equal(["/EOF="], HeredocFiles(graph));
+    }
+
+    [Fact]
+    public async Task Convert_RunChompedHeredocWithIndentedShebang_RunsWithShell()
+    {
+        // dispatchRun looks for "#!" in the body before chomping: a tab-indented shebang is not one.
+        var graph = await Convert("FROM alpine\nRUN <<-EOF\n\t#!/bin/sh\n\techo hi\nEOF\n");
+        Assert.Equal(["/bin/sh", "-c", "#!/bin/sh\necho hi\n"], StepsOf<ExecStep>(graph).Single().Args.ToArray());
+    }
+
+    [Fact]
+    public async Task Convert_RunHeredocWithSpaceAfterMarker_RunsBodyWithShell()
+    {
+        var graph = await Convert("FROM alpine\nRUN <<  EOF\necho a\nEOF\n");
+        Assert.Equal(["/bin/sh", "-c", "echo a\n"], StepsOf<ExecStep>(graph).Single().Args.ToArray());
+    }
+
+    [Fact]
+    public async Task Convert_OnbuildHeredoc_StoresBodyInTrigger()
+    {
+        // BuildKit's parseOnBuild appends each heredoc's body and terminator to the stored expression.
+        var graph = await Convert("FROM alpine\nONBUILD RUN <<EOF\necho \"hello world\" >> /dest\nEOF\n");
+        Assert.Equal(["RUN <<EOF\necho \"hello world\" >> /dest\nEOF"], graph.Targets[0].Config.Config.OnBuild.ToArray());
+    }
+
+    [Fact]
+    public async Task Convert_FromStageWithOnbuildHeredoc_RunsTheHeredoc()
+    {
+        var graph = await Convert("FROM alpine AS parent\nONBUILD RUN <<EOF\necho \"hello world\" >> /dest\nEOF\nONBUILD COPY <<EOF /greeting\nhi $WHO\nEOF\nFROM parent\nARG WHO=child\n");
+        Assert.Equal(["echo \"hello world\" >> /dest\n"], StepsOf<ExecStep>(graph).Select(e => e.Args[^1]));
+        Assert.Equal(["/EOF=hi \n"], HeredocFiles(graph));   // triggers run before the stage's own ARG
+    }
+
     [Fact]
     public async Task Convert_RunHeredocScript_RunsBodyWithShell()
     {
@@ -317,7 +497,7 @@ public sealed class DockerfileConverterTests
     {
         // The Dockerfile reference's example: def gets the abc of before the line, ghi the new one.
         var graph = await Convert("FROM alpine\nENV abc=hello\nENV abc=bye def=$abc\nENV ghi=$abc\n");
-        Assert.Equal(["abc=bye", "def=hello", "ghi=bye"], graph.Targets[0].Config.Config.Env.ToArray());
+        Assert.Equal(["abc=bye", "def=hello", "ghi=bye"], graph.Targets[0].Config.Config.Env.Skip(1).ToArray());   // after PATH
     }
 
     [Fact]

@@ -344,6 +344,16 @@ public sealed class ShellLexerTests
         Assert.Equal("echo \"hello\" 'hello' $WORD", Expand("echo \"$WORD\" '$WORD' \\$WORD", ShellLexerOptions.Heredoc));
     }
 
+    [Theory]
+    [InlineData("cat << EOF > f", "cat|<< EOF|>|f")]
+    [InlineData("a <<\t-EOF b", "a|<<\t-EOF|b")]
+    [InlineData("a < b <<", "a|<|b|<<")]
+    public void Split_HeredocOperator_KeepsBlanksAfterItInTheWord(string text, string expected)
+    {
+        // lex.go's processPossibleHeredoc: "<<" and the blanks after it are one raw piece of the current word.
+        Assert.Equal(expected, string.Join('|', Split(text)));
+    }
+
     [Fact]
     public void Heredoc_UnbalancedQuote_IsNotAnError()
     {

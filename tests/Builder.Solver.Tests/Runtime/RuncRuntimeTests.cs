@@ -71,6 +71,18 @@ public sealed class RuncRuntimeTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_UserListedInGroups_HasPrimaryAndListedGroups()
+    {
+        // As BuildKit v0.24 runs it (parity case run-user-groups): id shows the primary group and each listing one.
+        File.AppendAllText(Path.Combine(_rootfs.Path, "etc", "group"), "ops:x:2001:app\n");
+        ContainerUser app = ContainerUserResolver.Resolve("app", _rootfs.Path);
+
+        await RunAsync(Shell("id", app));
+
+        Assert.Equal("uid=1000(app) gid=1000(app) groups=1000(app),2001(ops)", Stdout);
+    }
+
+    [Fact]
     public async Task RunAsync_NetworkNone_SeesOnlyLoopback()
     {
         await RunAsync(Shell("ls /sys/class/net") with { Network = ContainerNetwork.None });
