@@ -12,6 +12,25 @@ public static class HostFiles
                 status.MTimeSeconds * 1_000_000_000 + status.MTimeNanoseconds, status.Links)
             : null;
 
+    /// <summary>
+    /// What one lstat says of <paramref name="path"/>: its kind, permission bits (with setuid, setgid and sticky) and
+    /// identity, or null if it does not exist. One system call, where .NET's <see cref="FileInfo"/> makes several
+    /// (lstat, geteuid for its read-only attribute, readlink for its link target).
+    /// </summary>
+    public static HostEntry? Describe(string path)
+    {
+        if (LinuxFileSystem.TryLStat(path) is not { } status) return null;
+        HostEntryKind kind = status.Type switch
+        {
+            FileStatus.TypeRegular => HostEntryKind.File,
+            FileStatus.TypeDirectory => HostEntryKind.Directory,
+            FileStatus.TypeSymlink => HostEntryKind.Symlink,
+            _ => HostEntryKind.Node,
+        };
+        return new HostEntry(kind, (int)status.Permissions, new FileIdentity(((ulong)status.DeviceMajor << 32) | status.DeviceMinor, status.Inode,
+            status.Size, status.MTimeSeconds * 1_000_000_000 + status.MTimeNanoseconds, status.Links));
+    }
+
     /// <summary>The numeric owner of <paramref name="path"/>, not following a final link.</summary>
     /// <exception cref="IOException">The path does not exist or cannot be read.</exception>
     public static (uint Uid, uint Gid) Owner(string path)

@@ -40,6 +40,18 @@ internal static class ContentHasher
         return (kind, mode);
     }
 
+    /// <summary>
+    /// <see cref="Describe(FileSystemInfo)"/> from one lstat (<paramref name="path"/> is the entry's, to read a link's
+    /// target): the same kinds and modes, so both give the same keys.
+    /// </summary>
+    /// <exception cref="IOException">A link whose target cannot be read any more.</exception>
+    public static (string Kind, int Mode) Describe(HostEntry entry, string path) => entry.Kind switch
+    {
+        HostEntryKind.Symlink => ("l:" + (new FileInfo(path).LinkTarget ?? throw new IOException($"{path} changed while the build was reading it; run the build again")), 0),
+        HostEntryKind.Directory => ("d", entry.Permissions),
+        _ => ("f", entry.Permissions),
+    };
+
     /// <summary>Adds one entry (its content hash when it is a file) to <paramref name="hash"/>.</summary>
     public static void Append(XxHash128 hash, string path, string kind, int mode, UInt128? content)
     {

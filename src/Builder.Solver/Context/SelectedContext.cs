@@ -36,11 +36,11 @@ public sealed class SelectedContext
         {
             cancellationToken.ThrowIfCancellationRequested();
             string full = Path.Combine(Root, path);
-            var info = new FileInfo(full);
-            if (info.Attributes == (FileAttributes)(-1)) throw Changed(full);
-            (string kind, int mode) = ContentHasher.Describe(info);
-            FileIdentity? identity = null;
-            UInt128 content = kind == "f" ? ContentHasher.HashFile(full, hashes, out identity) : 0;
+            // One lstat per entry: kind, mode and the identity the stat cache looks the content up by.
+            HostEntry described = HostFiles.Describe(full) ?? throw Changed(full);
+            (string kind, int mode) = ContentHasher.Describe(described, full);
+            FileIdentity? identity = kind == "f" ? described.Identity : null;
+            UInt128 content = kind == "f" ? hashes.GetOrAdd(described.Identity, full, ContentHasher.HashContent) : 0;
             ContentHasher.Append(hash, path, kind, mode, kind == "f" ? content : null);
             _entries[path] = new Entry(kind, mode, identity, content, identity is { } known && known.ModifiedNanoseconds >= racy);
             string parent = ParentOf(path);
