@@ -1,54 +1,60 @@
-using System.Buffers;
+using System.Buffers.Binary;
 using Builder.Cache.Layers;
-using MessagePack;
 
 namespace Builder.Solver.Caching;
 
 /// <summary>
 /// File content hashes remembered by file identity (device, inode, size, modification time), kept in the store
-/// between builds (MessagePack), so an unchanged context file is not read again to compute a cache key. A file
-/// modified within <see cref="RacyWindow"/> of the lookup is hashed but not remembered: a later write in the same
-/// clock tick would not change its time.
+/// between builds, so an unchanged context file is not read again to compute a cache key. A file modified within
+/// <see cref="RacyWindow"/> of the lookup is hashed but not remembered: a later write in the same clock tick would not
+/// change its time.
 /// </summary>
+/// <remarks>
+/// One cache serves every context the store has built, so it holds tens of thousands of entries while a build
+/// usually asks for a few. The file is therefore read as it is, never parsed into a table: fixed 48-byte records
+/// sorted by (device, inode), looked up by binary search. Loading costs one read however large the cache is (a
+/// MessagePack table of 22,000 entries took most of a no-op build's CPU time); entries learnt during the build are
+/// merged in order when it saves.
+/// </remarks>
 public sealed class StatCache
 {
     /// <summary>How recent a modification must be for the file's hash not to be trusted later.</summary>
     public static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
 
+    // "IBSTAT02": a file of another format (or a damaged one) is not read, and the cache starts empty.
+    private static readonly byte[] Magic = "IBSTAT02"u8.ToArray();
+    private const int RecordSize = 48; // device, inode, size, modified (ns), hash high, hash low: little-endian 64-bit
     private const int MaxEntries = 500_000;
-    private readonly Dictionary<(ulong Device, ulong Inode), (long Size, long Modified, UInt128 Hash)> _entries = [];
+
+    private readonly byte[] _saved;
+    private readonly Dictionary<(ulong Device, ulong Inode), (long Size, long Modified, UInt128 Hash)> _learnt = [];
     private readonly object _gate = new();
     private readonly string? _file;
     private bool _changed;
 
-    private StatCache(string? file) => _file = file;
+    private StatCache(string? file, byte[] saved)
+    {
+        _file = file;
+        _saved = saved;
+    }
 
     /// <summary>A cache that is never saved (tests, and builds without a store).</summary>
-    public static StatCache InMemory() => new(null);
+    public static StatCache InMemory() => new(null, []);
 
-    /// <summary>The cache saved at <paramref name="file"/>, or an empty one if it is missing or unreadable.</summary>
+    /// <summary>The cache saved at <paramref name="file"/>, or an empty one if it is missing, of another format or damaged.</summary>
     public static StatCache Load(string file)
     {
-        var cache = new StatCache(file);
         try
         {
             byte[] bytes = File.ReadAllBytes(file);
-            var reader = new MessagePackReader(bytes);
-            int count = reader.ReadArrayHeader();
-            for (int i = 0; i < count; i++)
-            {
-                if (reader.ReadArrayHeader() != 6) throw new MessagePackSerializationException("a stat cache entry has the wrong length");
-                ulong device = reader.ReadUInt64(), inode = reader.ReadUInt64();
-                long size = reader.ReadInt64(), modified = reader.ReadInt64();
-                ulong high = reader.ReadUInt64(), low = reader.ReadUInt64();
-                cache._entries[(device, inode)] = (size, modified, new UInt128(high, low));
-            }
+            if (bytes.Length >= Magic.Length && bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic) && (bytes.Length - Magic.Length) % RecordSize == 0)
+                return new StatCache(file, bytes[Magic.Length..]);
         }
-        catch (Exception e) when (e is IOException or MessagePackSerializationException or EndOfStreamException)
+        catch (IOException)
         {
-            cache._entries.Clear(); // missing or damaged: start again, files are hashed
+            // missing or unreadable: start again, files are hashed
         }
-        return cache;
+        return new StatCache(file, []);
     }
 
     /// <summary>The hash of the file at <paramref name="path"/> with identity <paramref name="identity"/>, computed by <paramref name="hash"/> when not remembered.</summary>
@@ -57,8 +63,16 @@ public sealed class StatCache
         ArgumentNullException.ThrowIfNull(hash);
         lock (_gate)
         {
-            if (_entries.TryGetValue((identity.Device, identity.Inode), out var known) && known.Size == identity.Size && known.Modified == identity.ModifiedNanoseconds)
-                return known.Hash;
+            if (_learnt.TryGetValue((identity.Device, identity.Inode), out var known))
+            {
+                if (known.Size == identity.Size && known.Modified == identity.ModifiedNanoseconds) return known.Hash;
+            }
+            else if (FindSaved(identity.Device, identity.Inode) is int index)
+            {
+                ReadOnlySpan<byte> record = _saved.AsSpan(index * RecordSize, RecordSize);
+                if (ReadLong(record, 2) == identity.Size && ReadLong(record, 3) == identity.ModifiedNanoseconds)
+                    return new UInt128(ReadULong(record, 4), ReadULong(record, 5));
+            }
         }
         UInt128 value = hash(path);
         long racy = (DateTimeOffset.UtcNow - RacyWindow).ToUnixTimeMilliseconds() * 1_000_000;
@@ -66,15 +80,14 @@ public sealed class StatCache
         {
             lock (_gate)
             {
-                if (_entries.Count >= MaxEntries) _entries.Clear();
-                _entries[(identity.Device, identity.Inode)] = (identity.Size, identity.ModifiedNanoseconds, value);
+                _learnt[(identity.Device, identity.Inode)] = (identity.Size, identity.ModifiedNanoseconds, value);
                 _changed = true;
             }
         }
         return value;
     }
 
-    /// <summary>Writes the cache back (atomically) if it learnt anything.</summary>
+    /// <summary>Writes the cache back (atomically) if it learnt anything: the saved records and the new ones, in order.</summary>
     public void Save()
     {
         if (_file is null) return;
@@ -82,21 +95,35 @@ public sealed class StatCache
         lock (_gate)
         {
             if (!_changed) return;
-            var buffer = new ArrayBufferWriter<byte>();
-            var writer = new MessagePackWriter(buffer);
-            writer.WriteArrayHeader(_entries.Count);
-            foreach (((ulong device, ulong inode), (long size, long modified, UInt128 hash)) in _entries)
+            var learnt = _learnt.OrderBy(entry => entry.Key).ToList();
+            // A cache past its size starts again with what this build learnt (stale entries of deleted files pile up).
+            int saved = _saved.Length / RecordSize + learnt.Count > MaxEntries ? 0 : _saved.Length / RecordSize;
+            using var output = new MemoryStream(Magic.Length + (saved + learnt.Count) * RecordSize);
+            output.Write(Magic);
+            Span<byte> record = stackalloc byte[RecordSize];
+            int s = 0, l = 0;
+            while (s < saved || l < learnt.Count)
             {
-                writer.WriteArrayHeader(6);
-                writer.Write(device);
-                writer.Write(inode);
-                writer.Write(size);
-                writer.Write(modified);
-                writer.Write((ulong)(hash >> 64));
-                writer.Write((ulong)hash);
+                ReadOnlySpan<byte> old = s < saved ? _saved.AsSpan(s * RecordSize, RecordSize) : default;
+                int order = s >= saved ? 1 : l >= learnt.Count ? -1
+                    : (ReadULong(old, 0), ReadULong(old, 1)).CompareTo(learnt[l].Key);
+                if (order < 0)
+                {
+                    output.Write(old);
+                    s++;
+                    continue;
+                }
+                if (order == 0) s++; // the new entry replaces the saved one
+                ((ulong device, ulong inode), (long size, long modified, UInt128 hash)) = learnt[l++];
+                BinaryPrimitives.WriteUInt64LittleEndian(record, device);
+                BinaryPrimitives.WriteUInt64LittleEndian(record[8..], inode);
+                BinaryPrimitives.WriteInt64LittleEndian(record[16..], size);
+                BinaryPrimitives.WriteInt64LittleEndian(record[24..], modified);
+                BinaryPrimitives.WriteUInt64LittleEndian(record[32..], (ulong)(hash >> 64));
+                BinaryPrimitives.WriteUInt64LittleEndian(record[40..], (ulong)hash);
+                output.Write(record);
             }
-            writer.Flush();
-            bytes = buffer.WrittenSpan.ToArray();
+            bytes = output.ToArray();
             _changed = false;
         }
         Directory.CreateDirectory(Path.GetDirectoryName(_file)!);
@@ -104,4 +131,24 @@ public sealed class StatCache
         File.WriteAllBytes(temporary, bytes);
         File.Move(temporary, _file, overwrite: true);
     }
+
+    // The index of the saved record for (device, inode), by binary search over the sorted records.
+    private int? FindSaved(ulong device, ulong inode)
+    {
+        int low = 0, high = _saved.Length / RecordSize - 1;
+        while (low <= high)
+        {
+            int middle = low + (high - low) / 2;
+            ReadOnlySpan<byte> record = _saved.AsSpan(middle * RecordSize, RecordSize);
+            int order = (ReadULong(record, 0), ReadULong(record, 1)).CompareTo((device, inode));
+            if (order == 0) return middle;
+            if (order < 0) low = middle + 1;
+            else high = middle - 1;
+        }
+        return null;
+    }
+
+    private static ulong ReadULong(ReadOnlySpan<byte> record, int field) => BinaryPrimitives.ReadUInt64LittleEndian(record[(field * 8)..]);
+
+    private static long ReadLong(ReadOnlySpan<byte> record, int field) => BinaryPrimitives.ReadInt64LittleEndian(record[(field * 8)..]);
 }

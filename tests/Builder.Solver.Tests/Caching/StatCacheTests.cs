@@ -33,6 +33,28 @@ public sealed class StatCacheTests : IDisposable
     }
 
     [Fact]
+    public void Save_MergesNewEntriesWithSavedOnes_InOrder_AndANewerEntryReplacesItsOldOne()
+    {
+        string saved = Path.Combine(_root, "statcache");
+        string[] files = [.. Enumerable.Range(0, 6).Select(i => OldFile($"f{i}.txt", $"content {i}"))];
+        var first = StatCache.Load(saved);
+        foreach (int i in new[] { 4, 0, 2 }) first.GetOrAdd(HostFiles.Identity(files[i])!.Value, files[i], _ => (UInt128)(100 + i));
+        first.Save();
+        File.WriteAllText(files[2], "changed 2");
+        File.SetLastWriteTimeUtc(files[2], DateTime.UtcNow.AddMinutes(-4));
+        var second = StatCache.Load(saved);
+        foreach (int i in new[] { 5, 1, 2 }) second.GetOrAdd(HostFiles.Identity(files[i])!.Value, files[i], _ => (UInt128)(200 + i));
+        second.Save();
+        int hashed = 0;
+
+        var third = StatCache.Load(saved);
+        UInt128[] values = [.. files.Select(f => third.GetOrAdd(HostFiles.Identity(f)!.Value, f, _ => { hashed++; return 0; }))];
+
+        Assert.Equal(new UInt128[] { 100, 201, 202, 0, 104, 205 }, values);
+        Assert.Equal(1, hashed); // only f3 was never hashed
+    }
+
+    [Fact]
     public void GetOrAdd_ModifiedFile_IsHashedAgain()
     {
         string path = OldFile("a.txt", "content");
