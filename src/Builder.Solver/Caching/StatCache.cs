@@ -26,20 +26,20 @@ public sealed class StatCache
     private const int RecordSize = 48; // device, inode, size, modified (ns), hash high, hash low: little-endian 64-bit
     private const int MaxEntries = 500_000;
 
-    private readonly byte[] _saved;
+    private readonly ReadOnlyMemory<byte> _saved; // the records of the file read, after its magic
     private readonly Dictionary<(ulong Device, ulong Inode), (long Size, long Modified, UInt128 Hash)> _learnt = [];
     private readonly object _gate = new();
     private readonly string? _file;
     private bool _changed;
 
-    private StatCache(string? file, byte[] saved)
+    private StatCache(string? file, ReadOnlyMemory<byte> saved)
     {
         _file = file;
         _saved = saved;
     }
 
     /// <summary>A cache that is never saved (tests, and builds without a store).</summary>
-    public static StatCache InMemory() => new(null, []);
+    public static StatCache InMemory() => new(null, ReadOnlyMemory<byte>.Empty);
 
     /// <summary>The cache saved at <paramref name="file"/>, or an empty one if it is missing, of another format or damaged.</summary>
     public static StatCache Load(string file)
@@ -48,13 +48,13 @@ public sealed class StatCache
         {
             byte[] bytes = File.ReadAllBytes(file);
             if (bytes.Length >= Magic.Length && bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic) && (bytes.Length - Magic.Length) % RecordSize == 0)
-                return new StatCache(file, bytes[Magic.Length..]);
+                return new StatCache(file, bytes.AsMemory(Magic.Length));
         }
         catch (IOException)
         {
             // missing or unreadable: start again, files are hashed
         }
-        return new StatCache(file, []);
+        return new StatCache(file, ReadOnlyMemory<byte>.Empty);
     }
 
     /// <summary>The hash of the file at <paramref name="path"/> with identity <paramref name="identity"/>, computed by <paramref name="hash"/> when not remembered.</summary>
@@ -69,7 +69,7 @@ public sealed class StatCache
             }
             else if (FindSaved(identity.Device, identity.Inode) is int index)
             {
-                ReadOnlySpan<byte> record = _saved.AsSpan(index * RecordSize, RecordSize);
+                ReadOnlySpan<byte> record = _saved.Span.Slice(index * RecordSize, RecordSize);
                 if (ReadLong(record, 2) == identity.Size && ReadLong(record, 3) == identity.ModifiedNanoseconds)
                     return new UInt128(ReadULong(record, 4), ReadULong(record, 5));
             }
@@ -104,7 +104,7 @@ public sealed class StatCache
             int s = 0, l = 0;
             while (s < saved || l < learnt.Count)
             {
-                ReadOnlySpan<byte> old = s < saved ? _saved.AsSpan(s * RecordSize, RecordSize) : default;
+                ReadOnlySpan<byte> old = s < saved ? _saved.Span.Slice(s * RecordSize, RecordSize) : default;
                 int order = s >= saved ? 1 : l >= learnt.Count ? -1
                     : (ReadULong(old, 0), ReadULong(old, 1)).CompareTo(learnt[l].Key);
                 if (order < 0)
@@ -139,7 +139,7 @@ public sealed class StatCache
         while (low <= high)
         {
             int middle = low + (high - low) / 2;
-            ReadOnlySpan<byte> record = _saved.AsSpan(middle * RecordSize, RecordSize);
+            ReadOnlySpan<byte> record = _saved.Span.Slice(middle * RecordSize, RecordSize);
             int order = (ReadULong(record, 0), ReadULong(record, 1)).CompareTo((device, inode));
             if (order == 0) return middle;
             if (order < 0) low = middle + 1;
