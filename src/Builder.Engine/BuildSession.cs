@@ -300,6 +300,7 @@ internal sealed class BuildSession : IDisposable
     {
         _lease.Dispose();
         _statCache.Save();
+        _statCache.Dispose();
         _downloads.Dispose();
         if (Directory.Exists(_contexts)) Directory.Delete(_contexts, recursive: true);
     }

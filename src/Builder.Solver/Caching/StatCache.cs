@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.MemoryMappedFiles;
 using Builder.Cache.Layers;
 
 namespace Builder.Solver.Caching;
@@ -11,12 +12,12 @@ namespace Builder.Solver.Caching;
 /// </summary>
 /// <remarks>
 /// One cache serves every context the store has built, so it holds tens of thousands of entries while a build
-/// usually asks for a few. The file is therefore read as it is, never parsed into a table: fixed 48-byte records
-/// sorted by (device, inode), looked up by binary search. Loading costs one read however large the cache is (a
+/// usually asks for a few. The file is therefore mapped, never parsed into a table: fixed 48-byte records sorted by
+/// (device, inode), looked up by binary search, so a build touches the pages it searches and nothing else (a
 /// MessagePack table of 22,000 entries took most of a no-op build's CPU time); entries learnt during the build are
 /// merged in order when it saves.
 /// </remarks>
-public sealed class StatCache
+public sealed class StatCache : IDisposable
 {
     /// <summary>How recent a modification must be for the file's hash not to be trusted later.</summary>
     public static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
@@ -26,35 +27,48 @@ public sealed class StatCache
     private const int RecordSize = 48; // device, inode, size, modified (ns), hash high, hash low: little-endian 64-bit
     private const int MaxEntries = 500_000;
 
-    private readonly ReadOnlyMemory<byte> _saved; // the records of the file read, after its magic
+    private readonly MemoryMappedFile? _map;
+    private readonly MemoryMappedViewAccessor? _saved; // the file, its magic first
+    private readonly int _savedCount;
     private readonly Dictionary<(ulong Device, ulong Inode), (long Size, long Modified, UInt128 Hash)> _learnt = [];
     private readonly object _gate = new();
     private readonly string? _file;
     private bool _changed;
 
-    private StatCache(string? file, ReadOnlyMemory<byte> saved)
+    private StatCache(string? file, MemoryMappedFile? map, MemoryMappedViewAccessor? saved, int savedCount)
     {
         _file = file;
+        _map = map;
         _saved = saved;
+        _savedCount = savedCount;
     }
 
     /// <summary>A cache that is never saved (tests, and builds without a store).</summary>
-    public static StatCache InMemory() => new(null, ReadOnlyMemory<byte>.Empty);
+    public static StatCache InMemory() => new(null, null, null, 0);
 
     /// <summary>The cache saved at <paramref name="file"/>, or an empty one if it is missing, of another format or damaged.</summary>
     public static StatCache Load(string file)
     {
+        MemoryMappedFile? map = null;
         try
         {
-            byte[] bytes = File.ReadAllBytes(file);
-            if (bytes.Length >= Magic.Length && bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic) && (bytes.Length - Magic.Length) % RecordSize == 0)
-                return new StatCache(file, bytes.AsMemory(Magic.Length));
+            long length = new FileInfo(file).Length;
+            if (length < Magic.Length || (length - Magic.Length) % RecordSize != 0 || (length - Magic.Length) / RecordSize > MaxEntries)
+                return new StatCache(file, null, null, 0);
+            map = MemoryMappedFile.CreateFromFile(file, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            MemoryMappedViewAccessor view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+            Span<byte> magic = stackalloc byte[Magic.Length];
+            for (int i = 0; i < magic.Length; i++) magic[i] = view.ReadByte(i);
+            if (magic.SequenceEqual(Magic)) return new StatCache(file, map, view, (int)((length - Magic.Length) / RecordSize));
+            view.Dispose();
+            map.Dispose();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // missing or unreadable: start again, files are hashed
+            map?.Dispose();
         }
-        return new StatCache(file, ReadOnlyMemory<byte>.Empty);
+        return new StatCache(file, null, null, 0);
     }
 
     /// <summary>The hash of the file at <paramref name="path"/> with identity <paramref name="identity"/>, computed by <paramref name="hash"/> when not remembered.</summary>
@@ -69,9 +83,8 @@ public sealed class StatCache
             }
             else if (FindSaved(identity.Device, identity.Inode) is int index)
             {
-                ReadOnlySpan<byte> record = _saved.Span.Slice(index * RecordSize, RecordSize);
-                if (ReadLong(record, 2) == identity.Size && ReadLong(record, 3) == identity.ModifiedNanoseconds)
-                    return new UInt128(ReadULong(record, 4), ReadULong(record, 5));
+                if (Saved(index, 2) == (ulong)identity.Size && Saved(index, 3) == (ulong)identity.ModifiedNanoseconds)
+                    return new UInt128(Saved(index, 4), Saved(index, 5));
             }
         }
         UInt128 value = hash(path);
@@ -97,19 +110,20 @@ public sealed class StatCache
             if (!_changed) return;
             var learnt = _learnt.OrderBy(entry => entry.Key).ToList();
             // A cache past its size starts again with what this build learnt (stale entries of deleted files pile up).
-            int saved = _saved.Length / RecordSize + learnt.Count > MaxEntries ? 0 : _saved.Length / RecordSize;
+            int saved = _savedCount + learnt.Count > MaxEntries ? 0 : _savedCount;
             using var output = new MemoryStream(Magic.Length + (saved + learnt.Count) * RecordSize);
             output.Write(Magic);
             Span<byte> record = stackalloc byte[RecordSize];
             int s = 0, l = 0;
             while (s < saved || l < learnt.Count)
             {
-                ReadOnlySpan<byte> old = s < saved ? _saved.Span.Slice(s * RecordSize, RecordSize) : default;
                 int order = s >= saved ? 1 : l >= learnt.Count ? -1
-                    : (ReadULong(old, 0), ReadULong(old, 1)).CompareTo(learnt[l].Key);
+                    : (Saved(s, 0), Saved(s, 1)).CompareTo(learnt[l].Key);
                 if (order < 0)
                 {
-                    output.Write(old);
+                    for (int field = 0; field < RecordSize / 8; field++)
+                        BinaryPrimitives.WriteUInt64LittleEndian(record[(field * 8)..], Saved(s, field));
+                    output.Write(record);
                     s++;
                     continue;
                 }
@@ -132,15 +146,21 @@ public sealed class StatCache
         File.Move(temporary, _file, overwrite: true);
     }
 
+    /// <summary>Releases the mapped file (the cache is not saved by this).</summary>
+    public void Dispose()
+    {
+        _saved?.Dispose();
+        _map?.Dispose();
+    }
+
     // The index of the saved record for (device, inode), by binary search over the sorted records.
     private int? FindSaved(ulong device, ulong inode)
     {
-        int low = 0, high = _saved.Length / RecordSize - 1;
+        int low = 0, high = _savedCount - 1;
         while (low <= high)
         {
             int middle = low + (high - low) / 2;
-            ReadOnlySpan<byte> record = _saved.Span.Slice(middle * RecordSize, RecordSize);
-            int order = (ReadULong(record, 0), ReadULong(record, 1)).CompareTo((device, inode));
+            int order = (Saved(middle, 0), Saved(middle, 1)).CompareTo((device, inode));
             if (order == 0) return middle;
             if (order < 0) low = middle + 1;
             else high = middle - 1;
@@ -148,7 +168,6 @@ public sealed class StatCache
         return null;
     }
 
-    private static ulong ReadULong(ReadOnlySpan<byte> record, int field) => BinaryPrimitives.ReadUInt64LittleEndian(record[(field * 8)..]);
-
-    private static long ReadLong(ReadOnlySpan<byte> record, int field) => BinaryPrimitives.ReadInt64LittleEndian(record[(field * 8)..]);
+    // A field of a saved record; the file is little-endian, as are the machines imgbuild runs on (x64, arm64).
+    private ulong Saved(int index, int field) => _saved!.ReadUInt64(Magic.Length + (long)index * RecordSize + field * 8);
 }
