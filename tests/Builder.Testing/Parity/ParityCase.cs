@@ -9,6 +9,7 @@ namespace Builder.Testing.Parity;
 /// <item><c>build-args</c>: extra options for both builders, one a line (<c>--target middle</c>, <c>--build-arg K=V</c>,
 /// <c>--secret id=s,src=FILE</c> with FILE relative to the case folder, <c>--ssh default</c> for the test's own agent).</item>
 /// <item><c>hardlinks</c>: lines <c>EXISTING NEW</c> of hard links the test makes in the context, since git keeps none.</item>
+/// <item><c>modes</c>: lines <c>OCTAL PATH</c> of modes the test gives context files, since git keeps only the x bit.</item>
 /// <item><c>base</c>: <c>busybox</c> (the default) or <c>debian</c>, the base image given as <c>--build-arg BASE=…</c>.</item>
 /// <item><c>golden</c>: what BuildKit v0.24 built (<see cref="GoldenFile"/>), remade by <c>scripts/parity-goldens.sh</c>.</item>
 /// <item><c>known-difference</c>: why imgbuild does not match the golden yet, and the difference it shows.</item>
@@ -19,10 +20,11 @@ public sealed record ParityCase(string Name, string Folder, ImmutableArray<strin
 {
     /// <summary>The control files, left out of the context.</summary>
     public static readonly ImmutableArray<string> ControlFiles =
-        [BuildOptionsFile, HardLinksFile, BaseFile, GoldenFileName, KnownDifferenceFile, Docker2010DiffersFile];
+        [BuildOptionsFile, HardLinksFile, ModesFile, BaseFile, GoldenFileName, KnownDifferenceFile, Docker2010DiffersFile];
 
     private const string BuildOptionsFile = "build-args";
     private const string HardLinksFile = "hardlinks";
+    private const string ModesFile = "modes";
     private const string BaseFile = "base";
     private const string GoldenFileName = "golden";
     private const string KnownDifferenceFile = "known-difference";
@@ -93,7 +95,10 @@ public sealed record ParityCase(string Name, string Folder, ImmutableArray<strin
     /// <summary>Whether an option needs an ssh agent (<c>--ssh ID</c> without a socket).</summary>
     public bool NeedsSshAgent => BuildOptions.Select((option, i) => option == "--ssh" && i + 1 < BuildOptions.Length && !BuildOptions[i + 1].Contains('=')).Any(b => b);
 
-    /// <summary>Copies the context to <paramref name="destination"/> (links and modes kept, control files left out) and makes the hard links.</summary>
+    /// <summary>
+    /// Copies the context to <paramref name="destination"/> (links and modes kept, control files left out), makes the
+    /// hard links and sets the modes the <c>modes</c> file gives.
+    /// </summary>
     public string PrepareContext(string destination)
     {
         Directory.CreateDirectory(destination);
@@ -101,6 +106,12 @@ public sealed record ParityCase(string Name, string Folder, ImmutableArray<strin
         foreach (string control in ControlFiles) File.Delete(Path.Combine(destination, control));
         foreach ((string existing, string link) in HardLinks)
             ProcessRunner.Run("ln", [Path.Combine(destination, existing), Path.Combine(destination, link)]);
+        foreach (string line in Lines(Path.Combine(Folder, ModesFile)))
+        {
+            string[] fields = line.Split(' ', 2);
+            if (fields.Length != 2) throw new FormatException($"{Name}/{ModesFile}: '{line}' is not 'OCTAL PATH'");
+            ProcessRunner.Run("chmod", [fields[0], Path.Combine(destination, fields[1])]);
+        }
         return destination;
     }
 
