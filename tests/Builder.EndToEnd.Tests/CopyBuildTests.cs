@@ -1,6 +1,7 @@
 using Builder.Cli;
 using Builder.EndToEnd.Tests.Parity;
 using Builder.Testing;
+using Builder.Testing.Parity;
 using Builder.Testing.Registry;
 
 namespace Builder.EndToEnd.Tests;

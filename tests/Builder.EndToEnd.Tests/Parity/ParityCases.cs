@@ -1,17 +1,16 @@
+using Builder.Testing.Parity;
+
 namespace Builder.EndToEnd.Tests.Parity;
 
 /// <summary>
-/// One row per folder of <c>testdata/parity</c>, except those with a <c>docker-20.10-differs</c> file: there the
-/// Docker engine's BuildKit (Docker 20.10) differs from BuildKit v0.24, the behaviour imgbuild follows, and the file
-/// says how.
+/// One row per folder of <c>testdata/parity</c> that the Docker engine's BuildKit (Docker 20.10) is compared on: every
+/// case but those with a <c>docker-20.10-differs</c> file, which says why (<see cref="ParityCorpusTests"/> lists them).
 /// </summary>
 public sealed class ParityCases : TheoryData<string>
 {
     public ParityCases()
     {
-        foreach (string folder in Directory.GetDirectories(ParityCase.CasesFolder).Order(StringComparer.Ordinal))
-        {
-            if (!File.Exists(Path.Combine(folder, ParityCase.Docker2010DiffersFile))) Add(Path.GetFileName(folder));
-        }
+        foreach (string name in ParityCase.All())
+            if (ParityCase.Load(name).Docker2010Differs is null) Add(name);
     }
 }

@@ -13,12 +13,10 @@ public static class DotnetRuntimeImage
 
     private static string Build()
     {
-        string debootstrap = RequiredTool.Find("debootstrap", "debootstrap");
         string dotnetRoot = Path.GetDirectoryName(new FileInfo(RequiredTool.Find("dotnet", "dotnet")).ResolveLinkTarget(returnFinalTarget: true)?.FullName
             ?? RequiredTool.Find("dotnet", "dotnet"))!;
         string runtime = Directory.GetDirectories(Path.Combine(dotnetRoot, "shared", "Microsoft.NETCore.App")).Select(Path.GetFileName).Order().Last()!;
-        string debian = FixtureDirectory.GetOrBuild("debian-bookworm-minbase", directory =>
-            ProcessRunner.Run(debootstrap, ["--variant=minbase", "bookworm", Path.Combine(directory, "rootfs")], timeout: TimeSpan.FromMinutes(20)));
+        string debian = DebianImage.RootfsParent;
         return FixtureDirectory.GetOrBuild($"dotnet-runtime-{runtime}", directory =>
         {
             string layer = Path.Combine(directory, "dotnet-layer");

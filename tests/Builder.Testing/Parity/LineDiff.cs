@@ -1,4 +1,4 @@
-namespace Builder.EndToEnd.Tests.Parity;
+namespace Builder.Testing.Parity;
 
 /// <summary>The lines of two sorted listings that differ, for a failure message a reader can act on.</summary>
 public static class LineDiff

@@ -1,0 +1,7 @@
+#include <stdio.h>
+
+int main(void)
+{
+    printf("hello from a static binary built with gcc\n");
+    return 0;
+}
