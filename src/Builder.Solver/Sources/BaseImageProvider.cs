@@ -48,7 +48,7 @@ public sealed class BaseImageProvider(ImageStore images, RegistryClient registry
             ImageManifest remote = ManifestSerializer.DeserializeManifest(pulled.Content);
             if (!images.Content.Contains(remote.Config.Digest))
             {
-                await using Stream configBlob = await registry.OpenBlobAsync(reference, remote.Config, cancellationToken).ConfigureAwait(false);
+                await using Stream configBlob = await registry.OpenConfigAsync(reference, remote.Config, cancellationToken).ConfigureAwait(false);
                 await images.Content.WriteAsync(configBlob, remote.Config, cancellationToken).ConfigureAwait(false);
             }
             foreach (Descriptor layer in remote.Layers)
