@@ -97,6 +97,23 @@ public sealed class ContextSpecialEntriesBuildTests : IDisposable
     }
 
     [Fact]
+    public void Build_CopySourceIsALinkToRoot_CopiesTheContextNeverTheHost()
+    {
+        RequiredTool.RequireRoot();
+        string context = ContextWithLinksOut();
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM scratch\nCOPY root /copied/\n");
+        MarkOutsideUnread();
+        var build = Imgbuild("--output", $"type=tar,dest={_root}/fs.tar", context);
+        Assert.True(build.Status == 0, build.Err);
+
+        // BuildKit follows a link named as a COPY source inside the context only: "/" is the context's root.
+        Assert.Equal(
+            ["copied/ -> ", "copied/Dockerfile -> ", "copied/app.txt -> ", "copied/etc -> /etc", "copied/outside -> " + _outside, "copied/root -> /"],
+            Entries(Path.Combine(_root, "fs.tar")).Select(e => $"{e.Name} -> {e.LinkName}").Order(StringComparer.Ordinal));
+        Assert.Equal(LongAgo, File.GetLastAccessTimeUtc(_outside));
+    }
+
+    [Fact]
     public async Task Build_ContextHoldsAFifoADeviceAndASocket_FinishesAndMakesThemAsBuildKitDoes()
     {
         RequiredTool.RequireRoot();
