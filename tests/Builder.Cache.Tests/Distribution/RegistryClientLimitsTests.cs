@@ -77,4 +77,36 @@ public sealed class RegistryClientLimitsTests
         Assert.Contains("is larger than 4 MiB (4194305 bytes)", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, peer.Requests);
     }
+
+    [Fact]
+    public async Task OpenBlobAsync_SlowButNeverSilent_HasNoTotalTimeout()
+    {
+        // 12 bytes, one every 250 ms: 3 s in all, three times the idle timeout, never silent for more than a quarter of it.
+        byte[] content = "slow content"u8.ToArray();
+        using var peer = new HostileRegistry(HostileBehaviour.SlowBlob) { Blob = content, Drip = TimeSpan.FromMilliseconds(250) };
+        using RegistryClient client = Client();
+        var blob = new Descriptor("application/octet-stream", Digest.Sha256Of(content), content.Length);
+
+        await using Stream stream = await client.OpenBlobAsync(ImageReference.Parse($"{peer.Host}/slow/image:1"), blob, CancellationToken.None);
+        using var read = new MemoryStream();
+        await stream.CopyToAsync(read);
+
+        Assert.Equal(content, read.ToArray());
+        Assert.Equal(1, peer.Requests);
+    }
+
+    [Fact]
+    public async Task OpenBlobAsync_SilentMidBody_ResumesThenFailsNamingTheRegistry()
+    {
+        byte[] content = "stalled"u8.ToArray();
+        using var peer = new HostileRegistry(HostileBehaviour.SlowBlob) { Blob = content, Drip = TimeSpan.FromMinutes(1) };
+        using RegistryClient client = new(new RegistryClientOptions { IdleTimeout = TimeSpan.FromSeconds(1), RetryDelay = TimeSpan.FromMilliseconds(10), MaxAttempts = 2 });
+        var blob = new Descriptor("application/octet-stream", Digest.Sha256Of(content), content.Length);
+
+        await using Stream stream = await client.OpenBlobAsync(ImageReference.Parse($"{peer.Host}/slow/image:1"), blob, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<IOException>(() => stream.CopyToAsync(Stream.Null));
+
+        Assert.Equal($"{peer.Host} (blob {blob.Digest}) sent nothing for 1 s", error.Message);
+        Assert.Equal(3, peer.Requests); // the first request and two resumes
+    }
 }

@@ -15,6 +15,12 @@ public enum HostileBehaviour
 
     /// <summary>As <see cref="EndlessManifest"/>, with a <c>Content-Length</c> announcing the whole size.</summary>
     AnnouncedHugeManifest,
+
+    /// <summary>
+    /// Answers 200 with <see cref="HostileRegistry.Blob"/>, one byte every <see cref="HostileRegistry.Drip"/>: slow
+    /// as a whole, never silent for long.
+    /// </summary>
+    SlowBlob,
 }
 
 /// <summary>
@@ -47,6 +53,12 @@ public sealed class HostileRegistry : IDisposable
 
     /// <summary>Body bytes handed to the kernel so far, over all connections.</summary>
     public long BodyBytesSent => Interlocked.Read(ref _sent);
+
+    /// <summary>The body <see cref="HostileBehaviour.SlowBlob"/> sends.</summary>
+    public byte[] Blob { get; init; } = [];
+
+    /// <summary>The pause between two bytes of <see cref="HostileBehaviour.SlowBlob"/>.</summary>
+    public TimeSpan Drip { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Requests read so far.</summary>
     public int Requests => Volatile.Read(ref _requests);
@@ -86,6 +98,18 @@ public sealed class HostileRegistry : IDisposable
             if (_behaviour == HostileBehaviour.NeverAnswers)
             {
                 await Task.Delay(Timeout.Infinite, _stop.Token).ConfigureAwait(false);
+                return;
+            }
+            if (_behaviour == HostileBehaviour.SlowBlob)
+            {
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                    $"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {Blob.Length}\r\nConnection: close\r\n\r\n"), _stop.Token).ConfigureAwait(false);
+                for (int i = 0; i < Blob.Length; i++)
+                {
+                    await Task.Delay(Drip, _stop.Token).ConfigureAwait(false);
+                    await stream.WriteAsync(Blob.AsMemory(i, 1), _stop.Token).ConfigureAwait(false);
+                    Interlocked.Increment(ref _sent);
+                }
                 return;
             }
             string length = _behaviour == HostileBehaviour.AnnouncedHugeManifest ? $"Content-Length: {BodySize}\r\n" : "";
