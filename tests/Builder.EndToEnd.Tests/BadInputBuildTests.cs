@@ -72,4 +72,28 @@ public sealed class BadInputBuildTests : IDisposable
         Assert.DoesNotContain("overlayfs is not available", second.Err, StringComparison.Ordinal);
         Assert.Matches($"^imgbuild: .*no space left on device at {store}/work\n$", second.Err);
     }
+
+    [Fact]
+    public void Build_UnreadableContextFile_OneLineNamingItInTheContext()
+    {
+        RequiredTool.RequireRoot();
+        RequiredTool.Find("setpriv", "util-linux");
+        // Root reads every file: the build runs as nobody, and the context holds a file only root may read.
+        ProcessRunner.Run("chmod", ["755", _root]);
+        string context = TestContext.WithDockerfile(_root, "FROM scratch\nCOPY . /x/\n");
+        string secret = Path.Combine(context, "secret.txt");
+        File.WriteAllText(secret, "root only\n");
+        ProcessRunner.Run("chmod", ["000", secret]);
+        string store = Directory.CreateDirectory(Path.Combine(_root, "store")).FullName;
+        string home = Directory.CreateDirectory(Path.Combine(_root, "home")).FullName;
+        ProcessRunner.Run("chown", ["65534:65534", store, home]);
+
+        (int status, _, string stderr) = ProcessRunner.Capture("setpriv",
+            ["--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", Path.Combine(AppContext.BaseDirectory, "imgbuild.dll"),
+             "--root", store, "build", "--progress", "quiet", context],
+            environment: new Dictionary<string, string> { ["HOME"] = home, ["DOTNET_CLI_HOME"] = home });
+
+        Assert.NotEqual(0, status);
+        Assert.Equal($"imgbuild: context .: cannot read 'secret.txt' in the build context {context}: permission denied\n", stderr);
+    }
 }

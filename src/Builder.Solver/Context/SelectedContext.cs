@@ -25,7 +25,7 @@ public sealed class SelectedContext
     private readonly ImmutableArray<string> _paths;
 
     /// <summary>Hashes the entries at <paramref name="paths"/> (relative to <paramref name="root"/>, '/'-separated) in place.</summary>
-    /// <exception cref="IOException">An entry disappeared between listing and hashing.</exception>
+    /// <exception cref="IOException">An entry disappeared between listing and hashing, or a file cannot be read (named by its path in the context).</exception>
     internal SelectedContext(string root, IEnumerable<string> paths, StatCache hashes, CancellationToken cancellationToken)
     {
         Root = Path.GetFullPath(root);
@@ -40,7 +40,15 @@ public sealed class SelectedContext
             HostEntry described = HostFiles.Describe(full) ?? throw Changed(full);
             (string kind, int mode) = ContentHasher.Describe(described, full);
             FileIdentity? identity = kind == "f" ? described.Identity : null;
-            UInt128 content = kind == "f" ? hashes.GetOrAdd(described.Identity, full, ContentHasher.HashContent) : 0;
+            UInt128 content;
+            try
+            {
+                content = kind == "f" ? hashes.GetOrAdd(described.Identity, full, ContentHasher.HashContent) : 0;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                throw new IOException($"cannot read '{path}' in the build context {Root}: permission denied");
+            }
             ContentHasher.Append(hash, path, kind, mode, kind == "f" ? content : null);
             _entries[path] = new Entry(kind, mode, identity, content, identity is { } known && known.ModifiedNanoseconds >= racy);
             string parent = ParentOf(path);
