@@ -122,6 +122,23 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal("#1 [2] WORKDIR /\\x1b]0;pwned\\x07\nimgbuild: warning: value '\\x9b2J' ignored\n", written.ToString());
     }
 
+    [Fact]
+    public void Tty_StepNameWithControlCharacters_DrawnEscaped()
+    {
+        var written = new StringWriter();
+        var step = new ScratchStep { Origin = new StepOrigin("Dockerfile", 2, 2, "WORKDIR /\u001b[2J") };
+        using (var tty = new TtyProgress(written, 80))
+        {
+            tty.Started(step, StepKey.Of(step));
+            tty.Finished(step, StepKey.Of(step), TimeSpan.Zero);
+        }
+
+        // The region's own cursor moves are the only escape sequences: the step's is shown, not obeyed.
+        string text = written.ToString();
+        Assert.Contains(@" => [2] WORKDIR /\x1b[2J", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[2J", text, StringComparison.Ordinal);
+    }
+
     private sealed class EndlessReader : TextReader
     {
         public override int Read(char[] buffer, int index, int count)
