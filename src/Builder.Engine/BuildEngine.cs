@@ -71,6 +71,10 @@ public sealed class BuildEngine(EngineOptions options)
         {
             Credentials = options.DockerConfigPath is { } configPath ? new DockerConfigCredentials(configPath) : null,
             InsecureRegistries = [.. options.InsecureRegistries],
+            ConnectTimeout = options.RegistryConnectTimeout,
+            IdleTimeout = options.RegistryIdleTimeout,
+            WaitingReportInterval = TimeSpan.FromTicks(Math.Clamp(options.RegistryIdleTimeout.Ticks / 3, TimeSpan.TicksPerSecond, 10 * TimeSpan.TicksPerSecond)),
+            Waiting = waiting => progress.Message(BuildMessage.Info(waiting)),
         });
         using BuildSession session = await BuildSession.OpenAsync(images, registry, sessionOptions, progress, cancellationToken).ConfigureAwait(false);
 

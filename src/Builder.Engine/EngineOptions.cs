@@ -15,6 +15,15 @@ public sealed record EngineOptions
     /// <summary>Registry hosts reached over plain HTTP although they are not loopback.</summary>
     public ImmutableArray<string> InsecureRegistries { get; init; } = [];
 
+    /// <summary>How long connecting to a registry may take before the attempt fails (a few attempts are made).</summary>
+    public TimeSpan RegistryConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a registry may send nothing (no answer, or no bytes of a body) before the attempt fails; a download
+    /// has no total limit. While a request waits, the progress says so every few seconds.
+    /// </summary>
+    public TimeSpan RegistryIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The size cap applied after every build; see <see cref="StorageCap"/>.</summary>
     public StorageCap StorageCap { get; init; } = StorageCap.Default;
 

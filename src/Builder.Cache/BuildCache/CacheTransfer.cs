@@ -51,7 +51,7 @@ public sealed class CacheTransfer(ContentStore content, RegistryClient registry)
                 }
                 ImageManifest manifest = ManifestSerializer.DeserializeManifest(pulled.Content);
                 byte[] config;
-                await using (Stream stream = await registry.OpenBlobAsync(reference, manifest.Config, cancellationToken).ConfigureAwait(false))
+                await using (Stream stream = await registry.OpenConfigAsync(reference, manifest.Config, cancellationToken).ConfigureAwait(false))
                 using (var buffer = new MemoryStream())
                 {
                     await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);

@@ -15,12 +15,24 @@ namespace Builder.Cache.Distribution;
 /// A client of the OCI distribution API: resolves references, pulls manifests and blobs (verified against their
 /// digests), and pushes blobs (skipping those the registry has, mounting across repositories where it can) and
 /// manifests with tags. It answers <c>401</c> challenges with basic credentials or bearer tokens and retries with
-/// backoff on <c>5xx</c>, <c>429</c> and dropped connections.
+/// backoff on <c>5xx</c>, <c>429</c> and dropped connections. It never waits forever nor reads without bound: a
+/// connection must open within <see cref="RegistryClientOptions.ConnectTimeout"/>, a registry silent for
+/// <see cref="RegistryClientOptions.IdleTimeout"/> is tried again a few times and then named in the error, and a
+/// manifest, index or config larger than <see cref="MaxManifestSize"/> is refused as soon as that is known.
 /// </summary>
 public sealed class RegistryClient : IDisposable
 {
     private static readonly string[] ManifestTypes =
         [MediaTypes.OciIndex, MediaTypes.OciManifest, MediaTypes.DockerManifestList, MediaTypes.DockerManifest];
+
+    /// <summary>
+    /// The largest manifest, index or image config accepted: 4 MiB, containerd's limit (remotes/docker's
+    /// <c>maxManifestSize</c>), so a hostile registry cannot make a pull hold gigabytes in memory.
+    /// </summary>
+    public const long MaxManifestSize = 4 << 20;
+
+    // An error body is only read for its message.
+    private const long MaxErrorBodySize = 64 << 10;
 
     private readonly RegistryClientOptions _options;
     private readonly HttpClient _http;
@@ -30,7 +42,10 @@ public sealed class RegistryClient : IDisposable
     public RegistryClient(RegistryClientOptions? options = null)
     {
         _options = options ?? new RegistryClientOptions();
-        _http = _options.Handler is { } handler ? new HttpClient(handler, disposeHandler: false) : new HttpClient();
+        _http = _options.Handler is { } handler
+            ? new HttpClient(handler, disposeHandler: false)
+            : new HttpClient(new SocketsHttpHandler { ConnectTimeout = _options.ConnectTimeout }, disposeHandler: true);
+        // No total timeout (a layer may take long): each request and each read has the idle timeout instead.
         _http.Timeout = Timeout.InfiniteTimeSpan;
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("imgbuild/0.1");
     }
@@ -76,6 +91,21 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>
+    /// Opens an image config (or another small JSON blob a manifest names) for reading, as <see cref="OpenBlobAsync"/>
+    /// does, after refusing one whose descriptor says it is larger than <see cref="MaxManifestSize"/>; the stream itself
+    /// never reads past the descriptor's size.
+    /// </summary>
+    /// <exception cref="RegistryException">The config is larger than the limit.</exception>
+    public Task<Stream> OpenConfigAsync(ImageReference repository, Descriptor config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Size > MaxManifestSize)
+            throw new RegistryException($"the config {config.Digest} of {repository.Name} is larger than {MaxManifestSize / (1 << 20)} MiB ({config.Size} bytes): refusing it, as containerd does");
+        return OpenBlobAsync(repository, config, cancellationToken);
+    }
+
+    /// <summary>
     /// Pulls the image for <paramref name="platform"/> into <paramref name="store"/>: its manifest, config and the
     /// layers the store lacks. Returns the manifest's descriptor.
     /// </summary>
@@ -91,7 +121,9 @@ public sealed class RegistryClient : IDisposable
             await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await using Stream stream = await OpenBlobAsync(reference, blob, cancellationToken).ConfigureAwait(false);
+                await using Stream stream = blob == manifest.Config
+                    ? await OpenConfigAsync(reference, blob, cancellationToken).ConfigureAwait(false)
+                    : await OpenBlobAsync(reference, blob, cancellationToken).ConfigureAwait(false);
                 await store.WriteAsync(stream, blob, cancellationToken).ConfigureAwait(false);
             }
             finally
@@ -108,7 +140,7 @@ public sealed class RegistryClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(repository);
         using HttpResponseMessage response = await SendAsync(repository, [Scope(repository, "pull")], $"checking blob {digest}",
-            () => new HttpRequestMessage(HttpMethod.Head, Url(repository, $"blobs/{digest}")), cancellationToken, allowNotFound: true).ConfigureAwait(false);
+            _ => new HttpRequestMessage(HttpMethod.Head, Url(repository, $"blobs/{digest}")), cancellationToken, allowNotFound: true).ConfigureAwait(false);
         return response.StatusCode == HttpStatusCode.OK;
     }
 
@@ -128,16 +160,17 @@ public sealed class RegistryClient : IDisposable
         string query = mountFrom is null ? "" : $"?mount={Uri.EscapeDataString(blob.Digest.ToString())}&from={Uri.EscapeDataString(mountFrom)}";
         Uri location;
         using (HttpResponseMessage started = await SendAsync(repository, scopes, $"starting the upload of {blob.Digest}",
-            () => new HttpRequestMessage(HttpMethod.Post, Url(repository, "blobs/uploads/" + query)), cancellationToken).ConfigureAwait(false))
+            _ => new HttpRequestMessage(HttpMethod.Post, Url(repository, "blobs/uploads/" + query)), cancellationToken).ConfigureAwait(false))
         {
             if (started.StatusCode == HttpStatusCode.Created) return false; // mounted
             location = UploadLocation(repository, started);
         }
         string separator = location.Query.Length > 0 ? "&" : "?";
         var target = new Uri(location + separator + "digest=" + Uri.EscapeDataString(blob.Digest.ToString()));
-        using HttpResponseMessage done = await SendAsync(repository, scopes, $"uploading blob {blob.Digest}", () =>
+        using HttpResponseMessage done = await SendAsync(repository, scopes, $"uploading blob {blob.Digest}", timeout =>
         {
-            var content = new StreamContent(open());
+            // Reading the blob to send it counts as activity: a large upload has no total time limit either.
+            var content = new StreamContent(new IdleTimeoutStream(open(), _options.IdleTimeout, $"blob {blob.Digest}", timeout));
             content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             content.Headers.ContentLength = blob.Size;
             return new HttpRequestMessage(HttpMethod.Put, target) { Content = content };
@@ -150,7 +183,7 @@ public sealed class RegistryClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(content);
-        using HttpResponseMessage response = await SendAsync(repository, [Scope(repository, "pull,push")], $"pushing manifest {tagOrDigest}", () =>
+        using HttpResponseMessage response = await SendAsync(repository, [Scope(repository, "pull,push")], $"pushing manifest {tagOrDigest}", _ =>
         {
             var body = new ByteArrayContent(content);
             body.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
@@ -212,9 +245,9 @@ public sealed class RegistryClient : IDisposable
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                response = await SendOnceAsync(request, host, "logging in", null, cancellationToken).ConfigureAwait(false);
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
                 throw new RegistryException($"{host}: cannot reach {root}: {e.Message}", inner: e);
             }
@@ -234,15 +267,17 @@ public sealed class RegistryClient : IDisposable
 
     private async Task<PulledManifest> GetManifestAsync(ImageReference repository, string tagOrDigest, CancellationToken cancellationToken)
     {
-        using HttpResponseMessage response = await SendAsync(repository, [Scope(repository, "pull")], $"fetching manifest {tagOrDigest}", () =>
+        using HttpResponseMessage response = await SendAsync(repository, [Scope(repository, "pull")], $"fetching manifest {tagOrDigest}", _ =>
         {
             var request = new HttpRequestMessage(HttpMethod.Get, Url(repository, $"manifests/{tagOrDigest}"));
             foreach (string type in ManifestTypes) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
             return request;
         }, cancellationToken).ConfigureAwait(false);
-        byte[] content = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        Digest actual = Digest.Sha256Of(content);
         string where = $"{repository.Name}:{tagOrDigest}";
+        byte[] content = await ReadBodyAsync(response, MaxManifestSize, $"{repository.Registry}: manifest {where}",
+            size => new RegistryException($"manifest {where} is larger than {MaxManifestSize / (1 << 20)} MiB ({size}): refusing it, as containerd does"),
+            cancellationToken).ConfigureAwait(false);
+        Digest actual = Digest.Sha256Of(content);
         if (Digest.TryParse(tagOrDigest, out Digest expected) && expected != actual)
             throw new RegistryException($"manifest {where} has digest {actual}, not the {expected} asked for: refusing it");
         if (response.Headers.TryGetValues("Docker-Content-Digest", out IEnumerable<string>? header) &&
@@ -256,13 +291,14 @@ public sealed class RegistryClient : IDisposable
 
     private async Task<Stream> OpenBlobAtAsync(ImageReference repository, Descriptor blob, long offset, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response = await SendAsync(repository, [Scope(repository, "pull")], $"fetching blob {blob.Digest}", () =>
+        HttpResponseMessage response = await SendAsync(repository, [Scope(repository, "pull")], $"fetching blob {blob.Digest}", _ =>
         {
             var request = new HttpRequestMessage(HttpMethod.Get, Url(repository, $"blobs/{blob.Digest}"));
             if (offset > 0) request.Headers.Range = new RangeHeaderValue(offset, null);
             return request;
-        }, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
-        Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        Stream stream = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
+            _options.IdleTimeout, $"{repository.Registry} (blob {blob.Digest})");
         if (offset > 0 && response.StatusCode != HttpStatusCode.PartialContent)
         {
             // The registry ignored the range: skip what was already read.
@@ -278,26 +314,30 @@ public sealed class RegistryClient : IDisposable
         return stream;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(ImageReference repository, string[] scopes, string what, Func<HttpRequestMessage> create,
-        CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, bool allowNotFound = false)
+    // Sends a request made by create (given the request's idle timeout, which an upload's body moves as it is read) and
+    // returns once the headers came; the caller reads the body, if it wants it, under the idle timeout too.
+    private async Task<HttpResponseMessage> SendAsync(ImageReference repository, string[] scopes, string what, Func<IdleTimeout, HttpRequestMessage> create,
+        CancellationToken cancellationToken, bool allowNotFound = false)
     {
         string host = repository.Registry;
         string authKey = host + " " + string.Join(' ', scopes);
         bool challenged = false;
         for (int attempt = 1; ; attempt++)
         {
-            using HttpRequestMessage request = create();
+            using var timeout = new IdleTimeout(_options.IdleTimeout, cancellationToken);
+            using HttpRequestMessage request = create(timeout);
             if (_authorization.TryGetValue(authKey, out AuthenticationHeaderValue? authorization) ||
                 _authorization.TryGetValue(host, out authorization))
                 request.Headers.Authorization = authorization;
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+                response = await SendOnceAsync(request, host, what, timeout, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
-                if (attempt >= _options.MaxAttempts)
+                int attempts = e is TimeoutException ? Math.Min(_options.TimedOutAttempts, _options.MaxAttempts) : _options.MaxAttempts;
+                if (attempt >= attempts)
                     throw new RegistryException($"{host}/{repository.Repository}: {what} failed after {attempt} attempts: {e.Message}", inner: e);
                 await DelayAsync(attempt, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -323,6 +363,50 @@ public sealed class RegistryClient : IDisposable
         }
     }
 
+    // One request, answered within the idle timeout (a connection within the connect timeout) or failed with a
+    // TimeoutException naming the registry; while it waits, the Waiting callback hears about it now and then.
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, string host, string what, IdleTimeout? timeout,
+        CancellationToken cancellationToken)
+    {
+        using IdleTimeout own = new(_options.IdleTimeout, cancellationToken);
+        IdleTimeout deadline = timeout ?? own;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        using Timer? report = _options.Waiting is { } waiting
+            ? new Timer(_ => waiting($"{host}: {what}: no answer yet after {waited.Elapsed.TotalSeconds:0} s"), null,
+                _options.WaitingReportInterval, _options.WaitingReportInterval)
+            : null;
+        try
+        {
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(deadline.Expired
+                ? $"{host} did not answer within {deadline.Idle.TotalSeconds:0.#} s"
+                : $"{host}: no connection within {_options.ConnectTimeout.TotalSeconds:0.#} s", e);
+        }
+    }
+
+    // A response body read whole, refused (tooLarge, given the size known so far) as soon as it passes limit: a declared
+    // Content-Length over the limit is refused before anything is read. Each read has the idle timeout.
+    private async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, long limit, string where, Func<string, Exception> tooLarge,
+        CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength is long declared && declared > limit)
+            throw tooLarge($"{declared} bytes announced");
+        await using var body = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
+            _options.IdleTimeout, where);
+        using var content = new MemoryStream();
+        byte[] buffer = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (content.Length + read > limit) throw tooLarge($"more than {limit} bytes sent");
+            content.Write(buffer, 0, read);
+        }
+        return content.ToArray();
+    }
+
     private async Task AuthenticateAsync(string host, string authKey, string[] scopes, AuthChallenge? challenge, CancellationToken cancellationToken)
     {
         RegistryCredential? credential = _options.Credentials?.Find(host);
@@ -341,10 +425,22 @@ public sealed class RegistryClient : IDisposable
             query.Append(query.Length > 0 ? "&" : "").Append("scope=").Append(Uri.EscapeDataString(scope));
         using var request = new HttpRequestMessage(HttpMethod.Get, realm + (realm.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query);
         if (credential is not null) request.Headers.Authorization = Basic(credential);
-        using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        string tokenService = new Uri(realm).GetLeftPart(UriPartial.Path);
+        HttpResponseMessage answer;
+        try
+        {
+            answer = await SendOnceAsync(request, host, $"getting a token from {tokenService}", null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RegistryException($"{host}: getting a token from {tokenService} failed: {e.Message}", HttpStatusCode.Unauthorized, inner: e);
+        }
+        using HttpResponseMessage response = answer;
         if (!response.IsSuccessStatusCode)
-            throw await ErrorAsync(response, $"{host}: getting a token from {new Uri(realm).GetLeftPart(UriPartial.Path)}", cancellationToken).ConfigureAwait(false);
-        using JsonDocument token = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+            throw await ErrorAsync(response, $"{host}: getting a token from {tokenService}", cancellationToken).ConfigureAwait(false);
+        using JsonDocument token = JsonDocument.Parse(await ReadBodyAsync(response, MaxManifestSize, $"{host}: token from {tokenService}",
+            size => new RegistryException($"{host}: the token tokenService {tokenService} answered with more than {MaxManifestSize / (1 << 20)} MiB ({size}): refusing it"),
+            cancellationToken).ConfigureAwait(false));
         string? value = token.RootElement.TryGetProperty("token", out JsonElement t) ? t.GetString()
             : token.RootElement.TryGetProperty("access_token", out JsonElement a) ? a.GetString() : null;
         if (string.IsNullOrEmpty(value)) throw new RegistryException($"{host}: the token service answered without a token");
@@ -354,12 +450,12 @@ public sealed class RegistryClient : IDisposable
     private static AuthenticationHeaderValue Basic(RegistryCredential credential) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credential.Username}:{credential.Password}")));
 
-    private static async Task<RegistryException> ErrorAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    private async Task<RegistryException> ErrorAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {
         string? code = null, message = null;
         try
         {
-            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            byte[] body = await ReadBodyAsync(response, MaxErrorBodySize, what, _ => new JsonException("error body too large"), cancellationToken).ConfigureAwait(false);
             using JsonDocument document = JsonDocument.Parse(body);
             if (document.RootElement.TryGetProperty("errors", out JsonElement errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
             {
@@ -368,8 +464,9 @@ public sealed class RegistryClient : IDisposable
                 message = first.TryGetProperty("message", out JsonElement m) ? m.GetString() : null;
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
+            // The status says enough; the body was only read for the registry's own words.
         }
         string detail = code is null ? "" : $": {code}{(message is null ? "" : $" ({message})")}";
         return new RegistryException($"{what} failed with {(int)response.StatusCode} {response.ReasonPhrase}{detail}", response.StatusCode, code);

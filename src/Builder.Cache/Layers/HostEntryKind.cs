@@ -12,6 +12,9 @@ public enum HostEntryKind
     /// <summary>A symbolic link (not followed).</summary>
     Symlink,
 
-    /// <summary>A device, fifo or socket.</summary>
+    /// <summary>A device or a fifo: made again with mknod, never opened.</summary>
     Node,
+
+    /// <summary>A socket: never opened (BuildKit's context transfer sends one as an empty file).</summary>
+    Socket,
 }

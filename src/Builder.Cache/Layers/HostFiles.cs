@@ -25,10 +25,18 @@ public static class HostFiles
             FileStatus.TypeRegular => HostEntryKind.File,
             FileStatus.TypeDirectory => HostEntryKind.Directory,
             FileStatus.TypeSymlink => HostEntryKind.Symlink,
+            FileStatus.TypeSocket => HostEntryKind.Socket,
             _ => HostEntryKind.Node,
         };
+        string? node = status.Type switch
+        {
+            FileStatus.TypeCharacter => $"c:{status.RDevMajor}:{status.RDevMinor}",
+            FileStatus.TypeBlock => $"b:{status.RDevMajor}:{status.RDevMinor}",
+            FileStatus.TypeFifo => "p:0:0",
+            _ => null,
+        };
         return new HostEntry(kind, (int)status.Permissions, new FileIdentity(((ulong)status.DeviceMajor << 32) | status.DeviceMinor, status.Inode,
-            status.Size, status.MTimeSeconds * 1_000_000_000 + status.MTimeNanoseconds, status.Links));
+            status.Size, status.MTimeSeconds * 1_000_000_000 + status.MTimeNanoseconds, status.Links), node);
     }
 
     /// <summary>The numeric owner of <paramref name="path"/>, not following a final link.</summary>
@@ -45,6 +53,9 @@ public static class HostFiles
     /// </summary>
     public static bool IsNode(string path) =>
         LinuxFileSystem.TryLStat(path)?.Type is FileStatus.TypeCharacter or FileStatus.TypeBlock or FileStatus.TypeFifo or FileStatus.TypeSocket;
+
+    /// <summary>Whether <paramref name="path"/> is a regular file itself (not a link to one, not a device, fifo or socket).</summary>
+    public static bool IsRegularFile(string path) => LinuxFileSystem.TryLStat(path)?.IsRegular == true;
 
     /// <summary>Makes <paramref name="target"/> a node of the same kind, mode and device number as <paramref name="source"/> (fsutil's copyDevice).</summary>
     /// <exception cref="IOException">The kernel refused.</exception>

@@ -39,13 +39,11 @@ internal static class BuildCommand
             try
             {
                 // -f - reads the Dockerfile from standard input, as docker build does.
-                text = dockerfile == "-"
-                    ? await environment.StandardInput.ReadToEndAsync(cancellationToken).ConfigureAwait(false)
-                    : await File.ReadAllTextAsync(dockerfile, cancellationToken).ConfigureAwait(false);
+                text = await DockerfileReader.ReadAsync(dockerfile, environment.StandardInput, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (IOException e)
             {
-                stderr.WriteLine($"imgbuild: cannot read Dockerfile '{dockerfile}': {e.Message}");
+                stderr.WriteLine($"imgbuild: {e.Message}");
                 return 1;
             }
             ImageReference[] names = [.. (result.GetValue(tags) ?? []).Select(StoreRoot.ParseReference)];

@@ -40,7 +40,7 @@ internal static class ComposeCommand
                 {
                     Name = service.Name,
                     ContextDirectory = service.Build.Context,
-                    DockerfileText = await File.ReadAllTextAsync(service.Build.Dockerfile, cancellationToken).ConfigureAwait(false),
+                    DockerfileText = await DockerfileReader.ReadAsync(service.Build.Dockerfile, TextReader.Null, cancellationToken).ConfigureAwait(false),
                     DockerfilePath = service.Build.Dockerfile,
                     Stage = service.Build.Target,
                     BuildArgs = service.Build.Args,

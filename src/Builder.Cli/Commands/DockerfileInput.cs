@@ -19,11 +19,11 @@ internal sealed class DockerfileInput(string path, TextWriter stdout, TextWriter
         ArgumentNullException.ThrowIfNull(action);
         try
         {
-            Text = await File.ReadAllTextAsync(Path, cancellationToken).ConfigureAwait(false);
+            Text = await DockerfileReader.ReadAsync(Path, TextReader.Null, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (IOException e)
         {
-            await stderr.WriteLineAsync($"imgbuild: cannot read Dockerfile '{Path}': {e.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"imgbuild: {e.Message}").ConfigureAwait(false);
             return 1;
         }
         try

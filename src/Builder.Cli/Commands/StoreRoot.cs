@@ -31,13 +31,13 @@ internal sealed class StoreRoot(CliEnvironment environment)
         }
         catch (Exception e) when (IsUserError(e))
         {
-            stderr.WriteLine($"imgbuild: {e.Message}");
+            stderr.WriteLine($"imgbuild: {Output.TerminalText.EscapeLines(e.Message)}");
             return 1;
         }
         catch (ArgumentException e)
         {
             string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
-            stderr.WriteLine($"imgbuild: {message}");
+            stderr.WriteLine($"imgbuild: {Output.TerminalText.EscapeLines(message)}");
             return 1;
         }
     }

@@ -29,12 +29,30 @@ internal static class BuildSecrets
             // As buildx: with type=env, src= names the variable.
             if (type == "env" && variable is null) (variable, file) = (file, null);
             if (file is not null)
-                secrets[id] = File.ReadAllBytes(file);
+                secrets[id] = ReadFile(value, file);
             else if (environment(variable ?? id) is { } text)
                 secrets[id] = System.Text.Encoding.UTF8.GetBytes(text);
             else
                 throw new FormatException($"--secret '{value}': give src=FILE or env=VARIABLE (the variable is not set)");
         }
         return secrets.ToImmutable();
+    }
+
+    // Only a regular file is read (a directory fails with a message naming it, a fifo or device is never opened).
+    private static byte[] ReadFile(string value, string file)
+    {
+        string target = File.ResolveLinkTarget(file, returnFinalTarget: true)?.FullName ?? file;
+        if (Builder.Cache.Layers.HostFiles.Describe(target) is not { } entry)
+            throw new IOException($"--secret '{value}': {file} does not exist");
+        if (entry.Kind != Builder.Cache.Layers.HostEntryKind.File)
+            throw new IOException($"--secret '{value}': {file} is {(entry.Kind == Builder.Cache.Layers.HostEntryKind.Directory ? "a directory" : "not a regular file")}; src= names a file");
+        try
+        {
+            return File.ReadAllBytes(target);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new IOException($"--secret '{value}': cannot read {file}: permission denied");
+        }
     }
 }

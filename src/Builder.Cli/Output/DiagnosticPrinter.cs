@@ -11,7 +11,9 @@ internal static class DiagnosticPrinter
     public static void Print(TextWriter writer, DockerfileDiagnostic diagnostic, string? sourceText)
     {
         string severity = diagnostic.Severity == DiagnosticSeverity.Error ? "error" : "warning";
-        writer.WriteLine($"{diagnostic.Span}: {severity} {diagnostic.Code}: {diagnostic.Message}");
+        // The file's text is shown, never acted on: its control characters are escaped (TerminalText), the caret
+        // placed under the escaped span.
+        writer.WriteLine($"{TerminalText.Escape(diagnostic.Span.ToString())}: {severity} {diagnostic.Code}: {TerminalText.EscapeLines(diagnostic.Message)}");
         string? line = LineOf(sourceText, diagnostic.Span.StartLine);
         if (line is not null)
         {
@@ -21,10 +23,13 @@ internal static class DiagnosticPrinter
             int end = diagnostic.Span.EndLine == diagnostic.Span.StartLine
                 ? Math.Clamp(diagnostic.Span.EndColumn, start, Math.Max(start, line.Length))
                 : Math.Max(start, line.Length);
-            writer.WriteLine($"   {number} | {line.Replace('\t', ' ')}");
-            writer.WriteLine($"{gutter}| {new string(' ', start - 1)}{new string('^', end - start + 1)}");
+            line = line.Replace('\t', ' ');
+            int before = TerminalText.Escape(line[..(start - 1)]).Length;
+            int width = Math.Max(1, TerminalText.Escape(line[(start - 1)..Math.Min(end, line.Length)]).Length);
+            writer.WriteLine($"   {number} | {TerminalText.Escape(line)}");
+            writer.WriteLine($"{gutter}| {new string(' ', before)}{new string('^', width)}");
         }
-        if (diagnostic.Hint is not null) writer.WriteLine($"  hint: {diagnostic.Hint}");
+        if (diagnostic.Hint is not null) writer.WriteLine($"  hint: {TerminalText.EscapeLines(diagnostic.Hint)}");
     }
 
     private static string? LineOf(string? text, int number)

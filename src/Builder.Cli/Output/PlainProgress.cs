@@ -43,7 +43,7 @@ internal sealed class PlainProgress(TextWriter writer, TextWriter errors) : IBui
         Write($"#{_numbers.GetValueOrDefault(key)} DONE {elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s");
 
     public void Message(BuildMessage message) =>
-        Write(message.Level == BuildMessageLevel.Warning ? $"imgbuild: warning: {message.Text}" : message.Text);
+        Write(TerminalText.EscapeLines(message.Level == BuildMessageLevel.Warning ? $"imgbuild: warning: {message.Text}" : message.Text));
 
     public void Diagnostic(DockerfileDiagnostic diagnostic, string? dockerfileText)
     {
@@ -55,7 +55,7 @@ internal sealed class PlainProgress(TextWriter writer, TextWriter errors) : IBui
 
     public void Error(string message)
     {
-        lock (errors) errors.WriteLine($"imgbuild: {message}");
+        lock (errors) errors.WriteLine($"imgbuild: {TerminalText.EscapeLines(message)}");
     }
 
     // The digest goes to standard output (the command knows whether an export took it); the progress says the rest.
@@ -63,7 +63,8 @@ internal sealed class PlainProgress(TextWriter writer, TextWriter errors) : IBui
     {
     }
 
-    private static string Describe(BuildStep step) => step.Origin is { } origin ? $"[{origin.StartLine}] {origin.Instruction}" : step.GetType().Name;
+    // The instruction as the Dockerfile has it, its control characters escaped (TerminalText).
+    private static string Describe(BuildStep step) => step.Origin is { } origin ? $"[{origin.StartLine}] {TerminalText.Escape(origin.Instruction)}" : step.GetType().Name;
 
     private void Write(string line)
     {

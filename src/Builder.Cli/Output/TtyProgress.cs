@@ -59,7 +59,7 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
         Done(key, elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s");
 
     public void Message(BuildMessage message) =>
-        Above(() => _writer.WriteLine(message.Level == BuildMessageLevel.Warning ? $"imgbuild: warning: {message.Text}" : message.Text));
+        Above(() => _writer.WriteLine(TerminalText.EscapeLines(message.Level == BuildMessageLevel.Warning ? $"imgbuild: warning: {message.Text}" : message.Text)));
 
     public void Diagnostic(DockerfileDiagnostic diagnostic, string? dockerfileText) =>
         Above(() => DiagnosticPrinter.Print(_writer, diagnostic, dockerfileText));
@@ -70,12 +70,12 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
         lock (_gate)
         {
             PrintUnfinished();
-            _writer.WriteLine($"imgbuild: {failure.Message}");
+            _writer.WriteLine($"imgbuild: {TerminalText.EscapeLines(failure.Message)}");
             DrawRegion();
         }
     }
 
-    public void Error(string message) => Above(() => _writer.WriteLine($"imgbuild: {message}"));
+    public void Error(string message) => Above(() => _writer.WriteLine($"imgbuild: {TerminalText.EscapeLines(message)}"));
 
     // As plain: the digest goes to standard output; the region's last draw (Dispose) shows the steps done.
     public void Completed(BuildCompletion result)
@@ -114,7 +114,7 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
             foreach (Running running in _running.Values.OrderBy(r => r.Number))
             {
                 _writer.WriteLine($" => ERROR {running.Title}");
-                foreach (string line in running.Output) _writer.WriteLine($"    {line}");
+                foreach (string line in running.Output) _writer.WriteLine($"    {TerminalText.Escape(line)}");
             }
             _running.Clear();
         }
@@ -159,7 +159,8 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
     // One terminal row: the text clipped to the width with the status right-aligned (the full output is kept).
     private string Fit(string text, string status)
     {
-        text = text.Replace('\t', ' ').Replace('\r', ' ');
+        // Control characters would move the cursor out of the region this redraws: they are shown escaped.
+        text = TerminalText.Escape(text.Replace('\t', ' ').Replace('\r', ' '));
         int room = _width - status.Length - 1;
         if (text.Length > room) text = text[..Math.Max(0, room - 1)] + "…";
         return status.Length == 0 ? text : text.PadRight(room) + " " + status;
@@ -167,7 +168,7 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
 
     private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s";
 
-    private static string Describe(BuildStep step) => step.Origin is { } origin ? $"[{origin.StartLine}] {origin.Instruction}" : step.GetType().Name;
+    private static string Describe(BuildStep step) => step.Origin is { } origin ? $"[{origin.StartLine}] {TerminalText.Escape(origin.Instruction)}" : step.GetType().Name;
 
     public void Dispose()
     {

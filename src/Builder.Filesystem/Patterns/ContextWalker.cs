@@ -111,12 +111,22 @@ internal static class ContextWalker
         {
             var info = new DirectoryInfo(directory.Length == 0 ? root : Path.Combine(root, directory));
             var entries = new List<ContextEntry>();
-            foreach (FileSystemInfo child in info.EnumerateFileSystemInfos())
+            IEnumerable<FileSystemInfo> children = info.EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false });
+            try
             {
-                ContextEntryKind kind = child.LinkTarget is not null ? ContextEntryKind.Symlink
-                    : child is DirectoryInfo ? ContextEntryKind.Directory
-                    : ContextEntryKind.File;
-                entries.Add(new ContextEntry(directory.Length == 0 ? child.Name : directory + "/" + child.Name, kind));
+                foreach (FileSystemInfo child in children)
+                {
+                    // Only the link itself is looked at (readlink): a link is reported, never followed.
+                    ContextEntryKind kind = child.LinkTarget is not null ? ContextEntryKind.Symlink
+                        : child is DirectoryInfo ? ContextEntryKind.Directory
+                        : ContextEntryKind.File;
+                    entries.Add(new ContextEntry(directory.Length == 0 ? child.Name : directory + "/" + child.Name, kind));
+                }
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                // Named by its place in the context; the walk above ignores this for a directory it only passes through.
+                throw new UnauthorizedAccessException($"cannot list '{(directory.Length == 0 ? "." : directory)}' in the build context {root}: permission denied", e);
             }
             entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
             return entries;

@@ -44,9 +44,12 @@ public sealed class BuildContextSource : IBuildContextSource
         while (pending.TryDequeue(out string? link) && followed.Count < 255)
         {
             if (!followed.Add(link)) continue;
+            // The target is resolved inside the context (an absolute one from its root), never on the host.
             string target = Path.GetRelativePath(root, RootedPath.Resolve(root, link));
-            if (target == "." || !Path.Exists(Path.Combine(root, target))) continue;
-            IReadOnlyList<ContextEntry> more = ContextWalker.Walk(root, new ContextSelection(Compile([target]), [], excludes), cancellationToken);
+            if (target != "." && !Path.Exists(Path.Combine(root, target))) continue;
+            // A link to the context's root (to "/", say) brings the whole context, as fsutil's dedupePaths drops every
+            // filter once "." is among the followed paths.
+            IReadOnlyList<ContextEntry> more = ContextWalker.Walk(root, new ContextSelection(target == "." ? [] : Compile([target]), [], excludes), cancellationToken);
             selected.AddRange(more.Select(e => e.Path));
             foreach (ContextEntry entry in more.Where(e => e.Kind == ContextEntryKind.Symlink && e.Path == target)) pending.Enqueue(entry.Path);
         }

@@ -16,7 +16,7 @@ namespace Builder.Solver.Context;
 /// </summary>
 public sealed class SelectedContext
 {
-    // What was hashed of each entry: kind ("f", "d", "l:target"), mode, and for a file its identity and content hash;
+    // What was hashed of each entry: kind ("f", "d", "l:target", "n:c:1:5", "s": ContentHasher.Describe), mode, and for a file its identity and content hash;
     // Racy when it was modified so shortly before that a later write could keep its time (StatCache.RacyWindow).
     private sealed record Entry(string Kind, int Mode, FileIdentity? Identity, UInt128 Content, bool Racy);
 
@@ -25,7 +25,7 @@ public sealed class SelectedContext
     private readonly ImmutableArray<string> _paths;
 
     /// <summary>Hashes the entries at <paramref name="paths"/> (relative to <paramref name="root"/>, '/'-separated) in place.</summary>
-    /// <exception cref="IOException">An entry disappeared between listing and hashing.</exception>
+    /// <exception cref="IOException">An entry disappeared between listing and hashing, or a file cannot be read (named by its path in the context).</exception>
     internal SelectedContext(string root, IEnumerable<string> paths, StatCache hashes, CancellationToken cancellationToken)
     {
         Root = Path.GetFullPath(root);
@@ -40,7 +40,15 @@ public sealed class SelectedContext
             HostEntry described = HostFiles.Describe(full) ?? throw Changed(full);
             (string kind, int mode) = ContentHasher.Describe(described, full);
             FileIdentity? identity = kind == "f" ? described.Identity : null;
-            UInt128 content = kind == "f" ? hashes.GetOrAdd(described.Identity, full, ContentHasher.HashContent) : 0;
+            UInt128 content;
+            try
+            {
+                content = kind == "f" ? hashes.GetOrAdd(described.Identity, full, ContentHasher.HashContent) : 0;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                throw new IOException($"cannot read '{path}' in the build context {Root}: permission denied");
+            }
             ContentHasher.Append(hash, path, kind, mode, kind == "f" ? content : null);
             _entries[path] = new Entry(kind, mode, identity, content, identity is { } known && known.ModifiedNanoseconds >= racy);
             string parent = ParentOf(path);
@@ -87,8 +95,15 @@ public sealed class SelectedContext
     {
         if (!_entries.TryGetValue(RelativeOf(info.FullName), out Entry? entry)) return; // not hashed here: nothing to compare
         info.Refresh();
-        if (info.Attributes == (FileAttributes)(-1) || ContentHasher.Describe(info) != (entry.Kind, entry.Mode)) throw Changed(info.FullName);
+        if (HostFiles.Describe(info.FullName) is not { } now || ContentHasher.Describe(now, info.FullName) != (entry.Kind, entry.Mode)) throw Changed(info.FullName);
     }
+
+    /// <summary>
+    /// Whether the selected entry <paramref name="info"/> is a socket, which a copy makes an empty file: what BuildKit's
+    /// context transfer makes of one (<see cref="ContentHasher.Socket"/>).
+    /// </summary>
+    internal bool IsSocket(FileSystemInfo info) =>
+        _entries.TryGetValue(RelativeOf(info.FullName), out Entry? entry) && entry.Kind == ContentHasher.Socket;
 
     /// <summary>
     /// Copies the selected file opened as <paramref name="input"/> to <paramref name="output"/>, hashing what it reads:
@@ -152,6 +167,18 @@ public sealed class SelectedContext
             else if (entry.Kind.StartsWith("l:", StringComparison.Ordinal))
             {
                 File.CreateSymbolicLink(target, entry.Kind[2..]);
+            }
+            else if (entry.Kind.StartsWith("n:", StringComparison.Ordinal))
+            {
+                // A device or fifo is made again, never opened (fsutil's receiver mknods it).
+                HostFiles.CopyNode(source, target);
+                File.SetLastWriteTimeUtc(target, info.LastWriteTimeUtc);
+            }
+            else if (entry.Kind == ContentHasher.Socket)
+            {
+                using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+                SetMode(output.SafeFileHandle, entry.Mode);
+                File.SetLastWriteTimeUtc(output.SafeFileHandle, info.LastWriteTimeUtc);
             }
             else if (HostFiles.TryHardLink(source, target))
             {

@@ -239,6 +239,12 @@ internal static class CopyActionRunner
                 job.Context?.Check(source);
                 File.CreateSymbolicLink(target, link);
             }
+            else if (job.Context is { } context && context.IsSocket(source))
+            {
+                // BuildKit's context transfer sends a socket as an empty file; it is never opened.
+                context.Check(source);
+                new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0).Dispose();
+            }
             else if (source is FileInfo { Length: 0 } && HostFiles.IsNode(source.FullName)) // devices and fifos have no size
             {
                 job.Context?.Check(source);

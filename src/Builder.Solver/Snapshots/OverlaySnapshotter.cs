@@ -117,12 +117,18 @@ public sealed class OverlaySnapshotter(bool volatileMounts = false) : ISnapshott
     }
 
     /// <summary>Whether overlayfs mounts work here (root, a kernel with overlay, a backing filesystem that supports it).</summary>
+    /// <exception cref="IOException">The disk holding <paramref name="workRoot"/> (or the temporary directory) is full:
+    /// that is not a missing overlayfs, and falling back to copies would only fail later.</exception>
     public static bool IsSupported(string workRoot)
     {
+        const int ENOSPC = 28;
+        string at = workRoot;
         try
         {
             Directory.CreateDirectory(workRoot);
+            at = Path.GetTempPath();
             string lower = Directory.CreateTempSubdirectory("imgbuild-overlay-probe-").FullName;
+            at = workRoot;
             try
             {
                 using Snapshot probe = new OverlaySnapshotter().Create([lower], workRoot);
@@ -133,6 +139,10 @@ public sealed class OverlaySnapshotter(bool volatileMounts = false) : ISnapshott
             {
                 Directory.Delete(lower, recursive: true);
             }
+        }
+        catch (Exception e) when (e is IOException { HResult: ENOSPC } or System.ComponentModel.Win32Exception { NativeErrorCode: ENOSPC })
+        {
+            throw new IOException($"no space left on device at {at}", e);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException)
         {

@@ -48,7 +48,7 @@ public sealed class BaseImageProvider(ImageStore images, RegistryClient registry
             ImageManifest remote = ManifestSerializer.DeserializeManifest(pulled.Content);
             if (!images.Content.Contains(remote.Config.Digest))
             {
-                await using Stream configBlob = await registry.OpenBlobAsync(reference, remote.Config, cancellationToken).ConfigureAwait(false);
+                await using Stream configBlob = await registry.OpenConfigAsync(reference, remote.Config, cancellationToken).ConfigureAwait(false);
                 await images.Content.WriteAsync(configBlob, remote.Config, cancellationToken).ConfigureAwait(false);
             }
             foreach (Descriptor layer in remote.Layers)
@@ -56,6 +56,11 @@ public sealed class BaseImageProvider(ImageStore images, RegistryClient registry
         }
         ImageManifest manifest = ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(images.Content, manifestDescriptor.Digest));
         ImageConfig config = ImageConfigSerializer.Deserialize(ImageBlobs.ReadAll(images.Content, manifest.Config.Digest));
+        // Each layer is checked against its diff_id as it is unpacked: a config that lists more or fewer is broken
+        // (containerd refuses it too: "mismatched image rootfs and manifest layers").
+        if (config.RootFs.DiffIds.Length != manifest.Layers.Length)
+            throw new InvalidDataException($"the image {reference} is broken: its manifest has {manifest.Layers.Length} layers but its config lists " +
+                $"{config.RootFs.DiffIds.Length} diff_ids (mismatched image rootfs and manifest layers)");
         return new BaseImage(reference, manifestDescriptor, manifest, config, Path.Combine(RootfsDirectory, manifestDescriptor.Digest.Encoded));
     }
 

@@ -162,4 +162,33 @@ public sealed class SelectedContextTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Read_DevicesAndFifos_HashedByTypeAndNumberNeverOpened()
+    {
+        // /dev/zero's numbers: reading it would never end, so a hash that finishes did not read it.
+        string node = Path.Combine(_context, "node");
+        Builder.Testing.ProcessRunner.Run("mknod", [node, "c", "1", "5"]);
+        string zero = Read(["node"]).ContentHash;
+        File.Delete(node);
+        Builder.Testing.ProcessRunner.Run("mknod", [node, "c", "1", "3"]);
+        string nullDevice = Read(["node"]).ContentHash;
+        File.Delete(node);
+        Builder.Testing.ProcessRunner.Run("mkfifo", [node]);
+        string fifo = Read(["node"]).ContentHash;
+
+        Assert.Equal(3, new[] { zero, nullDevice, fifo }.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task MaterializeAsync_FifoAndDevice_MadeAgainNotRead()
+    {
+        Builder.Testing.ProcessRunner.Run("mkfifo", [Path.Combine(_context, "pipe")]);
+        Builder.Testing.ProcessRunner.Run("mknod", [Path.Combine(_context, "zero"), "c", "1", "5"]);
+        string copy = Path.Combine(_root, "copy");
+
+        await Read(["pipe", "zero"]).MaterializeAsync(copy, CancellationToken.None);
+
+        Assert.Equal(["p:0:0", "c:1:5"], new[] { "pipe", "zero" }.Select(name => HostFiles.Describe(Path.Combine(copy, name))?.Node));
+    }
 }

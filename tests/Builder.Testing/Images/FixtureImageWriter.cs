@@ -10,7 +10,14 @@ namespace Builder.Testing.Images;
 public static class FixtureImageWriter
 {
     /// <summary>Writes the layout into <paramref name="directory"/>, tagged <c>latest</c>, and returns the manifest digest.</summary>
-    public static string Write(string directory, IReadOnlyList<string> layerDirectories, IReadOnlyList<string> env, IReadOnlyList<string> cmd, string createdBy)
+    /// <param name="directory">Where the layout goes.</param>
+    /// <param name="layerDirectories">One root filesystem directory per layer.</param>
+    /// <param name="env">The config's Env.</param>
+    /// <param name="cmd">The config's Cmd.</param>
+    /// <param name="createdBy">Each history entry's created_by.</param>
+    /// <param name="configDiffIds">Given the layers' diff_ids, what the config lists: for tests of broken images.</param>
+    public static string Write(string directory, IReadOnlyList<string> layerDirectories, IReadOnlyList<string> env, IReadOnlyList<string> cmd, string createdBy,
+        Func<IReadOnlyList<string>, IEnumerable<string>>? configDiffIds = null)
     {
         string blobs = Path.Combine(directory, "blobs", "sha256");
         Directory.CreateDirectory(blobs);
@@ -31,7 +38,7 @@ public static class FixtureImageWriter
         }
         string Strings(IEnumerable<string> values) => "[" + string.Join(",", values.Select(v => $"\"{v}\"")) + "]";
         string config = $$"""
-            {"created":"1970-01-01T00:00:00Z","architecture":"amd64","os":"linux","config":{"Env":{{Strings(env)}},"Cmd":{{Strings(cmd)}}},"rootfs":{"type":"layers","diff_ids":{{Strings(diffIds)}}},"history":[{{string.Join(",", layers.Select(_ => $"{{\"created\":\"1970-01-01T00:00:00Z\",\"created_by\":\"{createdBy}\"}}"))}}]}
+            {"created":"1970-01-01T00:00:00Z","architecture":"amd64","os":"linux","config":{"Env":{{Strings(env)}},"Cmd":{{Strings(cmd)}}},"rootfs":{"type":"layers","diff_ids":{{Strings(configDiffIds?.Invoke(diffIds) ?? diffIds)}}},"history":[{{string.Join(",", layers.Select(_ => $"{{\"created\":\"1970-01-01T00:00:00Z\",\"created_by\":\"{createdBy}\"}}"))}}]}
             """;
         (string configDigest, long configSize) = Publish(blobs, Encoding.UTF8.GetBytes(config));
         string layerDescriptors = string.Join(",", layers.Select(l => $"{{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"{l.Digest}\",\"size\":{l.Size}}}"));
