@@ -27,7 +27,9 @@ internal static class ImgbuildCommand
         var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null };
         try
         {
-            return await root.Parse(args).InvokeAsync(configuration, signals.Token).ConfigureAwait(false);
+            int status = await root.Parse(args).InvokeAsync(configuration, signals.Token).ConfigureAwait(false);
+            // A command that stopped for the signal reports it as shells do (130 for Ctrl-C, 129 for a hang-up).
+            return status != 0 && signals.Token.IsCancellationRequested ? signals.ExitStatus : status;
         }
         catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
         {
