@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.RegularExpressions;
 using Builder.Cache.Content;
 using Builder.Solver.Runtime;
@@ -37,11 +38,19 @@ internal sealed partial class AbandonedBuildRecovery(StoreLayout layout, RuncRun
             if (!BuildWorkspace.TryAdopt(layout, id, out BuildWorkspace? workspace)) continue; // its build is alive
             using (workspace)
             {
-                // Containers first: a running one holds its snapshot mount busy.
-                foreach (string container in containers.Where(c => c.StartsWith(workspace.ContainerPrefix, StringComparison.Ordinal)))
-                    report = report with { Containers = report.Containers + await DeleteAsync(container, cancellationToken).ConfigureAwait(false) };
-                report = report with { Mounts = report.Mounts + MountTable.UnmountUnder(workspace.Directory), Builds = report.Builds + 1 };
-                if (Directory.Exists(workspace.Directory)) report = report with { Folders = report.Folders + 1 };
+                try
+                {
+                    // Containers first: a running one holds its snapshot mount busy.
+                    foreach (string container in containers.Where(c => c.StartsWith(workspace.ContainerPrefix, StringComparison.Ordinal)))
+                        report = report with { Containers = report.Containers + await DeleteAsync(container, cancellationToken).ConfigureAwait(false) };
+                    report = report with { Mounts = report.Mounts + MountTable.UnmountUnder(workspace.Directory), Builds = report.Builds + 1 };
+                    if (Directory.Exists(workspace.Directory)) report = report with { Folders = report.Folders + 1 };
+                }
+                catch (Exception e) when (e is IOException or Win32Exception or UnauthorizedAccessException)
+                {
+                    // Left for the next build or prune to try again; this build goes on.
+                    report = report with { Problem = $"{workspace.Directory}: {e.Message}" };
+                }
             }
         }
         return noBuildRunning ? await RecoverUnownedAsync(containers, report, cancellationToken).ConfigureAwait(false) : report;
@@ -59,9 +68,16 @@ internal sealed partial class AbandonedBuildRecovery(StoreLayout layout, RuncRun
         {
             string name = Path.GetFileName(entry);
             if (!UnownedEntry().IsMatch(name)) continue;
-            report = report with { Mounts = report.Mounts + MountTable.UnmountUnder(entry), Folders = report.Folders + 1 };
-            if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
-            else File.Delete(entry);
+            try
+            {
+                report = report with { Mounts = report.Mounts + MountTable.UnmountUnder(entry), Folders = report.Folders + 1 };
+                if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+                else File.Delete(entry);
+            }
+            catch (Exception e) when (e is IOException or Win32Exception or UnauthorizedAccessException)
+            {
+                report = report with { Problem = $"{entry}: {e.Message}" };
+            }
         }
         return report;
     }
