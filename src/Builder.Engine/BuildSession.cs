@@ -79,7 +79,8 @@ internal sealed class BuildSession : IDisposable
         // Everything this build makes outside the content store and the build cache is under its workspace (or named
         // with its id), so that if it is killed the next build or prune finds and removes it.
         _work = workspace.Directory;
-        _bundles = new BundleTmpfs(Path.Combine(_work, "bundles"));
+        // "b", not "bundles": an SSH agent socket under it must fit a unix socket path (108 bytes).
+        _bundles = new BundleTmpfs(Path.Combine(_work, "b"));
         ISnapshotter snapshotter = new ProbingSnapshotter(_work,
             () => progress.Message(BuildMessage.Warning("overlayfs is not available here; using the copying snapshotter (slower)")),
             volatileMounts: !flushWrites);

@@ -39,8 +39,10 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
         using Snapshot snapshot = snapshotter.Create(inputDirectories[0], workRoot);
         ContainerUser user = ContainerUserResolver.Resolve(step.User, snapshot.RootFilesystem);
         Directory.CreateDirectory(RootedPath.Resolve(snapshot.RootFilesystem, step.WorkingDirectory));
-        string id = ContainerPrefix + Guid.NewGuid().ToString("N")[..16];
-        string bundle = Bundles?.CreateBundle(id) ?? Path.Combine(workRoot, id);
+        string unique = Guid.NewGuid().ToString("N")[..12];
+        string id = ContainerPrefix + unique;
+        // The bundle's name is short: an SSH agent socket in it must fit a unix socket path (108 bytes).
+        string bundle = Bundles?.CreateBundle(unique) ?? Path.Combine(workRoot, id);
         try
         {
             return await RunInBundleAsync(step, inputDirectories, mountOptions, snapshot, user, id, bundle, output, layerOptions, cancellationToken).ConfigureAwait(false);

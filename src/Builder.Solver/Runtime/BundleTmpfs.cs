@@ -22,11 +22,11 @@ public sealed class BundleTmpfs(string directory) : IDisposable
     /// <summary>The mount point.</summary>
     public string Directory { get; } = Path.GetFullPath(directory);
 
-    /// <summary>Makes the bundle folder of container <paramref name="containerId"/>, mounting the tmpfs first if needed.</summary>
+    /// <summary>Makes the bundle folder <paramref name="name"/>, mounting the tmpfs first if needed.</summary>
     /// <exception cref="IOException">The tmpfs cannot be mounted (imgbuild runs RUN steps as root).</exception>
-    public string CreateBundle(string containerId)
+    public string CreateBundle(string name)
     {
-        ArgumentException.ThrowIfNullOrEmpty(containerId);
+        ArgumentException.ThrowIfNullOrEmpty(name);
         lock (_gate)
         {
             if (!_mounted)
@@ -43,7 +43,7 @@ public sealed class BundleTmpfs(string directory) : IDisposable
                 _mounted = true;
             }
         }
-        return System.IO.Directory.CreateDirectory(Path.Combine(Directory, containerId)).FullName;
+        return System.IO.Directory.CreateDirectory(Path.Combine(Directory, name)).FullName;
     }
 
     /// <summary>Unmounts the tmpfs (everything in it is gone) and removes its mount point.</summary>
