@@ -11,6 +11,35 @@ internal static class ImgbuildCommand
     /// <summary>Runs the command line with <paramref name="environment"/> as its process environment.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CliEnvironment environment)
     {
+        (RootCommand root, args) = Create(args, stdout, stderr, environment);
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    /// <summary>
+    /// Runs the command line as the <c>imgbuild</c> process: <paramref name="signals"/> (SIGINT, SIGTERM, SIGHUP) cancel
+    /// the command, which cleans up before it returns, however long that takes.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CliEnvironment environment, TerminationSignals signals)
+    {
+        (RootCommand root, args) = Create(args, stdout, stderr, environment);
+        // System.CommandLine's own handling covers SIGINT and SIGTERM only, and ends the process two seconds after
+        // the signal even if cleanup has not finished: the signals are handled here instead.
+        var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null };
+        try
+        {
+            int status = await root.Parse(args).InvokeAsync(configuration, signals.Token).ConfigureAwait(false);
+            // A command that stopped for the signal reports it as shells do (130 for Ctrl-C, 129 for a hang-up).
+            return status != 0 && signals.Token.IsCancellationRequested ? signals.ExitStatus : status;
+        }
+        catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("imgbuild: stopped by a signal; cleaned up").ConfigureAwait(false);
+            return signals.ExitStatus;
+        }
+    }
+
+    private static (RootCommand Root, string[] Args) Create(string[] args, TextWriter stdout, TextWriter stderr, CliEnvironment environment)
+    {
         var root = new RootCommand("imgbuild: builds container images from Dockerfiles");
         root.Subcommands.Add(ParseCommand.Create(stdout, stderr));
         root.Subcommands.Add(GraphCommand.Create(stdout, stderr, environment));
@@ -20,7 +49,7 @@ internal static class ImgbuildCommand
         root.Subcommands.Add(TagCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(RmiCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(InspectCommand.Create(store, stdout, stderr));
-        root.Subcommands.Add(PruneCommand.Create(store, stdout, stderr));
+        root.Subcommands.Add(PruneCommand.Create(store, stdout, stderr, environment));
         root.Subcommands.Add(DuCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(SaveCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(LoadCommand.Create(store, stdout, stderr));
@@ -35,6 +64,6 @@ internal static class ImgbuildCommand
         // `imgbuild -t app:1 .` is `imgbuild build -t app:1 .`, as `docker buildx` users type it.
         if (args.Length > 0 && !args.Any(a => root.Subcommands.Any(c => c.Name == a) || a is "--help" or "-h" or "-?" or "--version"))
             args = ["build", .. args];
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return (root, args);
     }
 }

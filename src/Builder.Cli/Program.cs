@@ -4,5 +4,9 @@ namespace Builder.Cli;
 public static class Program
 {
     /// <summary>Runs the command line and returns the process exit status.</summary>
-    public static int Main(string[] args) => ImgbuildCommand.Run(args, Console.Out, Console.Error);
+    public static async Task<int> Main(string[] args)
+    {
+        using var signals = new TerminationSignals();
+        return await ImgbuildCommand.RunAsync(args, Console.Out, Console.Error, CliEnvironment.Process, signals).ConfigureAwait(false);
+    }
 }

@@ -12,6 +12,7 @@ using Builder.Graph;
 using Builder.Oci;
 using Builder.Solver.Ops;
 using Builder.Solver.Progress;
+using Builder.Solver.Runtime;
 
 namespace Builder.Engine;
 
@@ -129,6 +130,18 @@ public sealed class BuildEngine(EngineOptions options)
         }
         await session.FinishAsync(options.StorageCap, cancellationToken).ConfigureAwait(false);
         return new BuildResult(results.MoveToImmutable());
+    }
+
+    /// <summary>
+    /// Removes what killed builds left in the store (their runc containers, mounts and work folders), as every build
+    /// does when it starts, and what builds of earlier versions left under <c>work/</c>. For <c>prune</c>: the caller
+    /// holds the store's build lock exclusively, so no build is running.
+    /// </summary>
+    public async Task<AbandonedBuildsReport> RecoverAbandonedBuildsWhileLockedAsync(CancellationToken cancellationToken = default)
+    {
+        var layout = new StoreLayout(options.StoreRoot);
+        RuncRuntime? runtime = Find("runc") is { } runc ? new RuncRuntime(runc, layout.Runc) : null;
+        return await new AbandonedBuildRecovery(layout, runtime).RecoverAsync(noBuildRunning: true, cancellationToken).ConfigureAwait(false);
     }
 
     // SOURCE_DATE_EPOCH: a build arg wins over the caller's environment; all targets of one build share one epoch.

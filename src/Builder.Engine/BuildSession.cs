@@ -58,21 +58,29 @@ internal sealed record BuildSessionOptions
 internal sealed class BuildSession : IDisposable
 {
     private readonly FileLock _lease;
+    private readonly BuildWorkspace _workspace;
+    private readonly BundleTmpfs _bundles;
     private readonly StatCache _statCache;
     private readonly HttpClient _downloads = new();
     private readonly string _contexts;
     private readonly string _work;
     private readonly LayerWriteOptions _layerOptions;
 
-    private BuildSession(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress, FileLock lease, bool flushWrites)
+    private BuildSession(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress, FileLock lease,
+        BuildWorkspace workspace, bool flushWrites)
     {
         Images = images;
         Registry = registry;
         Progress = progress;
         _lease = lease;
+        _workspace = workspace;
         _layerOptions = options.Layers;
         StoreLayout layout = images.Content.Layout;
-        _work = layout.Work;
+        // Everything this build makes outside the content store and the build cache is under its workspace (or named
+        // with its id), so that if it is killed the next build or prune finds and removes it.
+        _work = workspace.Directory;
+        // "b", not "bundles": an SSH agent socket under it must fit a unix socket path (108 bytes).
+        _bundles = new BundleTmpfs(Path.Combine(_work, "b"));
         ISnapshotter snapshotter = new ProbingSnapshotter(_work,
             () => progress.Message(BuildMessage.Warning("overlayfs is not available here; using the copying snapshotter (slower)")),
             volatileMounts: !flushWrites);
@@ -84,11 +92,15 @@ internal sealed class BuildSession : IDisposable
         Materializer = new LayerMaterializer(committer, images.Content, Fetcher);
         Contexts = new BuildContextSource(options.ContextDirectory);
         // Build contexts are read in place; one a step needs as a directory (a bind mount, a stage FROM a named context)
-        // is made here, as are downloads and git checkouts, and all are deleted when the build ends, whatever the outcome.
+        // is made here, as are downloads and git checkouts, and all are deleted with the workspace when the build ends.
         _contexts = Path.Combine(_work, "context-" + Guid.NewGuid().ToString("N")[..12]);
         _statCache = StatCache.Load(layout.StatCache);
         var mounts = new RunMountOptions(layout.CacheMounts, options.Secrets, snapshotter, _work) { SshAgents = options.SshAgents };
-        Executor = new BuildStepExecutor(Bases, new ExecStepRunner(snapshotter, new RuncRuntime(options.Runc, layout.Runc), committer, _work),
+        Executor = new BuildStepExecutor(Bases, new ExecStepRunner(snapshotter, new RuncRuntime(options.Runc, layout.Runc), committer, _work)
+            {
+                Bundles = _bundles,
+                ContainerPrefix = workspace.ContainerPrefix,
+            },
             new FileStepRunner(snapshotter, committer, _work),
             new BuildSources(Contexts, new HttpDownloader(_downloads), options.Git is { } git ? new GitFetcher(git) : null, _contexts, _statCache),
             mounts, StepCache, Materializer, options.Layers, progress);
@@ -122,18 +134,41 @@ internal sealed class BuildSession : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         // Held for the whole build: pruning waits for it, so nothing this build uses is removed under it.
         Directory.CreateDirectory(images.Content.Layout.Locks);
-        FileLock lease = await FileLock.AcquireAsync(images.Content.Layout.BuildLock, exclusive: false, cancellationToken).ConfigureAwait(false);
+        StoreLayout layout = images.Content.Layout;
+        var recovery = new AbandonedBuildRecovery(layout, new RuncRuntime(options.Runc, layout.Runc));
+        // With no other build running (the lock is free to take exclusively), what builds of earlier versions left
+        // can go too; otherwise only dead builds' workspaces.
+        AbandonedBuildsReport? recovered = null;
+        using (FileLock? alone = FileLock.TryAcquire(layout.BuildLock, exclusive: true))
+        {
+            if (alone is not null) recovered = await recovery.RecoverAsync(noBuildRunning: true, cancellationToken).ConfigureAwait(false);
+        }
+        FileLock lease = await FileLock.AcquireAsync(layout.BuildLock, exclusive: false, cancellationToken).ConfigureAwait(false);
         bool flushWrites;
+        BuildWorkspace workspace;
         try
         {
-            flushWrites = !OpenUnflushedWindow(images.Content.Layout, progress, cancellationToken);
+            recovered ??= await recovery.RecoverAsync(noBuildRunning: false, cancellationToken).ConfigureAwait(false);
+            if (!recovered.IsEmpty) progress.Message(BuildMessage.Warning($"removed what killed builds left: {recovered}"));
+            flushWrites = !OpenUnflushedWindow(layout, progress, cancellationToken);
+            workspace = BuildWorkspace.Create(layout);
         }
         catch
         {
             lease.Dispose();
             throw;
         }
-        var session = new BuildSession(images, registry, options, progress, lease, flushWrites);
+        BuildSession session;
+        try
+        {
+            session = new BuildSession(images, registry, options, progress, lease, workspace, flushWrites);
+        }
+        catch
+        {
+            workspace.Dispose();
+            lease.Dispose();
+            throw;
+        }
         try
         {
             var transfer = new CacheTransfer(images.Content, registry);
@@ -296,12 +331,22 @@ internal sealed class BuildSession : IDisposable
         await cap.ApplyAsync(Images, Progress, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Saves the stat cache, unmounts and deletes the build's workspace (its secrets with it) and releases the build lock.</summary>
     public void Dispose()
     {
-        _lease.Dispose();
         _statCache.Save();
         _statCache.Dispose();
         _downloads.Dispose();
-        if (Directory.Exists(_contexts)) Directory.Delete(_contexts, recursive: true);
+        try
+        {
+            _bundles.Dispose();
+            // Steps release their own snapshots; anything still mounted (a step that failed to) must go before the folder.
+            MountTable.UnmountUnder(_workspace.Directory);
+        }
+        finally
+        {
+            _workspace.Dispose();
+            _lease.Dispose();
+        }
     }
 }

@@ -12,9 +12,19 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["workspace", string storeRoot])
+        {
+            using (BuildWorkspace workspace = BuildWorkspace.Create(new StoreLayout(storeRoot)))
+            {
+                Console.WriteLine(workspace.Id);
+                await Console.In.ReadLineAsync().ConfigureAwait(false);
+            }
+            Console.WriteLine("done");
+            return 0;
+        }
         if (args is not ["write", string root, string file, string digest])
         {
-            await Console.Error.WriteLineAsync("usage: write ROOT FILE DIGEST").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("usage: write ROOT FILE DIGEST | workspace ROOT").ConfigureAwait(false);
             return 2;
         }
         var store = new ContentStore(root);

@@ -80,6 +80,12 @@ public static class ProcessRunner
         if (kill(pid, 2) != 0) throw new InvalidOperationException($"kill -INT {pid} failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>Sends SIGHUP to <paramref name="pid"/>, as closing its terminal (or <c>tmux kill-session</c>) does.</summary>
+    public static void HangUp(int pid)
+    {
+        if (kill(pid, 1) != 0) throw new InvalidOperationException($"kill -HUP {pid} failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 

@@ -46,8 +46,17 @@ public sealed class StoreLayout
     /// <summary>Base image root filesystems, unpacked once per manifest.</summary>
     public string Rootfs => Path.Combine(Root, "rootfs");
 
-    /// <summary>Per-build scratch space: snapshots, context copies, overlay work dirs.</summary>
+    /// <summary>Per-build scratch space: one <see cref="BuildWorkspace"/> folder per running build (snapshots, bundles, context copies).</summary>
     public string Work => Path.Combine(Root, "work");
+
+    /// <summary>The folder of the build workspace <paramref name="id"/>: <c>work/build-&lt;id&gt;</c>.</summary>
+    public string Workspace(string id) => Path.Combine(Work, BuildWorkspace.FolderPrefix + id);
+
+    /// <summary>
+    /// The owner lock of the build workspace <paramref name="id"/>: <c>locks/workspaces/&lt;id&gt;.lock</c>, held by the
+    /// build for as long as its process lives.
+    /// </summary>
+    public string WorkspaceLock(string id) => Path.Combine(Locks, "workspaces", id + ".lock");
 
     /// <summary>The persistent stat cache of context file hashes.</summary>
     public string StatCache => Path.Combine(Root, "statcache");

@@ -208,7 +208,7 @@ public sealed partial class ImageStore
             ? new DirectoryInfo(Content.IngestDirectory).EnumerateFiles().Sum(file => file.Length)
             : 0;
         return new DiskUsageReport(usage, sizes.Count, sizes.Values.Sum(), users.Keys.Sum(digest => sizes[digest]),
-            sizes.Where(blob => !referenced.Contains(blob.Key)).Sum(blob => blob.Value), ingest);
+            sizes.Where(blob => !referenced.Contains(blob.Key)).Sum(blob => blob.Value), ingest, WorkFolderUsage.BytesOf(Content.Layout.Work));
     }
 
     /// <summary>Reads the image list for the collector, which already holds the collection lock exclusively.</summary>

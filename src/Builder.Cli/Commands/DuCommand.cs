@@ -34,7 +34,8 @@ internal static class DuCommand
             table.Write(stdout);
             stdout.WriteLine();
             stdout.WriteLine($"Total: {ByteSize.Format(usage.TotalBytes)} in {usage.BlobCount} blobs; images use {ByteSize.Format(usage.ImagesBytes)}, "
-                + $"reclaimable {ByteSize.Format(usage.ReclaimableBytes)}, partial writes {ByteSize.Format(usage.IngestBytes)}");
+                + $"reclaimable {ByteSize.Format(usage.ReclaimableBytes)}, partial writes {ByteSize.Format(usage.IngestBytes)}, "
+                + $"build work folders {ByteSize.Format(usage.WorkBytes)}");
             return 0;
         }));
         return command;
@@ -63,6 +64,7 @@ internal static class DuCommand
             json.WriteNumber("images_total", usage.ImagesBytes);
             json.WriteNumber("reclaimable", usage.ReclaimableBytes);
             json.WriteNumber("ingest", usage.IngestBytes);
+            json.WriteNumber("work", usage.WorkBytes);
             json.WriteEndObject();
         }
         stdout.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));

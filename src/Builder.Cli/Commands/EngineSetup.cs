@@ -20,8 +20,18 @@ internal static class EngineSetup
         DockerConfigPath = registry.ConfigPath,
         InsecureRegistries = [.. result.GetValue(registry.InsecureOption) ?? []],
         StorageCap = StorageCapOf(environment.Variable(KeepStorageVariable)),
-        SearchPath = [.. (environment.Variable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries), "/usr/sbin", "/usr/bin", "/sbin", "/bin"],
+        SearchPath = [.. SearchPathOf(environment)],
     });
+
+    /// <summary>An engine for store maintenance (<c>prune</c>): the store and where runc is found, no registries.</summary>
+    public static BuildEngine ForStore(StoreRoot store, ParseResult result, CliEnvironment environment) => new(new EngineOptions
+    {
+        StoreRoot = store.Resolve(result),
+        SearchPath = [.. SearchPathOf(environment)],
+    });
+
+    private static string[] SearchPathOf(CliEnvironment environment) =>
+        [.. (environment.Variable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries), "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 
     private static StorageCap StorageCapOf(string? configured)
     {

@@ -8,12 +8,12 @@ using Builder.Frontend.Instructions;
 namespace Builder.Cli.Commands;
 
 /// <summary>
-/// <c>imgbuild prune [--keep-recent 10m] [--dry-run]</c>: removes blobs no image and no root uses, and prints them
-/// and the space reclaimed, as <c>docker image prune</c> does.
+/// <c>imgbuild prune [--keep-recent 10m] [--dry-run]</c>: removes what killed builds left (containers, mounts, work
+/// folders), then blobs no image and no root uses, and prints them and the space reclaimed, as <c>docker image prune</c> does.
 /// </summary>
 internal static class PruneCommand
 {
-    public static Command Create(StoreRoot store, TextWriter stdout, TextWriter stderr)
+    public static Command Create(StoreRoot store, TextWriter stdout, TextWriter stderr, CliEnvironment environment)
     {
         var keepRecent = new Option<string>("--keep-recent")
         {
@@ -51,6 +51,13 @@ internal static class PruneCommand
             // Running builds hold the build lock shared: wait for them, so nothing they use goes.
             Directory.CreateDirectory(images.Content.Layout.Locks);
             using FileLock builds = await FileLock.AcquireAsync(images.Content.Layout.BuildLock, exclusive: true, cancellationToken).ConfigureAwait(false);
+            // What killed builds left (containers, mounts, work folders) goes first: nothing holds it any more.
+            if (!dry)
+            {
+                AbandonedBuildsReport recovered = await EngineSetup.ForStore(store, result, environment)
+                    .RecoverAbandonedBuildsWhileLockedAsync(cancellationToken).ConfigureAwait(false);
+                if (!recovered.IsEmpty) stdout.WriteLine($"Deleted: {recovered}");
+            }
             StorePruneReport pruned = await new StorePruner(images, new Cache.BuildCache.CacheIndex(images))
                 .PruneAsync(new StorePruneOptions { KeepStorage = storage, Until = until, KeepRecent = recent, DryRun = dry }, cancellationToken).ConfigureAwait(false);
             PruneReport report = pruned.Blobs;

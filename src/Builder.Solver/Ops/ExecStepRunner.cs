@@ -17,6 +17,15 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
 {
     private const int FailureLines = 10;
 
+    /// <summary>
+    /// Where bundles (<c>config.json</c>, secret files, SSH sockets) are made: a build sets its own tmpfs, so secrets
+    /// never reach the disk. Without one they go under the work root.
+    /// </summary>
+    public BundleTmpfs? Bundles { get; init; }
+
+    /// <summary>How container ids start; a build names them after its workspace so that recovery can find a killed build's.</summary>
+    public string ContainerPrefix { get; init; } = "imgbuild-";
+
     /// <summary>Runs <paramref name="step"/> on the filesystem of its input 0; its mounts read the other inputs (each as its lower directories, top first).</summary>
     /// <exception cref="ExecFailedException">The process exited non-zero.</exception>
     /// <exception cref="ContainerUserException">The step's user is not in the image.</exception>
@@ -30,8 +39,10 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
         using Snapshot snapshot = snapshotter.Create(inputDirectories[0], workRoot);
         ContainerUser user = ContainerUserResolver.Resolve(step.User, snapshot.RootFilesystem);
         Directory.CreateDirectory(RootedPath.Resolve(snapshot.RootFilesystem, step.WorkingDirectory));
-        string id = "imgbuild-" + Guid.NewGuid().ToString("N")[..16];
-        string bundle = Path.Combine(workRoot, id);
+        string unique = Guid.NewGuid().ToString("N")[..12];
+        string id = ContainerPrefix + unique;
+        // The bundle's name is short: an SSH agent socket in it must fit a unix socket path (108 bytes).
+        string bundle = Bundles?.CreateBundle(unique) ?? Path.Combine(workRoot, id);
         try
         {
             return await RunInBundleAsync(step, inputDirectories, mountOptions, snapshot, user, id, bundle, output, layerOptions, cancellationToken).ConfigureAwait(false);

@@ -62,7 +62,7 @@ public sealed class RuncRuntime(string runcPath, string stateDirectory) : IConta
             // start) still has a state directory, and a delete is only run then: a second runc process per RUN
             // step costs tens of milliseconds.
             if (Directory.Exists(Path.Combine(StateDirectory, containerId)))
-                await DeleteAsync(containerId).ConfigureAwait(false);
+                await DeleteAsync(containerId, CancellationToken.None).ConfigureAwait(false);
             stubs.Remove();
         }
     }
@@ -99,8 +99,29 @@ public sealed class RuncRuntime(string runcPath, string stateDirectory) : IConta
         }
     }
 
-    private async Task DeleteAsync(string containerId) =>
-        await RuncAsync(["--root", StateDirectory, "delete", "--force", containerId], CancellationToken.None).ConfigureAwait(false);
+    /// <summary>
+    /// The ids of the containers with a state directory in <see cref="StateDirectory"/>, running or not: read from
+    /// the folder, so a container whose <c>state.json</c> a killed runc left half-written is listed too.
+    /// </summary>
+    public IReadOnlyList<string> StateIds() =>
+        Directory.Exists(StateDirectory) ? [.. Directory.EnumerateDirectories(StateDirectory).Select(d => Path.GetFileName(d)!)] : [];
+
+    /// <summary>
+    /// Kills container <paramref name="containerId"/>'s processes and deletes it (<c>runc delete --force</c>); its state
+    /// directory goes even where runc cannot read it. True if it is gone.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string containerId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(containerId);
+        await RuncAsync(["--root", StateDirectory, "delete", "--force", containerId], cancellationToken).ConfigureAwait(false);
+        string state = Path.Combine(StateDirectory, containerId);
+        if (!Directory.Exists(state)) return true;
+        // runc refuses a state it cannot load (a runc killed while writing it); with no process left, the folder is all there is.
+        (int status, _) = await RuncAsync(["--root", StateDirectory, "state", containerId], cancellationToken).ConfigureAwait(false);
+        if (status == 0) return false;
+        Directory.Delete(state, recursive: true);
+        return true;
+    }
 
     private async Task<(int Status, string Output)> RuncAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
     {

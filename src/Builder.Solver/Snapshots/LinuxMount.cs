@@ -19,6 +19,22 @@ internal static class LinuxMount
     }
 
     /// <summary>
+    /// Mounts a new tmpfs at <paramref name="target"/> with <paramref name="options"/> (<c>mode=0700,size=…</c>), and
+    /// <c>noswap</c> (Linux 6.4+) where the kernel has it, so what it holds stays in RAM and never reaches a disk.
+    /// </summary>
+    /// <exception cref="Win32Exception">The kernel refused; the message has its reason.</exception>
+    public static void MountTmpfs(string target, string options)
+    {
+        if (LibC.Mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, options + ",noswap") == 0) return;
+        if (Marshal.GetLastPInvokeError() == LibC.EINVAL && LibC.Mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, options) == 0) return;
+        int errno = Marshal.GetLastPInvokeError();
+        throw new Win32Exception(errno, $"mount -t tmpfs at {target} failed: {new Win32Exception(errno).Message}");
+    }
+
+    // sys/mount.h
+    private const ulong MS_NOSUID = 2, MS_NODEV = 4;
+
+    /// <summary>
     /// Mounts overlayfs through the new mount API, one <c>lowerdir+</c> per layer (Linux 6.8+), so a stack of any depth
     /// fits; false when the kernel or libc lacks it (the caller then uses <see cref="MountOverlay"/>).
     /// </summary>

@@ -126,9 +126,9 @@ public sealed class OverlaySnapshotter(bool volatileMounts = false) : ISnapshott
         try
         {
             Directory.CreateDirectory(workRoot);
-            at = Path.GetTempPath();
-            string lower = Directory.CreateTempSubdirectory("imgbuild-overlay-probe-").FullName;
-            at = workRoot;
+            // The probe's lower directory is under the work root too (a build's workspace), not in /tmp, so a build
+            // killed while probing leaves it where recovery looks.
+            string lower = Directory.CreateDirectory(Path.Combine(workRoot, "overlay-probe-" + Guid.NewGuid().ToString("N"))).FullName;
             try
             {
                 using Snapshot probe = new OverlaySnapshotter().Create([lower], workRoot);

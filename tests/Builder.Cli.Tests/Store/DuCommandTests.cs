@@ -27,6 +27,19 @@ public sealed class DuCommandTests : IDisposable
     }
 
     [Fact]
+    public void Du_WorkFolderLeftByAKilledBuild_CountsItsBytes()
+    {
+        string snapshot = Directory.CreateDirectory(Path.Combine(_store.Root, "work", "build-0123456789abcdef", "snapshot-1", "upper")).FullName;
+        File.WriteAllBytes(Path.Combine(snapshot, "big"), new byte[3000]);
+        File.WriteAllBytes(Path.Combine(_store.Root, "work", "build-0123456789abcdef", "1.layer"), new byte[500]);
+
+        var (status, output, error) = _store.Run("du", "--format", "json");
+
+        Assert.True(status == 0, error);
+        Assert.Equal(3500, JsonDocument.Parse(output).RootElement.GetProperty("work").GetInt64());
+    }
+
+    [Fact]
     public async Task Du_Table_PrintsImageRowsAndTotalLine()
     {
         await _store.AddImageAsync("a:1", 1000);
