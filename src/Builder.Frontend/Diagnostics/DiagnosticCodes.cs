@@ -57,6 +57,12 @@ public static class DiagnosticCodes
     /// </summary>
     public const string LimitExceeded = "IB1020";
 
+    /// <summary>
+    /// A step needs an entitlement the build does not grant (<c>RUN --security=insecure</c> without
+    /// <c>--allow security.insecure</c>).
+    /// </summary>
+    public const string EntitlementNotGranted = "IB1021";
+
     /// <summary>A line continuation has an empty line in it (a warning, as in BuildKit).</summary>
     public const string EmptyContinuationLine = "IB1101";
 
