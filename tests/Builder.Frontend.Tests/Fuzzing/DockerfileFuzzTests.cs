@@ -23,7 +23,7 @@ public sealed class DockerfileFuzzTests(ITestOutputHelper output)
         "HEALTHCHECK --interval=", "=", ",", "\0", "é", "${a/b/c}", "${a%%*}", "--chmod=u+x ",
     ];
 
-    private const int DefaultIterations = 4_000;
+    private const int DefaultIterations = 3_000;
 
     [Fact]
     public void Frontend_MutatedAndRandomInput_ThrowsOnlyDockerfileException()
@@ -35,10 +35,10 @@ public sealed class DockerfileFuzzTests(ITestOutputHelper output)
         (double Milliseconds, string Input) slowest = (0, "");
         for (int i = 0; i < iterations; i++)
         {
-            string input = (i % 8) switch
+            string input = (i % 4, i % 100) switch
             {
-                7 => RandomBytes(random),
-                6 => Deep(random),
+                (_, 99) => Deep(random), // big and slow to convert, so rare: what they test is depth, not variety
+                (3, _) => RandomBytes(random),
                 _ => Mutate(corpus[random.Next(corpus.Length)], random),
             };
             var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -63,7 +63,7 @@ public sealed class DockerfileFuzzTests(ITestOutputHelper output)
     // continuations, chains of stages, many heredocs.
     private static string Deep(Random random)
     {
-        int n = random.Next(1_000, 6_000);
+        int n = random.Next(1_000, 4_000);
         return random.Next(5) switch
         {
             0 => "FROM scratch\nENV A=" + string.Concat(Enumerable.Repeat("${A:-", n)) + "x" + new string('}', random.Next(n + 1)) + "\n",
