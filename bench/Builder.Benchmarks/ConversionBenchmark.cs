@@ -43,6 +43,8 @@ internal static class ConversionBenchmark
         int[] stages = [1_000, 2_000, 4_000, 8_000];
         yield return ("COPY --from chain", n => Chain(n, i => $"COPY --from=s{i - 1} /f{i - 1} /f{i}"), stages);
         yield return ("RUN --mount=from chain", n => Chain(n, i => $"RUN --mount=from=s{i - 1},target=/p true"), stages);
+        var random = new Random(14);
+        yield return ("COPY --from earlier", n => Chain(n, i => $"COPY --from=s{random.Next(i)} / /"), stages);
         yield return ("FROM chain", n => Chain(n, i => $"RUN true", fromPrevious: true), [4_000, 8_000, 16_000]);
         yield return ("relative WORKDIRs", Workdirs, [1_000, 2_000, 4_000, 5_000]);
     }
