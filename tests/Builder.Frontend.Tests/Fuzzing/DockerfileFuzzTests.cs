@@ -23,7 +23,7 @@ public sealed class DockerfileFuzzTests(ITestOutputHelper output)
         "HEALTHCHECK --interval=", "=", ",", "\0", "é", "${a/b/c}", "${a%%*}", "--chmod=u+x ",
     ];
 
-    private const int DefaultIterations = 3_000;
+    private const int DefaultIterations = 10_000;
 
     [Fact]
     public void Frontend_MutatedAndRandomInput_ThrowsOnlyDockerfileException()
