@@ -119,6 +119,17 @@ public sealed class ImgbuildCommandTests : IDisposable
     }
 
     [Fact]
+    public void Build_UnknownEntitlementInAllow_ExitsNamingIt()
+    {
+        string path = WriteDockerfile("FROM scratch\n");
+
+        var (status, _, error) = Run("build", "--allow", "security.insecure,device", "-f", path, Path.GetDirectoryName(path)!);
+
+        Assert.NotEqual(0, status);
+        Assert.Contains("unknown entitlement 'device' in --allow", error);
+    }
+
+    [Fact]
     public void Graph_5000ChainedStages_PrintsEveryStep()
     {
         // Issue 14: this used to end the process with a stack overflow, and no message.
