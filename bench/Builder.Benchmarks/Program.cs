@@ -5,7 +5,13 @@ using Builder.Frontend.Syntax;
 
 // Parses generated Dockerfiles of growing size and prints the time per size and per instruction, so that a
 // reader can see parsing grow linearly. Run: dotnet run -c Release --project bench/Builder.Benchmarks
+// With "conversion" it measures conversion of deep Dockerfiles (scripts/bench-conversion.sh).
 // With "layers <rootfs>" it measures layer writing instead (scripts/bench-layers.sh).
+if (args is ["conversion"])
+{
+    await ConversionBenchmark.RunAsync();
+    return;
+}
 if (args is ["layers", string rootfs])
 {
     await LayerBenchmark.RunAsync(rootfs);

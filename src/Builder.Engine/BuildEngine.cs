@@ -113,6 +113,7 @@ public sealed class BuildEngine(EngineOptions options)
                 NamedContexts = named,
                 ContextName = contextName,
             }, cancellationToken).ConfigureAwait(false));
+            EntitlementCheck.Require(targets[^1], request.Entitlements);
         }
 
         IReadOnlyList<StepState> states = await session.SolveAsync(targets, request.Jobs ?? int.MaxValue, cancellationToken).ConfigureAwait(false);

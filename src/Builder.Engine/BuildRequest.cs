@@ -46,6 +46,9 @@ public sealed record BuildRequest
     /// <summary>Stages (names or indexes) whose steps run without the build cache (<c>--no-cache-filter</c>).</summary>
     public ImmutableHashSet<string> NoCacheStages { get; init; } = ImmutableHashSet.Create<string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The entitlements the caller grants the Dockerfiles (<c>--allow</c>); none by default.</summary>
+    public ImmutableHashSet<Entitlement> Entitlements { get; init; } = [];
+
     /// <summary>The network of RUN steps without <c>--network</c>.</summary>
     public NetworkMode Network { get; init; } = NetworkMode.Default;
 

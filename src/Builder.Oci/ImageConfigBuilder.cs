@@ -15,7 +15,9 @@ public sealed class ImageConfigBuilder
     private readonly ImmutableSortedDictionary<string, string>.Builder _labels;
     private readonly List<string> _onBuild;
     private readonly List<Digest> _diffIds;
-    private readonly List<HistoryEntry> _history;
+    // Persistent, so a builder started from another shares its history instead of copying it: a chain of N
+    // stages built FROM each other then costs time linear in N, not N² (issue 14).
+    private ImmutableList<HistoryEntry> _history;
 
     /// <summary>Starts from a copy of <paramref name="config"/>.</summary>
     public ImageConfigBuilder(ImageConfig config)
@@ -37,6 +39,27 @@ public sealed class ImageConfigBuilder
         _onBuild = [.. c.OnBuild];
         _diffIds = [.. config.RootFs.DiffIds];
         _history = [.. config.History];
+    }
+
+    /// <summary>
+    /// Starts from a copy of what <paramref name="other"/> holds now, as <c>new ImageConfigBuilder(other.Build())</c>
+    /// would, without copying the history.
+    /// </summary>
+    public ImageConfigBuilder(ImageConfigBuilder other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        (Created, Author, OS, Architecture, Variant) = (other.Created, other.Author, other.OS, other.Architecture, other.Variant);
+        (User, WorkingDir, StopSignal, ArgsEscaped, Healthcheck) =
+            (other.User, other.WorkingDir, other.StopSignal, other.ArgsEscaped, other.Healthcheck);
+        (Entrypoint, Cmd, Shell) = (other.Entrypoint.IsDefault ? [] : other.Entrypoint, other.Cmd.IsDefault ? [] : other.Cmd,
+            other.Shell.IsDefault ? [] : other.Shell);
+        _env = [.. other._env];
+        _exposedPorts = other._exposedPorts.ToImmutable().ToBuilder();
+        _volumes = other._volumes.ToImmutable().ToBuilder();
+        _labels = other._labels.ToImmutable().ToBuilder();
+        _onBuild = [.. other._onBuild];
+        _diffIds = [.. other._diffIds];
+        _history = other._history;
     }
 
     /// <summary>See <see cref="ImageConfig.Created"/>.</summary>
@@ -77,6 +100,9 @@ public sealed class ImageConfigBuilder
 
     /// <summary>SHELL: see <see cref="ContainerConfig.Shell"/>.</summary>
     public ImmutableArray<string> Shell { get; set; }
+
+    /// <summary>The ONBUILD triggers, in order.</summary>
+    public IReadOnlyList<string> OnBuild => _onBuild;
 
     /// <summary>The environment as <c>NAME=value</c> entries, in order.</summary>
     public IReadOnlyList<string> Env => _env;
@@ -148,7 +174,7 @@ public sealed class ImageConfigBuilder
     {
         ArgumentNullException.ThrowIfNull(history);
         _diffIds.Add(diffId);
-        _history.Add(history with { EmptyLayer = false });
+        _history = _history.Add(history with { EmptyLayer = false });
         return this;
     }
 
@@ -156,7 +182,7 @@ public sealed class ImageConfigBuilder
     public ImageConfigBuilder AddHistory(HistoryEntry history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        _history.Add(history);
+        _history = _history.Add(history);
         return this;
     }
 

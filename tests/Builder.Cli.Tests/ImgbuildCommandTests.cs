@@ -119,6 +119,47 @@ public sealed class ImgbuildCommandTests : IDisposable
     }
 
     [Fact]
+    public void Build_UnknownEntitlementInAllow_ExitsNamingIt()
+    {
+        string path = WriteDockerfile("FROM scratch\n");
+
+        var (status, _, error) = Run("build", "--allow", "security.insecure,device", "-f", path, Path.GetDirectoryName(path)!);
+
+        Assert.NotEqual(0, status);
+        Assert.Contains("unknown entitlement 'device' in --allow", error);
+    }
+
+    [Fact]
+    public void Graph_5000ChainedStages_PrintsEveryStep()
+    {
+        // Issue 14: this used to end the process with a stack overflow, and no message.
+        var text = new System.Text.StringBuilder("FROM scratch AS s0\nCOPY f /f0\n");
+        for (int i = 1; i < 5_000; i++) text.Append($"FROM scratch AS s{i}\nCOPY --from=s{i - 1} /f{i - 1} /f{i}\n");
+        string path = WriteDockerfile(text.ToString());
+
+        var (status, output, error) = Run("graph", "--format", "json", "-f", path, Path.GetDirectoryName(path)!);
+
+        Assert.True(status == 0, error);
+        Assert.Contains("/f4999", output);
+    }
+
+    [Fact]
+    public void Graph_5000RelativeWorkdirs_ExitsOneWithTheLocatedLimitError()
+    {
+        string path = WriteDockerfile("FROM scratch\n" + string.Concat(Enumerable.Range(0, 5_000).Select(i => $"WORKDIR d{i % 10}\n")));
+
+        var (status, _, error) = Run("graph", "-f", path, Path.GetDirectoryName(path)!);
+
+        // "/dN" is 3 bytes: the first WORKDIR past 4095 bytes is the 1366th, on line 1367.
+        int line = Enumerable.Range(1, 5_000).First(n => 3 * n > 4095) + 1;
+        Assert.Equal(1, status);
+        Assert.Contains($"Dockerfile:{line}:", error);
+        Assert.Contains("IB1020", error);
+        Assert.Contains("PATH_MAX", error);
+        Assert.Contains("hint:", error);
+    }
+
+    [Fact]
     public void Graph_DotOutput_RendersWithGraphviz()
     {
         string sample = Path.Combine(Root(), "testdata", "dockerfiles", "multistage");

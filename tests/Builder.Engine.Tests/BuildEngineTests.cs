@@ -163,6 +163,37 @@ public sealed class BuildEngineTests : IDisposable
         Assert.Contains("hello", progress.Output);
     }
 
+    // Which seccomp mode a RUN has, and whether unshare(CLONE_NEWUSER), which needs no capability, is let through.
+    private const string SeccompProbe =
+        "echo \"$(grep Seccomp: /proc/self/status | tr -d ' \\t') $(busybox unshare -U true 2>/dev/null && echo unshared || echo blocked)\"";
+
+    [Fact]
+    public async Task BuildAsync_Run_HasDockerSeccompProfile_InsecureWithAllowRunsUnconfined()
+    {
+        RequiredTool.RequireRoot();
+        TargetRequest target = Target($"FROM {_base}\nRUN echo sandbox && {SeccompProbe}\nRUN --security=insecure echo insecure && {SeccompProbe}\n");
+        var progress = new RecordingProgress();
+
+        await Engine().BuildAsync(new BuildRequest { Targets = [target], Entitlements = [Entitlement.SecurityInsecure] }, progress);
+
+        Assert.Equal(["sandbox", "Seccomp:2 blocked", "insecure", "Seccomp:0 unshared"], progress.Output);
+    }
+
+    [Fact]
+    public async Task BuildAsync_RunSecurityInsecureWithoutAllow_IsRefusedAtItsLineAndNothingRuns()
+    {
+        RequiredTool.RequireRoot();
+        TargetRequest target = Target($"FROM {_base}\nRUN echo must-not-run\nRUN --security=insecure echo insecure\n");
+        var progress = new RecordingProgress();
+
+        var error = await Assert.ThrowsAsync<DockerfileException>(() => Engine().BuildAsync(new BuildRequest { Targets = [target] }, progress));
+
+        Assert.Equal(DiagnosticCodes.EntitlementNotGranted, error.Diagnostic.Code);
+        Assert.Equal((target.DockerfilePath, 3), (error.Diagnostic.Span.File, error.Diagnostic.Span.StartLine));
+        Assert.Contains("--allow security.insecure", error.Diagnostic.Hint);
+        Assert.Empty(progress.Output);
+    }
+
     [Fact]
     public async Task BuildAsync_DockerfileError_ThrowsDockerfileExceptionWithItsSpan_AndNothingRuns()
     {

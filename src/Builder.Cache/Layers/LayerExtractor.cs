@@ -18,7 +18,14 @@ internal sealed class LayerExtractor(string root, TarEntryReader reader, Whiteou
         while (await reader.ReadNextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await ApplyAsync(entry, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ApplyAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsEntryProblem(e))
+            {
+                throw new LayerFormatException(entry.Name, $"cannot be applied: {e.Message}");
+            }
         }
         // Directory mtimes last: creating children changed them.
         for (int i = _directoryTimes.Count - 1; i >= 0; i--)
@@ -85,6 +92,9 @@ internal sealed class LayerExtractor(string root, TarEntryReader reader, Whiteou
                     await reader.CopyContentAsync(file, cancellationToken).ConfigureAwait(false);
                 break;
             case TarEntryType.SymbolicLink:
+                // Linux has no symbolic link to "" (symlink(2) fails with ENOENT).
+                if (string.IsNullOrEmpty(entry.LinkName))
+                    throw new LayerFormatException(entry.Name, "a symbolic link without a target");
                 File.CreateSymbolicLink(path, entry.LinkName);
                 break;
             case TarEntryType.HardLink:
@@ -114,6 +124,16 @@ internal sealed class LayerExtractor(string root, TarEntryReader reader, Whiteou
         else
             LinuxFileSystem.SetTimes(path, entry.MTimeSeconds, 0);
     }
+
+    // Errors an entry's own fields cause (an xattr a fifo cannot have, a uid past 2³², a name past NAME_MAX, a
+    // file where a directory is needed): the layer is malformed, and the error names the entry. Errors of the
+    // host (ENOSPC, EIO, EROFS) stay what they are. .NET puts the errno in HResult on Linux.
+    private static readonly HashSet<int> EntryErrnos = [1 /* EPERM */, 7 /* E2BIG */, 13 /* EACCES */, 17 /* EEXIST */,
+        20 /* ENOTDIR */, 21 /* EISDIR */, 22 /* EINVAL */, 27 /* EFBIG */, 31 /* EMLINK */, 34 /* ERANGE */,
+        36 /* ENAMETOOLONG */, 39 /* ENOTEMPTY */, 40 /* ELOOP */, 61 /* ENODATA */, 95 /* EOPNOTSUPP */];
+
+    private static bool IsEntryProblem(Exception e) =>
+        e is UnauthorizedAccessException or PathTooLongException || (e is IOException && EntryErrnos.Contains(e.HResult));
 
     /// <summary>The components of <paramref name="name"/> with '.', empty parts and a leading '/' dropped.</summary>
     private static List<string> Clean(string entryName, string name)

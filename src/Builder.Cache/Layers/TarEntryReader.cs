@@ -136,7 +136,8 @@ internal sealed class TarEntryReader(Stream source)
         if (size is < 0 or > 16 << 20)
             throw new LayerFormatException(null, $"an extended header of {size} bytes is too large");
         byte[] data = new byte[size];
-        await source.ReadExactlyAsync(data, cancellationToken).ConfigureAwait(false);
+        if (await source.ReadAtLeastAsync(data, data.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false) < data.Length)
+            throw new LayerFormatException(null, "the tar stream ends inside an extended header");
         _padding = (int)((TarHeaderWriter.BlockSize - size % TarHeaderWriter.BlockSize) % TarHeaderWriter.BlockSize);
         await SkipContentAsync(cancellationToken).ConfigureAwait(false);
         return data;
@@ -163,7 +164,7 @@ internal sealed class TarEntryReader(Stream source)
         {
             int space = Array.IndexOf(data, (byte)' ', position);
             if (space < 0 || !int.TryParse(Encoding.ASCII.GetString(data, position, space - position), NumberStyles.None, CultureInfo.InvariantCulture, out int length)
-                || length <= space - position || position + length > data.Length || data[position + length - 1] != '\n')
+                || length <= space - position || length > data.Length - position || data[position + length - 1] != '\n')
                 throw new LayerFormatException(null, "malformed PAX extended header record");
             int equals = Array.IndexOf(data, (byte)'=', space, position + length - space);
             if (equals < 0)

@@ -29,6 +29,7 @@ internal sealed class BuildFlags
     public Option<string[]> CacheFrom { get; } = new("--cache-from") { Description = "Import a build cache: type=registry,ref=REG/REPO:TAG or type=local,src=DIR; repeatable" };
     public Option<string[]> CacheTo { get; } = new("--cache-to") { Description = "Export the build cache: type=registry,ref=REG/REPO:TAG or type=local,dest=DIR, with mode=min (the final image's layers, default) or mode=max (every step); repeatable" };
     public Option<string[]> BuildContexts { get; } = new("--build-context") { Description = "A named context for FROM NAME and COPY --from=NAME: NAME=DIR, NAME=docker-image://REF or NAME=oci-layout://DIR[@sha256:…]; repeatable" };
+    public Option<string[]> Allow { get; } = new("--allow") { Description = "Grant an entitlement: security.insecure (RUN --security=insecure) or network.host; repeatable, or comma-separated" };
     public Option<string[]> Secrets { get; } = new("--secret") { Description = "A secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VARIABLE; repeatable" };
 
     public BuildFlags()
@@ -44,7 +45,7 @@ internal sealed class BuildFlags
     /// <summary>Adds every shared flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { BuildArgs, Platform, Progress, Jobs, Outputs, NoCache, NoCacheFilter, Ssh, Network, Labels, CacheFrom, CacheTo, BuildContexts, Secrets })
+        foreach (Option option in new Option[] { BuildArgs, Platform, Progress, Jobs, Outputs, NoCache, NoCacheFilter, Ssh, Network, Labels, CacheFrom, CacheTo, BuildContexts, Secrets, Allow })
             command.Options.Add(option);
     }
 
@@ -67,8 +68,17 @@ internal sealed class BuildFlags
             NoCache = result.GetValue(NoCache),
             NoCacheStages = [.. (result.GetValue(NoCacheFilter) ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
             Network = result.GetValue(Network) switch { "none" => NetworkMode.None, "host" => NetworkMode.Host, _ => NetworkMode.Default },
+            Entitlements = [.. (result.GetValue(Allow) ?? []).SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(ParseEntitlement)],
         };
     }
+
+    // buildx's --allow names (BuildKit's util/entitlements).
+    private static Entitlement ParseEntitlement(string name) => name switch
+    {
+        "security.insecure" => Entitlement.SecurityInsecure,
+        "network.host" => Entitlement.NetworkHost,
+        _ => throw new FormatException($"unknown entitlement '{name}' in --allow: write security.insecure or network.host"),
+    };
 
     /// <summary>What the shared flags say about one target, over <paramref name="target"/>'s own settings (flags win).</summary>
     public TargetRequest Target(ParseResult result, CliEnvironment environment, TargetRequest target, IEnumerable<string> moreCacheExports) => target with

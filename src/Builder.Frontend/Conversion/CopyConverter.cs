@@ -98,7 +98,10 @@ internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState s
                 && !IsGit(path))
             {
                 Digest? digest = checksum is null ? null : ParseChecksum(instruction, expand.Word(checksum));
-                var url = new Uri(path);
+                if (!Uri.TryCreate(path, UriKind.Absolute, out Uri? url))
+                {
+                    throw Error(instruction, $"'{path}' is not a valid URL", "write a full http(s) URL, for example https://example.com/app.tar.gz");
+                }
                 string fileName = url.Segments.Length > 0 && url.Segments[^1] != "/" ? Uri.UnescapeDataString(url.Segments[^1]) : "index.html";
                 inputs.Add(new HttpSourceStep(url, digest, fileName) { Origin = dockerfile.Origin(instruction) });
                 actions.Add(Copy(inputs.Count - 1, "/" + fileName));

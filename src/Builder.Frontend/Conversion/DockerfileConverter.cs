@@ -24,8 +24,11 @@ public sealed class DockerfileConverter
     private readonly List<ImmutableArray<Instruction>> _stageInstructions = [];
     private readonly List<ArgInstruction> _globalArgInstructions = [];
     private readonly Dictionary<string, string> _globalArgs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _stageIndexByName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<int> _fromLines = [];
     private readonly Dictionary<int, Task<StageState>> _converted = [];
     private readonly HashSet<int> _inProgress = [];
+    private Dictionary<string, string>? _globalEnvironment;
 
     private DockerfileConverter(DockerfileSyntax dockerfile, ConversionOptions options, IImageConfigResolver resolver)
     {
@@ -41,7 +44,14 @@ public sealed class DockerfileConverter
         converter.SplitStages(InstructionParser.Parse(dockerfile));
         // After the split: TARGETSTAGE, which global ARG defaults may use, names the target stage.
         foreach (ArgInstruction arg in converter._globalArgInstructions) converter.DeclareGlobalArgs(arg);
+        converter._globalEnvironment = converter.GlobalEnvironment();
         int target = converter.TargetIndex();
+        // Stages are converted in an order where every stage a stage reads is converted before it, so no
+        // conversion waits on another one: the depth of the stage graph never becomes the depth of the stack.
+        foreach (int index in converter.ConversionOrder(target))
+        {
+            await converter.StageAsync(index, cancellationToken).ConfigureAwait(false);
+        }
         StageState stage = await converter.StageAsync(target, cancellationToken).ConfigureAwait(false);
         string name = stage.Name ?? target.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach ((string key, string value) in options.Labels.OrderBy(l => l.Key, StringComparer.Ordinal)) stage.Config.SetLabel(key, value);
@@ -60,12 +70,14 @@ public sealed class DockerfileConverter
             if (instruction is FromInstruction from)
             {
                 if (current is not null) _stageInstructions.Add([.. current]);
-                if (from.StageName is not null && _froms.Any(f => f.StageName == from.StageName))
+                if (from.StageName is not null && !_stageIndexByName.TryAdd(from.StageName, _froms.Count)
+                    && _froms.Any(f => f.StageName == from.StageName))
                 {
                     throw InstructionErrors.At(from.Syntax, from.Syntax.Arguments[2], DiagnosticCodes.InvalidStage,
                         $"duplicate stage name '{from.StageName}'", "give each stage its own name");
                 }
                 _froms.Add(from);
+                _fromLines.Add(from.Syntax.Span.StartLine);
                 current = [];
             }
             else if (current is not null)
@@ -107,6 +119,7 @@ public sealed class DockerfileConverter
     /// <summary>What FROM sees (BuildKit's globalArgs): the predefined ARGs, then the global ARGs that have a value.</summary>
     private Dictionary<string, string> GlobalEnvironment()
     {
+        if (_globalEnvironment is not null) return new(_globalEnvironment, StringComparer.Ordinal);
         var environment = PredefinedArgs();
         foreach ((string name, string value) in _globalArgs) environment[name] = value;
         return environment;
@@ -151,18 +164,96 @@ public sealed class DockerfileConverter
         return "stages are: " + string.Join(", ", names);
     }
 
+    /// <summary>
+    /// The stages <paramref name="target"/> needs, each after the stages it reads and the target last, found with an
+    /// explicit stack, so a chain of any length is ordered in time linear in the Dockerfile. A reference in a cycle
+    /// is the error conversion would meet. References only conversion can see (written with variables, or in ONBUILD
+    /// triggers) are converted when met, nested at most <see cref="MaxNestedStages"/> deep.
+    /// </summary>
+    private List<int> ConversionOrder(int target)
+    {
+        var order = new List<int>();
+        var state = new byte[_froms.Count]; // 0 not seen, 1 on the stack (its references being ordered), 2 ordered
+        var pending = new Stack<(int Stage, IEnumerator<int> References)>();
+        state[target] = 1;
+        pending.Push((target, StaticReferences(target).GetEnumerator()));
+        while (pending.Count > 0)
+        {
+            (int stage, IEnumerator<int> references) = pending.Peek();
+            if (!references.MoveNext())
+            {
+                pending.Pop();
+                state[stage] = 2;
+                order.Add(stage);
+                continue;
+            }
+            int next = references.Current;
+            if (state[next] == 1) throw CircularDependency(next);
+            if (state[next] == 0)
+            {
+                state[next] = 1;
+                pending.Push((next, StaticReferences(next).GetEnumerator()));
+            }
+        }
+        return order;
+    }
+
+    /// <summary>
+    /// The stages stage <paramref name="index"/> reads, as its text shows them: its FROM (expanded with the global
+    /// ARGs, as conversion does) and the <c>COPY --from</c> and <c>RUN --mount=from=</c> written without variables
+    /// (expansion leaves those unchanged). Named contexts win over stages, as in <see cref="SourceAsync"/>.
+    /// </summary>
+    private IEnumerable<int> StaticReferences(int index)
+    {
+        FromInstruction from = _froms[index];
+        string? baseName;
+        try { baseName = new WordExpander(_lexer, GlobalEnvironment(), from).Word(from.BaseName); }
+        catch (DockerfileException) { baseName = null; } // conversion reports it, in its turn
+        if (baseName is not null && !_options.NamedContexts.ContainsKey(baseName) && !int.TryParse(baseName, out _)
+            && FindStage(baseName) is >= 0 and int parent)
+        {
+            yield return parent;
+        }
+        foreach (Instruction instruction in _stageInstructions[index])
+        {
+            IEnumerable<string?> references = instruction switch
+            {
+                CopyInstruction copy => [copy.From],
+                RunInstruction run => run.Mounts.Select(m => m.Options.GetValueOrDefault("from")),
+                _ => [],
+            };
+            foreach (string? reference in references)
+            {
+                if (reference is null || reference.AsSpan().IndexOfAny(['$', '\\', '\'', '"', _lexer.EscapeCharacter]) >= 0) continue;
+                if (!_options.NamedContexts.ContainsKey(reference) && FindStage(reference) is >= 0 and int stage) yield return stage;
+            }
+        }
+    }
+
+    /// <summary>How deep conversions may nest when a stage reference is only known while converting.</summary>
+    internal const int MaxNestedStages = 256;
+
+    private DockerfileException CircularDependency(int index)
+    {
+        FromInstruction from = _froms[index];
+        return InstructionErrors.At(from.Syntax, DiagnosticCodes.InvalidStage,
+            $"circular dependency: stage '{from.StageName ?? index.ToString(System.Globalization.CultureInfo.InvariantCulture)}' depends on itself",
+            "a stage cannot use itself, directly or through other stages");
+    }
+
     /// <summary>The converted stage <paramref name="index"/>, converting it (once) on first use.</summary>
     internal Task<StageState> StageAsync(int index, CancellationToken cancellationToken)
     {
         // Conversion is sequential, so a stage still in progress that is asked for again is a cycle.
-        if (_inProgress.Contains(index))
+        if (_inProgress.Contains(index)) throw CircularDependency(index);
+        if (_converted.TryGetValue(index, out Task<StageState>? done)) return done;
+        if (_inProgress.Count >= MaxNestedStages)
         {
             FromInstruction from = _froms[index];
-            throw InstructionErrors.At(from.Syntax, DiagnosticCodes.InvalidStage,
-                $"circular dependency: stage '{from.StageName ?? index.ToString(System.Globalization.CultureInfo.InvariantCulture)}' depends on itself",
-                "a stage cannot use itself, directly or through other stages");
+            throw InstructionErrors.At(from.Syntax, DiagnosticCodes.LimitExceeded,
+                $"stage '{from.StageName ?? index.ToString(System.Globalization.CultureInfo.InvariantCulture)}' is reached through more than {MaxNestedStages} stages whose references use variables or ONBUILD triggers",
+                "write the stage names in COPY --from and RUN --mount=from= without variables, so stages can be ordered before conversion");
         }
-        if (_converted.TryGetValue(index, out Task<StageState>? done)) return done;
         _inProgress.Add(index);
         Task<StageState> task = ConvertStageAsync(index, cancellationToken);
         _converted[index] = task;
@@ -172,8 +263,7 @@ public sealed class DockerfileConverter
     /// <summary>The stage a FROM, --from or from= names (by name, case-insensitively, or by index), or -1.</summary>
     internal int FindStage(string reference)
     {
-        int byName = _froms.FindIndex(f => string.Equals(f.StageName, reference, StringComparison.OrdinalIgnoreCase));
-        if (byName >= 0) return byName;
+        if (_stageIndexByName.TryGetValue(reference, out int byName)) return byName;
         return int.TryParse(reference, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i)
             && i < _froms.Count ? i : -1;
     }
@@ -230,11 +320,11 @@ public sealed class DockerfileConverter
         else if (named is null && parent >= 0 && !int.TryParse(baseName, out _))
         {
             StageState parentStage = await StageAsync(parent, cancellationToken).ConfigureAwait(false);
-            ImageConfig parentConfig = parentStage.Config.Build();
-            stage = new StageState(from.StageName, parentStage.Root, new ImageConfigBuilder(parentConfig), parentStage.Platform, parentStage);
+            ImmutableArray<string> parentTriggers = [.. parentStage.Config.OnBuild];
+            stage = new StageState(from.StageName, parentStage.Root, new ImageConfigBuilder(parentStage.Config), parentStage.Platform, parentStage);
             // BuildKit runs the ONBUILD triggers a stage inherits whether its base is an image or another stage
             // (toDispatchState calls dispatchOnBuildTriggers for every stage; parity case onbuild-trigger).
-            await ApplyOnbuildTriggersAsync(stage, parentConfig, baseName, cancellationToken).ConfigureAwait(false);
+            await ApplyOnbuildTriggersAsync(stage, parentTriggers, baseName, cancellationToken).ConfigureAwait(false);
         }
         else if (baseName.Equals("scratch", StringComparison.OrdinalIgnoreCase))
         {
@@ -254,7 +344,7 @@ public sealed class DockerfileConverter
             (ImageConfig config, Digest? digest) = await _resolver.ResolveAsync(image, platform, cancellationToken).ConfigureAwait(false);
             stage = new StageState(from.StageName, new ImageSourceStep(image, platform) { ResolvedDigest = digest, Origin = Origin(from) },
                 new ImageConfigBuilder(config), platform);
-            await ApplyOnbuildTriggersAsync(stage, config, baseName, cancellationToken).ConfigureAwait(false);
+            await ApplyOnbuildTriggersAsync(stage, config.Config.OnBuild, baseName, cancellationToken).ConfigureAwait(false);
         }
 
         var instructions = new InstructionConverter(this, stage);
@@ -267,9 +357,8 @@ public sealed class DockerfileConverter
     }
 
     // A base image's ONBUILD triggers run first in the stage that uses it, and are not inherited further.
-    private async Task ApplyOnbuildTriggersAsync(StageState stage, ImageConfig config, string baseName, CancellationToken cancellationToken)
+    private async Task ApplyOnbuildTriggersAsync(StageState stage, ImmutableArray<string> triggers, string baseName, CancellationToken cancellationToken)
     {
-        ImmutableArray<string> triggers = config.Config.OnBuild;
         if (triggers.IsDefaultOrEmpty) return;
         stage.Config.ClearOnBuild();
         var converter = new InstructionConverter(this, stage);
@@ -301,8 +390,15 @@ public sealed class DockerfileConverter
     // The stage an instruction's line falls in: the last FROM at or above it (ONBUILD triggers carry their FROM's line).
     private string? StageAt(int line)
     {
-        int index = _froms.FindLastIndex(f => f.Syntax.Span.StartLine <= line);
+        int found = _fromLines.BinarySearch(line);
+        int index = found >= 0 ? LastWithLine(found) : ~found - 1;
         return index < 0 ? null : _froms[index].StageName ?? index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private int LastWithLine(int index)
+    {
+        while (index + 1 < _fromLines.Count && _fromLines[index + 1] == _fromLines[index]) index++;
+        return index;
     }
 
     /// <summary>

@@ -54,6 +54,14 @@ internal sealed partial class ImageConfigConverter(DockerfileConverter dockerfil
             case WorkdirInstruction workdir:
                 string requested = expand.Word(workdir.Path);
                 string directory = stage.ResolvePath(requested).TrimEnd('/') is { Length: > 0 } dir ? dir : "/";
+                if (System.Text.Encoding.UTF8.GetByteCount(directory) > MaxPathBytes)
+                {
+                    // Linux's PATH_MAX (4096 bytes with the NUL): runc cannot chdir to, nor mkdir, a longer path, and
+                    // each relative WORKDIR would otherwise clean an ever longer path (issue 14).
+                    throw InstructionErrors.At(instruction.Syntax, DiagnosticCodes.LimitExceeded,
+                        $"WORKDIR makes the working directory {System.Text.Encoding.UTF8.GetByteCount(directory)} bytes long; Linux allows at most {MaxPathBytes} (PATH_MAX)",
+                        "use an absolute WORKDIR, or fewer nested relative ones");
+                }
                 // BuildKit's NormalizeWorkdir joins and cleans a relative path but keeps an absolute one as written,
                 // trailing slash included (parity case workdir).
                 config.WorkingDir = requested.StartsWith('/') ? requested : directory;
@@ -138,6 +146,9 @@ internal sealed partial class ImageConfigConverter(DockerfileConverter dockerfil
         }
         for (int port = first; port <= last; port++) stage.Config.AddExposedPort($"{port}/{protocol}");
     }
+
+    /// <summary>The longest working directory, in bytes: Linux's PATH_MAX less the terminating NUL.</summary>
+    internal const int MaxPathBytes = 4095;
 
     private static DockerfileException Error(Instruction instruction, string message, string hint) =>
         InstructionErrors.At(instruction.Syntax, DiagnosticCodes.InvalidArgument, message, hint);

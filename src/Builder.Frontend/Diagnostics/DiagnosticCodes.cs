@@ -51,6 +51,18 @@ public static class DiagnosticCodes
     /// <summary>A build argument or option given on the command line is malformed.</summary>
     public const string InvalidBuildOption = "IB1015";
 
+    /// <summary>
+    /// The Dockerfile goes past a limit of the build (a WORKDIR longer than Linux's PATH_MAX, stage references
+    /// nested too deep to convert); the message names the limit and the hint how to stay under it.
+    /// </summary>
+    public const string LimitExceeded = "IB1020";
+
+    /// <summary>
+    /// A step needs an entitlement the build does not grant (<c>RUN --security=insecure</c> without
+    /// <c>--allow security.insecure</c>).
+    /// </summary>
+    public const string EntitlementNotGranted = "IB1021";
+
     /// <summary>A line continuation has an empty line in it (a warning, as in BuildKit).</summary>
     public const string EmptyContinuationLine = "IB1101";
 

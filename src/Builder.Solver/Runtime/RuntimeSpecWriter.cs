@@ -7,7 +7,8 @@ namespace Builder.Solver.Runtime;
 /// <summary>
 /// Writes the OCI runtime spec (<c>config.json</c>, runtime-spec 1.0.2) runc starts a build container from, with
 /// the sandbox Docker gives a container: its own mount, PID, IPC and UTS namespaces, Docker's default capability
-/// set, <c>noNewPrivileges</c>, masked and read-only kernel paths, and a minimal <c>/dev</c>.
+/// set, Docker's default seccomp profile, <c>noNewPrivileges</c>, masked and read-only kernel paths, and a minimal
+/// <c>/dev</c>. A privileged container (<c>RUN --security=insecure</c>) gets none of these, as in BuildKit.
 /// </summary>
 public static class RuntimeSpecWriter
 {
@@ -21,15 +22,22 @@ public static class RuntimeSpecWriter
         "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
     ];
 
-    // Every capability of Linux 5.x, for RUN --security=insecure (BuildKit's entitlement security.insecure).
-    private static readonly ImmutableArray<string> AllCapabilities =
+    // Linux's capabilities by number (include/uapi/linux/capability.h), to read a capability mask.
+    private static readonly ImmutableArray<string> CapabilitiesByBit =
     [
-        .. DefaultCapabilities, "CAP_DAC_READ_SEARCH", "CAP_LINUX_IMMUTABLE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
-        "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_PTRACE", "CAP_SYS_PACCT",
-        "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG",
-        "CAP_LEASE", "CAP_AUDIT_CONTROL", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
-        "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
+        "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
+        "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+        "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
+        "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL",
+        "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
+        "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
     ];
+
+    // RUN --security=insecure (BuildKit's entitlement security.insecure) gets every capability imgbuild itself holds,
+    // as BuildKit's getAllCaps (util/entitlements/security) grants cap.Current(): asking runc for one the process
+    // lacks (CAP_SYS_RESOURCE in a restricted VM) fails every such RUN with "unable to apply caps".
+    private static readonly Lazy<ImmutableArray<string>> AllCapabilities = new(() => CapabilitiesIn(CurrentBoundingSet()));
 
     // moby's oci/defaults.go: kernel paths a container must not read or write.
     private static readonly ImmutableArray<string> MaskedPaths =
@@ -40,6 +48,9 @@ public static class RuntimeSpecWriter
 
     private static readonly ImmutableArray<string> ReadonlyPaths =
         ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+
+    // Resolved once: it depends only on the capability set, the architecture and the kernel.
+    private static readonly Lazy<SeccompProfile> DefaultSeccomp = new(() => SeccompProfile.For(DefaultCapabilities));
 
     /// <summary>The standard mounts every container gets, before <see cref="ContainerSpec.Mounts"/>.</summary>
     public static ImmutableArray<ContainerMount> StandardMounts { get; } =
@@ -96,7 +107,7 @@ public static class RuntimeSpecWriter
         WriteStrings(json, "args", process.Args);
         WriteStrings(json, "env", process.Env);
         json.WriteString("cwd", process.WorkingDirectory);
-        ImmutableArray<string> capabilities = spec.Privileged ? AllCapabilities : DefaultCapabilities;
+        ImmutableArray<string> capabilities = spec.Privileged ? AllCapabilities.Value : DefaultCapabilities;
         json.WriteStartObject("capabilities");
         foreach (string set in new[] { "bounding", "effective", "permitted" })
             WriteStrings(json, set, capabilities);
@@ -124,8 +135,26 @@ public static class RuntimeSpecWriter
         {
             WriteStrings(json, "maskedPaths", MaskedPaths);
             WriteStrings(json, "readonlyPaths", ReadonlyPaths);
+            // BuildKit's SANDBOX security mode (executor/oci/spec_linux.go): the default profile for the default
+            // capabilities; INSECURE runs unconfined (security.WithInsecureSpec).
+            DefaultSeccomp.Value.Write(json);
         }
         json.WriteEndObject();
+    }
+
+    /// <summary>The names of the capabilities set in <paramref name="mask"/>, in bit order; unknown bits are left out.</summary>
+    internal static ImmutableArray<string> CapabilitiesIn(ulong mask) =>
+        [.. CapabilitiesByBit.Where((_, bit) => (mask & (1UL << bit)) != 0)];
+
+    // CapBnd in /proc/self/status: the capabilities this process, and so a container it starts, can have.
+    private static ulong CurrentBoundingSet()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("CapBnd:", StringComparison.Ordinal))
+                return ulong.Parse(line.AsSpan("CapBnd:".Length).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        throw new InvalidOperationException("/proc/self/status has no CapBnd line");
     }
 
     private static void WriteMount(Utf8JsonWriter json, ContainerMount mount)

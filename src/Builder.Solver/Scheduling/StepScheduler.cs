@@ -25,6 +25,10 @@ public sealed class StepScheduler<TResult>(IStepExecutor<TResult> executor, int 
             throw new InvalidOperationException("a StepScheduler solves one build; create another for the next");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var failure = new StrongBoxFailure();
+        // Start every step after its inputs, from an explicit stack: a step then finds its inputs' tasks started
+        // and never starts them itself, so a chain of any length never nests calls (issue 14).
+        foreach (BuildStep step in InputsFirst(targets))
+            _ = SolveStepAsync(step, stop, failure);
         Task<TResult>[] tasks = [.. targets.Select(target => SolveStepAsync(target, stop, failure))];
         try
         {
@@ -34,6 +38,33 @@ public sealed class StepScheduler<TResult>(IStepExecutor<TResult> executor, int 
         {
             throw first;
         }
+    }
+
+    /// <summary>Every step the targets reach, each once (by key) and after its inputs: a post-order walk without recursion.</summary>
+    private static List<BuildStep> InputsFirst(IReadOnlyList<BuildStep> targets)
+    {
+        var ordered = new List<BuildStep>();
+        var seen = new HashSet<StepKey>();
+        var pending = new Stack<(BuildStep Step, int NextInput)>();
+        foreach (BuildStep target in targets)
+        {
+            if (!seen.Add(StepKey.Of(target)))
+                continue;
+            pending.Push((target, 0));
+            while (pending.Count > 0)
+            {
+                (BuildStep step, int next) = pending.Pop();
+                if (next < step.Inputs.Length)
+                {
+                    pending.Push((step, next + 1));
+                    if (seen.Add(StepKey.Of(step.Inputs[next])))
+                        pending.Push((step.Inputs[next], 0));
+                    continue;
+                }
+                ordered.Add(step);
+            }
+        }
+        return ordered;
     }
 
     private Task<TResult> SolveStepAsync(BuildStep step, CancellationTokenSource stop, StrongBoxFailure failure) =>

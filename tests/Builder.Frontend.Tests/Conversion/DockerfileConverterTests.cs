@@ -206,6 +206,16 @@ public sealed class DockerfileConverterTests
     }
 
     [Fact]
+    public async Task Convert_AddOfAnUnparsableUrl_IsADockerfileError()
+    {
+        // Found by DockerfileFuzzTests: this used to escape as a UriFormatException.
+        var error = await Assert.ThrowsAsync<DockerfileException>(() => Convert("FROM alpine\nADD http://[x]/f /f\n"));
+
+        Assert.Equal(2, error.Diagnostic.Span.StartLine);
+        Assert.Contains("'http://[x]/f' is not a valid URL", error.Diagnostic.Message);
+    }
+
+    [Fact]
     public async Task Convert_CircularStageReference_IsAnError()
     {
         var error = await Assert.ThrowsAsync<DockerfileException>(() => Convert("FROM alpine AS a\nCOPY --from=b /x /x\nFROM alpine AS b\nCOPY --from=a /y /y\n"));

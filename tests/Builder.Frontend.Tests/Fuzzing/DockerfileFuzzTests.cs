@@ -4,13 +4,15 @@ using Builder.Frontend.Diagnostics;
 using Builder.Frontend.Instructions;
 using Builder.Frontend.Syntax;
 using Builder.Frontend.Tests.Conformance;
+using Builder.Testing;
 using Xunit.Abstractions;
 
 namespace Builder.Frontend.Tests.Fuzzing;
 
 /// <summary>
 /// Property: whatever the input, the frontend either succeeds or throws <see cref="DockerfileException"/>,
-/// never anything else. Inputs are mutated corpus Dockerfiles and random bytes, from a fixed seed.
+/// never anything else. Inputs are mutated corpus Dockerfiles, deep structures and random bytes, from a fixed seed;
+/// <c>IMGBUILD_FUZZ_ITERATIONS</c> runs more (scripts/fuzz.sh).
 /// </summary>
 public sealed class DockerfileFuzzTests(ITestOutputHelper output)
 {
@@ -21,21 +23,55 @@ public sealed class DockerfileFuzzTests(ITestOutputHelper output)
         "HEALTHCHECK --interval=", "=", ",", "\0", "é", "${a/b/c}", "${a%%*}", "--chmod=u+x ",
     ];
 
+    private const int DefaultIterations = 10_000;
+
     [Fact]
     public void Frontend_MutatedAndRandomInput_ThrowsOnlyDockerfileException()
     {
-        var random = new Random(20261122);
-        var corpus = Directory.GetDirectories(RepositoryPaths.RequireDirectory(BuildKitParserCases.Folder))
-            .Select(dir => File.ReadAllText(Path.Combine(dir, "Dockerfile"))).ToArray();
-        int runs = 0, accepted = 0;
-        for (int i = 0; i < 4000; i++)
+        int iterations = FuzzSettings.Iterations(DefaultIterations);
+        var random = new Random(FuzzSettings.Seed);
+        string[] corpus = Corpus();
+        int accepted = 0;
+        (double Milliseconds, string Input) slowest = (0, "");
+        for (int i = 0; i < iterations; i++)
         {
-            string input = i % 4 == 3 ? RandomBytes(random) : Mutate(corpus[random.Next(corpus.Length)], random);
+            string input = (i % 4, i % 100) switch
+            {
+                (_, 99) => Deep(random), // big and slow to convert, so rare: what they test is depth, not variety
+                (3, _) => RandomBytes(random),
+                _ => Mutate(corpus[random.Next(corpus.Length)], random),
+            };
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             if (Run(input)) accepted++;
-            runs++;
+            if (watch.Elapsed.TotalMilliseconds > slowest.Milliseconds) slowest = (watch.Elapsed.TotalMilliseconds, input);
         }
-        output.WriteLine($"fuzz: {runs} inputs, {accepted} accepted, {runs - accepted} rejected with a DockerfileException");
-        Assert.Equal(4000, runs);
+        string shown = slowest.Input.Length <= 60 ? slowest.Input : slowest.Input[..60] + $"… ({slowest.Input.Length} chars)";
+        output.WriteLine($"frontend fuzz: seed {FuzzSettings.Seed}, {corpus.Length} corpus Dockerfiles, {iterations} inputs, {accepted} accepted, " +
+            $"{iterations - accepted} rejected with a DockerfileException, 0 foreign exceptions, slowest {slowest.Milliseconds:F1} ms: {shown.ReplaceLineEndings("⏎")}");
+    }
+
+    // BuildKit's parser test files, the repository's Dockerfiles (examples, parity cases, test builds).
+    private static string[] Corpus()
+    {
+        IEnumerable<string> buildKit = Directory.GetDirectories(RepositoryPaths.RequireDirectory(BuildKitParserCases.Folder))
+            .Select(dir => Path.Combine(dir, "Dockerfile"));
+        IEnumerable<string> ours = Directory.EnumerateFiles(RepositoryPaths.RequireDirectory(RepositoryPaths.TestData), "Dockerfile*", SearchOption.AllDirectories);
+        return [.. buildKit.Concat(ours).Where(File.Exists).Order(StringComparer.Ordinal).Select(File.ReadAllText)];
+    }
+
+    // Deep structures, where a recursive parser or converter would run out of stack: nested expansions, long
+    // continuations, chains of stages, many heredocs.
+    private static string Deep(Random random)
+    {
+        int n = random.Next(1_000, 4_000);
+        return random.Next(5) switch
+        {
+            0 => "FROM scratch\nENV A=" + string.Concat(Enumerable.Repeat("${A:-", n)) + "x" + new string('}', random.Next(n + 1)) + "\n",
+            1 => "FROM scratch\nRUN " + string.Concat(Enumerable.Repeat("echo \\\n", n)) + "\n",
+            2 => "FROM scratch AS s0\n" + string.Concat(Enumerable.Range(1, n).Select(i => $"FROM s{i - 1} AS s{i}\n")),
+            3 => "FROM scratch AS s0\n" + string.Concat(Enumerable.Range(1, n).Select(i => $"FROM scratch AS s{i}\nCOPY --from=s{random.Next(i)} / /\n")),
+            _ => "FROM scratch\nRUN " + string.Concat(Enumerable.Repeat("<<E ", random.Next(1, 200))) + "\n" + string.Concat(Enumerable.Repeat("x\nE\n", n / 10)),
+        };
     }
 
     private static bool Run(string input)

@@ -102,6 +102,28 @@ public sealed class RuncRuntimeTests : IDisposable
         Assert.Equal("CapEff:\t00000000a80425fb", lines[1]);
     }
 
+    // unshare(CLONE_NEWUSER) needs no capability, so only Docker's seccomp profile (which allows unshare with
+    // CAP_SYS_ADMIN only) stops it. Issue 14: every build container used to run with "Seccomp: 0".
+    private const string SeccompProbe = "grep Seccomp: /proc/self/status; busybox unshare -U true 2>/dev/null && echo unshared || echo blocked";
+
+    [Fact]
+    public async Task RunAsync_Sandbox_HasTheDefaultSeccompFilterThatBlocksUnshare()
+    {
+        int status = await RunAsync(Shell(SeccompProbe));
+
+        Assert.True(status == 0, string.Join('\n', _output.Select(l => l.Text)));
+        Assert.Equal("Seccomp:\t2\nblocked", Stdout);
+    }
+
+    [Fact]
+    public async Task RunAsync_Privileged_RunsUnconfinedAndMayUnshare()
+    {
+        int status = await RunAsync(Shell(SeccompProbe) with { Privileged = true });
+
+        Assert.True(status == 0, string.Join('\n', _output.Select(l => l.Text)));
+        Assert.Equal("Seccomp:\t0\nunshared", Stdout);
+    }
+
     [Fact]
     public async Task RunAsync_NetworkFiles_AreMountedAndLeaveNoStubs()
     {

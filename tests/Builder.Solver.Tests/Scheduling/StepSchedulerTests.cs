@@ -133,4 +133,24 @@ public sealed class StepSchedulerTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => solve);
     }
+
+    // Completes every step at once, on the calling thread: the case where a recursive scheduler nests deepest.
+    private sealed class ImmediateExecutor : IStepExecutor<int>
+    {
+        public Task<int> ExecuteAsync(BuildStep step, StepKey key, IReadOnlyList<int> inputs, CancellationToken cancellationToken) =>
+            Task.FromResult(inputs.Count == 0 ? 0 : inputs[0] + 1);
+    }
+
+    [Fact]
+    public async Task SolveAsync_ChainOf100000Steps_RunsWithoutOverflowingTheStack()
+    {
+        // Issue 14: each step used to start its inputs from inside its own call, one stack frame per step.
+        BuildStep step = new ScratchStep();
+        for (int i = 0; i < 100_000; i++)
+            step = new ExecStep(["/bin/sh", "-c", $"step {i}"], [], "/", "") { Inputs = [step] };
+
+        IReadOnlyList<int> results = await new StepScheduler<int>(new ImmediateExecutor(), 2).SolveAsync([step], CancellationToken.None);
+
+        Assert.Equal(100_000, results[0]);
+    }
 }
