@@ -96,8 +96,13 @@ internal static class CopyActionRunner
     private static PatternMatcher? Matcher(System.Collections.Immutable.ImmutableArray<string> patterns) =>
         patterns.IsDefaultOrEmpty ? null : new PatternMatcher(patterns.Select(PathPattern.Create).OfType<PathPattern>());
 
+    // One lstat: any entry, a dangling link included (File.Exists, Directory.Exists and a readlink cost three calls,
+    // for each of thousands of entries a COPY checks).
     private static bool Exists(string path, SelectedContext? context) =>
-        (File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null) && context?.IncludesHostPath(path) != false;
+        HostFiles.Describe(path) is not null && context?.IncludesHostPath(path) != false;
+
+    // A symbolic link, from the attributes the listing's lstat already read (no readlink).
+    private static bool IsLink(FileSystemInfo info) => info.Attributes.HasFlag(FileAttributes.ReparsePoint);
 
     private static bool IsRegularFile(string path) =>
         File.Exists(path) && new FileInfo(path).LinkTarget is null && !HostFiles.IsNode(path);
@@ -219,7 +224,7 @@ internal static class CopyActionRunner
             if (!isDirectory)
             {
                 if (!include) return;
-                RemoveFileTarget(target);
+                if (targetExisted) RemoveFileTarget(target);
             }
 
             bool copyInfo = include, restoreTime = false;
@@ -234,7 +239,7 @@ internal static class CopyActionRunner
                     restoreTime = !created;
                 }
             }
-            else if (source.LinkTarget is { } link)
+            else if (IsLink(source) && source.LinkTarget is { } link)
             {
                 job.Context?.Check(source);
                 File.CreateSymbolicLink(target, link);
@@ -336,7 +341,7 @@ internal static class CopyActionRunner
         {
             (uint uid, uint gid) = job.Owner ?? (job.Context is not null ? (0u, 0u) : HostFiles.Owner(source.FullName));
             FileOwnership.Set(target, uid, gid);
-            if (source.LinkTarget is not null) return;
+            if (IsLink(source)) return;
             SetMode(target, job.Mode.Apply((int)source.UnixFileMode, IsDirectory(source)));
             if (IsDirectory(source)) Directory.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
             else File.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
