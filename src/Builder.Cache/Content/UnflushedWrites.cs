@@ -137,27 +137,18 @@ public sealed class UnflushedWrites
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    private static void SyncFileSystem(string path)
-    {
-        int fd = LibC.Open(path, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
-        if (fd < 0) throw new IOException($"cannot open {path} to sync it: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-        try
-        {
-            if (LibC.Syncfs(fd) != 0) throw new IOException($"syncfs of {path} failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-        }
-        finally
-        {
-            _ = LibC.Close(fd);
-        }
-    }
+    private static void SyncFileSystem(string path) => OnDirectory(path, LibC.Syncfs, "syncfs");
 
-    private static void FlushDirectory(string path)
+    private static void FlushDirectory(string path) => OnDirectory(path, LibC.Fsync, "fsync");
+
+    // Opens the directory at path and calls syncfs(2) or fsync(2) on it.
+    private static void OnDirectory(string path, Func<int, int> call, string name)
     {
         int fd = LibC.Open(path, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
-        if (fd < 0) throw new IOException($"cannot open {path} to flush it: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        if (fd < 0) throw new IOException($"cannot open {path} for {name}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         try
         {
-            if (LibC.Fsync(fd) != 0) throw new IOException($"fsync of {path} failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            if (call(fd) != 0) throw new IOException($"{name} of {path} failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         }
         finally
         {
