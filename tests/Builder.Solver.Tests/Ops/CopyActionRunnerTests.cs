@@ -1,6 +1,5 @@
 using Builder.Graph;
 using Builder.Solver.Ops;
-using Builder.Solver.Snapshots;
 using Builder.Testing;
 
 namespace Builder.Solver.Tests.Ops;
@@ -329,32 +328,6 @@ public sealed class CopyActionRunnerTests : IDisposable
         var error = await Assert.ThrowsAsync<IOException>(() => Copy(new CopyAction(0, "/tree", "/dst")));
 
         Assert.Equal("cannot replace to directory /dst/name with file", error.Message);
-    }
-
-    [Fact]
-    public async Task ApplyAsync_IntoAnOverlay_BytesReachTheUpperDirectoryAndTheLowerStaysUntouched()
-    {
-        RequiredTool.RequireRoot();
-        string lower = Directory.CreateDirectory(Path.Combine(_root, "lower", "app")).Parent!.FullName;
-        File.WriteAllText(Path.Combine(lower, "app", "same.txt"), "old");
-        Write("tree/same.txt", "replaced");
-        Write("tree/sub/new.txt", "new file");
-        Write("tree/empty.txt", "");
-
-        using (Snapshot snapshot = new OverlaySnapshotter().Create([lower], Path.Combine(_root, "work")))
-        {
-            var target = new CopyTarget(snapshot.RootFilesystem, snapshot.ChangesDirectory);
-            await CopyActionRunner.ApplyAsync(new CopyAction(0, "/tree", "/app/"), _source, null, target, null, CancellationToken.None);
-
-            Assert.Equal("replaced", File.ReadAllText(Path.Combine(snapshot.RootFilesystem, "app", "same.txt")));
-            Assert.Equal("new file", File.ReadAllText(Path.Combine(snapshot.ChangesDirectory!, "app", "sub", "new.txt")));
-            Assert.Equal("replaced", File.ReadAllText(Path.Combine(snapshot.ChangesDirectory!, "app", "same.txt")));
-            Assert.Equal("", File.ReadAllText(Path.Combine(snapshot.ChangesDirectory!, "app", "empty.txt")));
-            Assert.Equal(File.GetLastWriteTimeUtc(Path.Combine(_source, "tree", "sub", "new.txt")),
-                File.GetLastWriteTimeUtc(Path.Combine(snapshot.ChangesDirectory!, "app", "sub", "new.txt")));
-        }
-        Assert.Equal("old", File.ReadAllText(Path.Combine(lower, "app", "same.txt")));
-        Assert.False(File.Exists(Path.Combine(lower, "app", "sub", "new.txt")));
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
