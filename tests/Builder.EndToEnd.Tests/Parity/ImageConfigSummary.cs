@@ -1,7 +1,7 @@
 using System.Formats.Tar;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Builder.Testing;
+using Builder.Testing.Parity;
 
 namespace Builder.EndToEnd.Tests.Parity;
 
@@ -15,8 +15,6 @@ public static class ImageConfigSummary
     private static readonly string[] ConfigFields =
         ["Env", "Cmd", "Entrypoint", "WorkingDir", "User", "ExposedPorts", "Volumes", "Labels", "StopSignal", "Healthcheck", "Shell", "OnBuild"];
 
-    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>One line per field, <c>Config.Env: [...]</c>, then one per history entry.</summary>
     public static IReadOnlyList<string> Read(string image, string scratchFolder)
     {
@@ -24,28 +22,12 @@ public static class ImageConfigSummary
         JsonElement root = inspect.RootElement[0];
         var lines = new List<string>();
         foreach (string field in ConfigFields)
-            lines.Add($"Config.{field}: {Canonical(root.GetProperty("Config"), field)}");
-        lines.Add($"Author: {Canonical(root, "Author")}");
+            lines.Add($"Config.{field}: {ImageDescription.Canonical(root.GetProperty("Config"), field)}");
+        lines.Add($"Author: {ImageDescription.Canonical(root, "Author")}");
         lines.Add($"Os/Architecture: {root.GetProperty("Os").GetString()}/{root.GetProperty("Architecture").GetString()}");
         lines.Add($"RootFS.Layers: {root.GetProperty("RootFS").GetProperty("Layers").GetArrayLength()} layers");
         lines.AddRange(History(image, scratchFolder));
         return lines;
-    }
-
-    // Docker treats a missing field, null and an empty list, map or string alike ("no CMD"), and its Go structs
-    // render them differently depending on how the config was written; the value is what matters.
-    private static string Canonical(JsonElement parent, string field)
-    {
-        if (!parent.TryGetProperty(field, out JsonElement value)) return "(none)";
-        bool empty = value.ValueKind switch
-        {
-            JsonValueKind.Null or JsonValueKind.Undefined => true,
-            JsonValueKind.Array => value.GetArrayLength() == 0,
-            JsonValueKind.Object => !value.EnumerateObject().Any(),
-            JsonValueKind.String => value.GetString() is "",
-            _ => false,
-        };
-        return empty ? "(none)" : JsonSerializer.Serialize(value, Readable);
     }
 
     private static IEnumerable<string> History(string image, string scratchFolder)

@@ -161,9 +161,11 @@ public sealed record ImageDescription(IReadOnlyList<string> Files, IReadOnlyList
         return lines;
     }
 
-    // A missing field, null and an empty list, map or string mean the same ("no CMD"), and builders write them
-    // differently; the value is what matters. Maps are written with sorted keys.
-    private static string Canonical(JsonElement parent, string field)
+    /// <summary>
+    /// A config field as text: a missing field, null and an empty list, map or string mean the same ("no CMD"), and
+    /// builders (and Docker's Go structs) write them differently; the value is what matters. Maps get sorted keys.
+    /// </summary>
+    public static string Canonical(JsonElement parent, string field)
     {
         if (!parent.TryGetProperty(field, out JsonElement value)) return "(none)";
         bool empty = value.ValueKind switch
