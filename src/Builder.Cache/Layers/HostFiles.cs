@@ -6,11 +6,7 @@ public static class HostFiles
     private const int EXDEV = 18, EPERM = 1, EMLINK = 31, EACCES = 13;
 
     /// <summary>The device, inode, size and modification time of <paramref name="path"/> (not following a final link), or null if it does not exist.</summary>
-    public static FileIdentity? Identity(string path) =>
-        LinuxFileSystem.TryLStat(path) is { } status
-            ? new FileIdentity(((ulong)status.DeviceMajor << 32) | status.DeviceMinor, status.Inode, status.Size,
-                status.MTimeSeconds * 1_000_000_000 + status.MTimeNanoseconds, status.Links)
-            : null;
+    public static FileIdentity? Identity(string path) => Describe(path)?.Identity;
 
     /// <summary>
     /// What one lstat says of <paramref name="path"/>: its kind, permission bits (with setuid, setgid and sticky) and
