@@ -363,11 +363,13 @@ internal static class CopyActionRunner
             if (job.Context is null) input.CopyTo(output, 1 << 16);
             else job.Context.CopyFile(input, output);
 
+            // FileStream.SafeFileHandle moves the file offset to the stream's position (an lseek) each time it is read.
+            Microsoft.Win32.SafeHandles.SafeFileHandle copied = output.SafeFileHandle;
             (uint uid, uint gid) = job.Owner ?? (job.Context is not null ? (0u, 0u) : HostFiles.Owner(source.FullName));
-            FileOwnership.Set(output.SafeFileHandle, target, uid, gid);
+            FileOwnership.Set(copied, target, uid, gid);
             int mode = described?.Permissions ?? (int)source.UnixFileMode;
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(output.SafeFileHandle, (UnixFileMode)(job.Mode.Apply(mode, isDirectory: false) & 0xFFF));
-            File.SetLastWriteTimeUtc(output.SafeFileHandle, source.LastWriteTimeUtc);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(copied, (UnixFileMode)(job.Mode.Apply(mode, isDirectory: false) & 0xFFF));
+            File.SetLastWriteTimeUtc(copied, source.LastWriteTimeUtc);
             return true;
         }
 
