@@ -20,6 +20,12 @@ if [ "${FORCE:-0}" != 1 ] && [ -x "$out/imgbuild" ] && [ "$(cat "$out/imgbuild.s
   exit 0
 fi
 rm -f "$out/imgbuild.source"
-dotnet publish src/Builder.Cli -c Release -r linux-x64 -p:PublishAot=true -o "$out" --nologo -v quiet >/dev/null
+log=$(mktemp)
+if ! dotnet publish src/Builder.Cli -c Release -r linux-x64 -p:PublishAot=true -o "$out" --nologo -v quiet >"$log" 2>&1; then
+  cat "$log" >&2; rm -f "$log"
+  echo "publish-aot: dotnet publish failed (above); NativeAOT needs gcc or clang and zlib1g-dev: bash scripts/install-deps.sh aot" >&2
+  exit 1
+fi
+rm -f "$log"
 echo "$source" > "$out/imgbuild.source"
 echo "$out/imgbuild"
