@@ -47,7 +47,8 @@ public sealed class BuildEngine(EngineOptions options)
         // dominates a big COPY or an apt RUN, and only what leaves the machine needs it; the exporters and push
         // compress such layers when they need to (LayerCompressor), once. An output that leaves the machine during the
         // build, or an inline cache (whose records name the blobs the pushed image will have), compresses at once.
-        bool localOnly = outputs.SelectMany(o => o).All(o => o.Type == OutputType.Image && !o.Push)
+        // Loading into the Docker engine (--load) is local too: its layers go uncompressed over the engine's socket.
+        bool localOnly = outputs.SelectMany(o => o).All(o => (o.Type == OutputType.Image && !o.Push) || (o.Type == OutputType.Docker && o.Destination is null))
             && !request.Targets.Any(t => t.CacheExports.Any(c => c.Type == CacheLocationType.Inline));
         var sessionOptions = new BuildSessionOptions
         {
@@ -66,6 +67,7 @@ public sealed class BuildEngine(EngineOptions options)
             UseCache = request.NoCache ? _ => false
                 : step => step.Origin?.Stage is not { } stage || !request.NoCacheStages.Contains(stage),
             CacheImports = request.CacheImports,
+            DockerHost = options.DockerHost,
         };
 
         using RegistryClient registry = new(new RegistryClientOptions

@@ -47,6 +47,9 @@ internal sealed record BuildSessionOptions
 
     /// <summary>Caches to import (<c>--cache-from</c>).</summary>
     public IReadOnlyList<CacheSpec> CacheImports { get; init; } = [];
+
+    /// <summary>The Docker engine that <c>--load</c> loads into (a <c>DOCKER_HOST</c> value).</summary>
+    public string DockerHost { get; init; } = DockerEngineClient.DefaultHost;
 }
 
 /// <summary>
@@ -65,6 +68,7 @@ internal sealed class BuildSession : IDisposable
     private readonly string _contexts;
     private readonly string _work;
     private readonly LayerWriteOptions _layerOptions;
+    private readonly string _dockerHost;
 
     private BuildSession(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress, FileLock lease,
         BuildWorkspace workspace, bool flushWrites)
@@ -75,6 +79,7 @@ internal sealed class BuildSession : IDisposable
         _lease = lease;
         _workspace = workspace;
         _layerOptions = options.Layers;
+        _dockerHost = options.DockerHost;
         StoreLayout layout = images.Content.Layout;
         // Everything this build makes outside the content store and the build cache is under its workspace (or named
         // with its id), so that if it is killed the next build or prune finds and removes it.
@@ -294,11 +299,16 @@ internal sealed class BuildSession : IDisposable
         // Outputs other than a registry push read every layer from the store: fetch what the imported caches hold.
         if (outputs.Any(e => e.Type != OutputType.Registry))
             await Materializer.EnsureBlobsAsync(state.Layers, cancellationToken).ConfigureAwait(false);
-        var exporter = new ImageExporter(Images, Registry, standardOutput ?? Stream.Null, _work, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault());
+        using DockerEngineClient? docker = outputs.Any(o => o.Type == OutputType.Docker && o.Destination is null) ? new DockerEngineClient(_dockerHost) : null;
+        var exporter = new ImageExporter(Images, Registry, standardOutput ?? Stream.Null, _work, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault(), docker);
         foreach (OutputSpec output in outputs)
         {
             await exporter.ExportAsync(output, manifest, names, platform, cancellationToken).ConfigureAwait(false);
-            Progress.Message(BuildMessage.Info($"exported to {output.Type.ToString().ToLowerInvariant()}{(output.Destination is { } d ? " " + d : "")}{(output.Push ? " (pushed)" : "")}"));
+            if (output.Type == OutputType.Docker && output.Destination is null && exporter.DockerLoads is [.., DockerLoadResult load])
+                Progress.Message(BuildMessage.Info($"loaded into the Docker engine at {load.Host}: {load.LayersSent} layers sent, {load.LayersKnown} it had" +
+                    (load.Reply.Length > 0 ? $" ({load.Reply})" : "")));
+            else
+                Progress.Message(BuildMessage.Info($"exported to {output.Type.ToString().ToLowerInvariant()}{(output.Destination is { } d ? " " + d : "")}{(output.Push ? " (pushed)" : "")}"));
         }
         if (exporter.LayersCompressed is (int compressed, int reused) && compressed + reused > 0)
             Progress.Message(BuildMessage.Info($"compressed {compressed} layers for export, {reused} already compressed"));

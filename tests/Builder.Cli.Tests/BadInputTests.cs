@@ -40,6 +40,13 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void Build_LoadWithALocalOutput_OneLineAsBuildx()
+    {
+        // buildx's words: --load is --output type=docker, which cannot go with another type.
+        AssertOneLine("imgbuild: load and \"local\" output can't be used together", Build("--load", "-o", $"type=local,dest={Path.Combine(_root, "out")}"));
+    }
+
+    [Fact]
     public void Build_BuildArgWithoutName_OneLineNamingIt()
     {
         AssertOneLine("imgbuild: --build-arg '=v' has no name: write --build-arg NAME=VALUE", Build("--build-arg", "=v"));

@@ -27,9 +27,10 @@ internal static class BuildCommand
         var target = new Option<string?>("--target") { Description = "The stage to build (default: the last)" };
         var iidFile = new Option<string?>("--iidfile") { Description = "Write the image digest to this file" };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its name points at (--output type=registry)" };
+        var load = new Option<bool>("--load") { Description = "Load the image into the Docker engine ($DOCKER_HOST, else /var/run/docker.sock): --output type=docker" };
         var metadataFile = new Option<string?>("--metadata-file") { Description = "Write the build's result (image digest, config digest, names) to this JSON file" };
         var flags = new BuildFlags();
-        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, iidFile, metadataFile, push };
+        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, iidFile, metadataFile, push, load };
         flags.AddTo(command);
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async _ =>
         {
@@ -58,10 +59,21 @@ internal static class BuildCommand
             // As buildx: no --output means the local image store; --push alone is --output type=registry (pushed, not
             // kept in the local store), and beside other outputs adds a registry push.
             var registryPush = new OutputSpec(OutputType.Registry) { Push = true };
+            ImmutableArray<OutputSpec> outputs = image.Outputs;
+            if (result.GetValue(load))
+            {
+                // buildx: --load is --output type=docker (into the engine); beside another type it is an error.
+                if (outputs.FirstOrDefault(o => o.Type != OutputType.Docker) is { } other)
+                {
+                    stderr.WriteLine($"imgbuild: load and \"{OutputSpecParser.TypeName(other.Type)}\" output can't be used together");
+                    return 1;
+                }
+                if (!outputs.Any(o => o.Destination is null)) outputs = outputs.Add(new OutputSpec(OutputType.Docker));
+            }
             image = image with
             {
-                Outputs = image.Outputs.IsEmpty ? [result.GetValue(push) ? registryPush : new OutputSpec(OutputType.Image)]
-                    : result.GetValue(push) ? image.Outputs.Add(registryPush) : image.Outputs,
+                Outputs = outputs.IsEmpty ? [result.GetValue(push) ? registryPush : new OutputSpec(OutputType.Image)]
+                    : result.GetValue(push) ? outputs.Add(registryPush) : outputs,
             };
 
             BuildRequest request = flags.Request(result, environment, [], []) with { Targets = [image] };
