@@ -8,8 +8,8 @@ namespace Builder.Cli.Compose;
 /// Reads a compose file's YAML with YamlDotNet's representation model (no reflection, so NativeAOT-safe) into plain
 /// values: a mapping is a <see cref="Dictionary{TKey, TValue}"/> of string keys in file order, a sequence a
 /// <see cref="List{T}"/>, a scalar a string, and null for <c>~</c>, <c>null</c> or nothing. Anchors and aliases are
-/// resolved, merge keys (<c>&lt;&lt;: *common</c>, <c>&lt;&lt;: [*a, *b]</c>) are applied by YamlDotNet's
-/// <see cref="MergingParser"/>, block scalars and flow style are YAML's own. Compose's <c>!reset</c> and
+/// resolved, merge keys (<c>&lt;&lt;: *common</c>, <c>&lt;&lt;: [*a, *b]</c>) are applied here (YamlDotNet's
+/// <c>MergingParser</c> repeats a key the mapping overrides, which its representation model then rejects), block scalars and flow style are YAML's own. Compose's <c>!reset</c> and
 /// <c>!override</c> tags (merge.md, "Reset value" and "Replace value") become a <see cref="ComposeTagged"/>.
 /// </summary>
 internal static class ComposeYaml
@@ -20,7 +20,7 @@ internal static class ComposeYaml
         var stream = new YamlStream();
         try
         {
-            stream.Load(new MergingParser(new Parser(new StringReader(text))));
+            stream.Load(new Parser(new StringReader(text)));
         }
         catch (YamlException e)
         {
@@ -63,12 +63,29 @@ internal static class ComposeYaml
     private static Dictionary<string, object?> Mapping(YamlMappingNode mapping, string file)
     {
         var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var merged = new List<Dictionary<string, object?>>();
         foreach ((YamlNode key, YamlNode value) in mapping.Children)
         {
-            if (key is not YamlScalarNode { Value: { } name })
+            if (key is not YamlScalarNode { Value: { } name } scalar)
                 throw new FormatException($"{file}:{key.Start.Line}:{key.Start.Column}: a mapping key must be a plain value");
+            if (name == "<<" && scalar.Style is ScalarStyle.Plain or ScalarStyle.Any)
+            {
+                // YAML's merge key (yaml.org/type/merge.html): a mapping, or a sequence of mappings, whose keys this
+                // mapping gets unless it has them itself; of several mappings, an earlier one wins.
+                IEnumerable<YamlNode> sources = value is YamlSequenceNode list ? list.Children : [value];
+                foreach (YamlNode source in sources)
+                {
+                    merged.Add(Convert(source, file) as Dictionary<string, object?>
+                        ?? throw new FormatException($"{file}:{source.Start.Line}:{source.Start.Column}: '<<' merges mappings: give *anchor or [*a, *b] of mappings"));
+                }
+                continue;
+            }
             if (!result.TryAdd(name, Convert(value, file)))
                 throw new FormatException($"{file}:{key.Start.Line}:{key.Start.Column}: '{name}' appears twice in one mapping");
+        }
+        foreach (Dictionary<string, object?> source in merged)
+        {
+            foreach ((string name, object? value) in source) result.TryAdd(name, value);
         }
         return result;
     }
