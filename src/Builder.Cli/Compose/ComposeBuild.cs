@@ -7,7 +7,7 @@ namespace Builder.Cli.Compose;
 /// with paths made absolute against the project directory.
 /// </summary>
 /// <param name="Context">The build context directory.</param>
-/// <param name="Dockerfile">The Dockerfile's path (for <c>dockerfile_inline</c>, where it would be, for errors and <c>.dockerignore</c>).</param>
+/// <param name="Dockerfile">The Dockerfile's path; for <c>dockerfile_inline</c>, <c>COMPOSE-FILE#services.NAME.build.dockerfile_inline</c>, which errors name.</param>
 internal sealed record ComposeBuild(string Context, string Dockerfile)
 {
     /// <summary><c>dockerfile_inline</c>: the Dockerfile's text, or null to read <see cref="Dockerfile"/>.</summary>

@@ -46,7 +46,10 @@ internal sealed class ComposeBuildReader(string file, string projectDirectory, F
         string? inline = Text(build, "dockerfile_inline", at);
         if (dockerfile is not null && inline is not null)
             throw new FormatException($"{file}: {at}: dockerfile and dockerfile_inline both set; keep one");
-        string dockerfilePath = Path.GetFullPath(Path.Combine(context, dockerfile ?? "Dockerfile"));
+        // An inline Dockerfile is named after where it is written, so its errors point there and never at another
+        // service's Dockerfile in the same context (and no <Dockerfile>.dockerignore is looked for beside it).
+        string dockerfilePath = inline is not null ? $"{Path.GetFullPath(file)}#{at}.dockerfile_inline"
+            : Path.GetFullPath(Path.Combine(context, dockerfile ?? "Dockerfile"));
         if (inline is null && Unsupported.Count == 0 && !File.Exists(dockerfilePath))
             throw new FormatException($"{file}: {at}: the Dockerfile {dockerfilePath} does not exist");
 
