@@ -41,6 +41,8 @@ public sealed class BuildEngine(EngineOptions options)
 
         var images = new ImageStore(new ContentStore(options.StoreRoot));
         DateTimeOffset? epoch = EpochOf(request);
+        // The steps of targets that ask for no cache (filled once they are converted, before anything runs).
+        var noCacheSteps = new HashSet<StepKey>();
         OutputSpec[][] outputs = [.. request.Targets.Select(t => t.Outputs.IsDefaultOrEmpty ? [new OutputSpec(OutputType.Image)] : t.Outputs.ToArray())];
         OutputSpec first = outputs[0][0];
         // As BuildKit's Docker worker: a layer for the local image store is never compressed at step time. Compressing
@@ -65,7 +67,7 @@ public sealed class BuildEngine(EngineOptions options)
                 SourceDateEpoch = epoch,
             },
             UseCache = request.NoCache ? _ => false
-                : step => step.Origin?.Stage is not { } stage || !request.NoCacheStages.Contains(stage),
+                : step => (step.Origin?.Stage is not { } stage || !request.NoCacheStages.Contains(stage)) && !noCacheSteps.Contains(StepKey.Of(step)),
             CacheImports = request.CacheImports,
             DockerHost = options.DockerHost,
         };
@@ -83,9 +85,10 @@ public sealed class BuildEngine(EngineOptions options)
 
         var contextNames = new Dictionary<string, string>(StringComparer.Ordinal) { [Path.GetFullPath(request.Targets[0].ContextDirectory)] = ContextSourceStep.DefaultName };
         var namedDirectories = new Dictionary<string, string>(StringComparer.Ordinal);
-        var targets = new List<BuildTarget>();
-        foreach (TargetRequest target in request.Targets)
+        var targets = new BuildTarget[request.Targets.Length];
+        foreach (int index in ConversionOrder(request.Targets))
         {
+            TargetRequest target = request.Targets[index];
             // Targets reading one context directory share its steps; each other directory is a context of its own.
             string contextDirectory = Path.GetFullPath(target.ContextDirectory);
             if (!contextNames.TryGetValue(contextDirectory, out string? contextName))
@@ -94,7 +97,13 @@ public sealed class BuildEngine(EngineOptions options)
                 contextNames[contextDirectory] = contextName;
                 session.Contexts.Add(contextName, contextDirectory);
             }
-            ImmutableDictionary<string, NamedContext> named = await NamedContextImporter.ResolveAsync(target.NamedContexts, images, cancellationToken).ConfigureAwait(false);
+            ImmutableDictionary<string, NamedContext> named = await NamedContextImporter.ResolveAsync(
+                target.NamedContexts.Where(n => n.Value is not NamedContextSource.Target).ToImmutableDictionary(), images, cancellationToken).ConfigureAwait(false);
+            foreach ((string name, NamedContextSource source) in target.NamedContexts)
+            {
+                if (source is NamedContextSource.Target other)
+                    named = named.SetItem(name, new NamedContext(null, null) { Target = targets[IndexOf(request.Targets, other.Name)] });
+            }
             foreach ((string name, NamedContext context) in named.Where(n => n.Value.Directory is not null))
             {
                 if (namedDirectories.TryGetValue(name, out string? other) && other != context.Directory)
@@ -102,7 +111,7 @@ public sealed class BuildEngine(EngineOptions options)
                 namedDirectories[name] = context.Directory!;
                 session.Contexts.Add(ContextSourceStep.NamedPrefix + name, context.Directory!);
             }
-            targets.Add(await session.ConvertAsync(target.DockerfileText, target.DockerfilePath, new ConversionOptions
+            targets[index] = await session.ConvertAsync(target.DockerfileText, target.DockerfilePath, new ConversionOptions
             {
                 Target = target.Stage,
                 BuildArgs = epoch is { } e && !target.BuildArgs.ContainsKey(SourceDateEpoch.Name)
@@ -110,12 +119,13 @@ public sealed class BuildEngine(EngineOptions options)
                     : target.BuildArgs,
                 TargetPlatform = request.Platform,
                 IgnorePatterns = DockerIgnoreFile.Load(target.ContextDirectory, target.DockerfilePath),
-                DefaultNetwork = request.Network,
+                DefaultNetwork = target.Network ?? request.Network,
                 Labels = target.Labels,
                 NamedContexts = named,
                 ContextName = contextName,
-            }, cancellationToken).ConfigureAwait(false));
-            EntitlementCheck.Require(targets[^1], request.Entitlements);
+            }, cancellationToken).ConfigureAwait(false);
+            EntitlementCheck.Require(targets[index], request.Entitlements.Union(target.Entitlements));
+            if (target.NoCache) noCacheSteps.UnionWith(new BuildGraph(targets[index]).Steps().Select(StepKey.Of));
         }
 
         IReadOnlyList<StepState> states = await session.SolveAsync(targets, request.Jobs ?? int.MaxValue, cancellationToken).ConfigureAwait(false);
@@ -145,6 +155,39 @@ public sealed class BuildEngine(EngineOptions options)
         var layout = new StoreLayout(options.StoreRoot);
         RuncRuntime? runtime = Find("runc") is { } runc ? new RuncRuntime(runc, layout.Runc) : null;
         return await new AbandonedBuildRecovery(layout, runtime).RecoverAsync(noBuildRunning: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The order to convert targets in: a target whose named context is another target (<see cref="NamedContextSource.Target"/>)
+    /// comes after it, so its conversion can start from that target's result.
+    /// </summary>
+    /// <exception cref="ArgumentException">A named context names no target of the request, or targets name each other in a cycle.</exception>
+    private static List<int> ConversionOrder(ImmutableArray<TargetRequest> targets)
+    {
+        var order = new List<int>(targets.Length);
+        var state = new int[targets.Length]; // 0: not visited, 1: being visited, 2: done
+        void Visit(int index)
+        {
+            if (state[index] == 2) return;
+            if (state[index] == 1)
+                throw new ArgumentException($"the targets' named contexts form a cycle through '{targets[index].Name}'", nameof(targets));
+            state[index] = 1;
+            foreach (NamedContextSource.Target other in targets[index].NamedContexts.Values.OfType<NamedContextSource.Target>())
+                Visit(IndexOf(targets, other.Name));
+            state[index] = 2;
+            order.Add(index);
+        }
+        for (int i = 0; i < targets.Length; i++) Visit(i);
+        return order;
+    }
+
+    private static int IndexOf(ImmutableArray<TargetRequest> targets, string name)
+    {
+        for (int i = 0; i < targets.Length; i++)
+        {
+            if (targets[i].Name == name) return i;
+        }
+        throw new ArgumentException($"a named context names the target '{name}', which the request does not have", nameof(targets));
     }
 
     // SOURCE_DATE_EPOCH: a build arg wins over the caller's environment; all targets of one build share one epoch.

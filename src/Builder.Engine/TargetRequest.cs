@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Builder.Cache.BuildCache;
 using Builder.Cache.Export;
+using Builder.Graph;
 using Builder.Oci;
 
 namespace Builder.Engine;
@@ -40,4 +41,13 @@ public sealed record TargetRequest
 
     /// <summary>Build caches to export (<c>--cache-to</c>), <c>type=inline</c> included.</summary>
     public ImmutableArray<CacheSpec> CacheExports { get; init; } = [];
+
+    /// <summary>The network of this target's RUN steps without <c>--network</c>, over <see cref="BuildRequest.Network"/>; null: the request's.</summary>
+    public NetworkMode? Network { get; init; }
+
+    /// <summary>Run this target's steps without the build cache (compose's <c>build.no_cache</c>), as <see cref="BuildRequest.NoCache"/> does for all.</summary>
+    public bool NoCache { get; init; }
+
+    /// <summary>Entitlements granted to this target only (compose's <c>build.privileged</c> and <c>build.entitlements</c>), beside <see cref="BuildRequest.Entitlements"/>.</summary>
+    public ImmutableHashSet<Entitlement> Entitlements { get; init; } = [];
 }

@@ -73,7 +73,7 @@ internal sealed class BuildFlags
     }
 
     // buildx's --allow names (BuildKit's util/entitlements).
-    private static Entitlement ParseEntitlement(string name) => name switch
+    public static Entitlement ParseEntitlement(string name) => name switch
     {
         "security.insecure" => Entitlement.SecurityInsecure,
         "network.host" => Entitlement.NetworkHost,

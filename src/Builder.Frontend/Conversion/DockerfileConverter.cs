@@ -275,6 +275,7 @@ public sealed class DockerfileConverter
     {
         if (_options.NamedContexts.TryGetValue(reference, out NamedContext? named))
         {
+            if (named.Target is { } target) return target.Step;
             if (named.Directory is not null) return NamedDirectory(reference, instruction);
             (_, Digest? namedDigest) = await _resolver.ResolveAsync(named.Image!, stage.Platform, cancellationToken).ConfigureAwait(false);
             return new ImageSourceStep(named.Image!, stage.Platform) { ResolvedDigest = namedDigest, Origin = Origin(instruction) };
@@ -311,7 +312,14 @@ public sealed class DockerfileConverter
         int parent = FindStage(baseName);
         NamedContext? named = _options.NamedContexts.GetValueOrDefault(baseName);
         if (named?.Image is { } namedImage) baseName = namedImage.ToString();
-        if (named?.Directory is not null)
+        if (named?.Target is { } built)
+        {
+            // FROM another target of the build: its result and config, as FROM an image it would have pushed; its
+            // ONBUILD triggers run here as an image's do.
+            stage = new StageState(from.StageName, built.Step, new ImageConfigBuilder(built.Config), platform);
+            await ApplyOnbuildTriggersAsync(stage, built.Config.Config.OnBuild, baseName, cancellationToken).ConfigureAwait(false);
+        }
+        else if (named?.Directory is not null)
         {
             // FROM a directory: the stage starts as a copy of its files on an empty filesystem, with an empty config.
             BuildStep files = new FileStep([new CopyAction(1, "/", "/")]) { Inputs = [new ScratchStep(), NamedDirectory(baseName, from)], Origin = Origin(from) };
