@@ -77,15 +77,18 @@ internal static class DotnetBaseImage
                 && !sdk.IsPrerelease && sdk.Major >= FirstVersionWithNewTags)
                 tag += "-extra";
         }
-        else if (isMusl)
+        else if (!newTags)
         {
-            tag += "-alpine";
+            if (isMusl) tag += "-alpine";
         }
-        else if (newTags && (project.IsAotPublished || project.IsTrimmed))
+        else
         {
-            // The SDK took noble from 8.0.300 on, jammy before.
-            tag += sdk.CompareTo(new SdkVersion(8, 0, 300, [])) >= 0 ? "-noble-chiseled" : "-jammy-chiseled";
-            if (!project.UsesInvariantGlobalization) tag += "-extra";
+            // Alpine for musl; chiseled Ubuntu for trimmed and AOT apps (noble from SDK 8.0.300 on, jammy before);
+            // then -extra (ICU and tzdata) when such an app needs globalization.
+            bool trimmed = project.IsAotPublished || project.IsTrimmed;
+            if (isMusl) tag += "-alpine";
+            else if (trimmed) tag += sdk.CompareTo(new SdkVersion(8, 0, 300, [])) >= 0 ? "-noble-chiseled" : "-jammy-chiseled";
+            if (trimmed && !project.UsesInvariantGlobalization) tag += "-extra";
         }
         image = $"{Registry}/{repository}:{tag}";
         return true;

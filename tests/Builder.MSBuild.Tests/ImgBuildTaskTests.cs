@@ -59,6 +59,61 @@ public sealed class ImgBuildTaskTests : IDisposable
     }
 
     [Fact]
+    public void CommandLine_NoOutputs_KeepsTheImageInTheStoreEvenWhenPushed()
+    {
+        (ImgBuildTask task, _) = Task();
+        task.Tags = [new TaskItem("reg:5000/app:1")];
+        task.Push = true;
+
+        Assert.Contains(" --output \"type=image,push=true\" ", task.CommandLine(), StringComparison.Ordinal);
+        Assert.DoesNotContain("--push", task.CommandLine(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CommandLine_DockerFormatPlatformAndArchive_AreOutputsAndPlatform()
+    {
+        (ImgBuildTask task, _) = Task();
+        task.ImageFormat = "Docker";
+        task.Platform = "linux/amd64";
+        task.ArchiveOutputPath = "/out/app.tar.gz";
+
+        string line = task.CommandLine();
+
+        Assert.Contains(" --platform linux/amd64 --output \"type=image,oci-mediatypes=false\" --output \"type=docker,dest=/out/app.tar.gz.imgbuild.tar,oci-mediatypes=false\" ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CommandLine_OciFormat_KeepsOciMediaTypes()
+    {
+        (ImgBuildTask task, _) = Task();
+        task.ImageFormat = "OCI";
+
+        Assert.Contains(" --output type=image ", task.CommandLine(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CommandLine_CreatedLabel_IsTheTimeOfTheBuild()
+    {
+        (ImgBuildTask task, _) = Task();
+        task.GenerateCreatedLabel = true;
+
+        Assert.Matches(@"--label org\.opencontainers\.image\.created=\d{4}-\d\d-\d\dT[0-9:.]+\+00:00 --label org\.opencontainers\.artifact\.created=", task.CommandLine());
+    }
+
+    [Fact]
+    public void Execute_UnknownImageFormat_FailsNamingTheProperty()
+    {
+        (ImgBuildTask task, RecordingEngine engine) = Task();
+        task.ImageFormat = "Zip";
+
+        Assert.False(task.Execute());
+
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal("IB4100", error.Code);
+        Assert.StartsWith("ContainerImageFormat 'Zip' is not an image format", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Output_DockerfileError_IsAnErrorAtItsFileLineAndColumn()
     {
         (ImgBuildTask task, RecordingEngine engine) = Task();
@@ -80,7 +135,7 @@ public sealed class ImgBuildTaskTests : IDisposable
         task.ReadLine("""{"event":"error","step":5,"key":"sha256:5","instruction":"RUN make","file":"/src/app/Dockerfile","line":4,"endLine":4,"exitCode":2,"lastLines":["compiling","make: *** [all] Error 2"],"message":"process \"/bin/sh -c make\" did not complete successfully: exit code: 2"}""");
 
         BuildErrorEventArgs error = Assert.Single(engine.Errors);
-        Assert.Equal(("/src/app/Dockerfile", 4, "IMGB1001"), (error.File, error.LineNumber, error.Code));
+        Assert.Equal(("/src/app/Dockerfile", 4, "IB4001"), (error.File, error.LineNumber, error.Code));
         Assert.Contains("exit code: 2", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("compiling\nmake: *** [all] Error 2", error.Message, StringComparison.Ordinal);
     }
@@ -122,7 +177,7 @@ public sealed class ImgBuildTaskTests : IDisposable
         task.ReadLine("""{"event":"error","step":2,"key":"sha256:2","instruction":"RUN ./build.sh","file":"/src/app/Dockerfile","line":7,"endLine":9,"exitCode":1,"lastLines":["step one","step two","cc: error: missing.c: No such file"],"message":"process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 1"}""");
 
         BuildErrorEventArgs error = Assert.Single(engine.Errors);
-        Assert.Equal(("/src/app/Dockerfile", 7, 9, "IMGB1001"), (error.File, error.LineNumber, error.EndLineNumber, error.Code));
+        Assert.Equal(("/src/app/Dockerfile", 7, 9, "IB4001"), (error.File, error.LineNumber, error.EndLineNumber, error.Code));
         Assert.Equal("RUN ./build.sh: process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 1\nlast output lines:\n" + string.Join('\n', lines), error.Message);
         Assert.Equal(["#2 [7] RUN ./build.sh", "#2 step one", "#2 step two", "#2 cc: error: missing.c: No such file"], engine.Messages.Select(m => m.Message));
     }
@@ -192,7 +247,7 @@ public sealed class ImgBuildTaskTests : IDisposable
         task.ReadLine("Unhandled exception. System.InvalidOperationException: the store is corrupt");
 
         BuildErrorEventArgs error = Assert.Single(engine.Errors);
-        Assert.Equal(("/src/app/Dockerfile", "IMGB1000", "Unhandled exception. System.InvalidOperationException: the store is corrupt"), (error.File, error.Code, error.Message));
+        Assert.Equal(("/src/app/Dockerfile", "IB4000", "Unhandled exception. System.InvalidOperationException: the store is corrupt"), (error.File, error.Code, error.Message));
     }
 
     [Fact]
@@ -233,6 +288,45 @@ public sealed class ImgBuildTaskTests : IDisposable
         Assert.Equal(("sha256:aa", "reg:5000/app:1"), (task.GeneratedImageDigest, task.GeneratedImageName));
     }
 
+    private const string ResultEvent = """echo '{"event":"result","target":"0","names":["app:1"],"manifestDigest":"sha256:aa","configDigest":"sha256:bb"}' >&2""";
+
+    [Fact]
+    public void Execute_EnvironmentBuildArg_ReachesImgbuildUnchangedThroughTheEnvironment()
+    {
+        string seen = Path.Combine(_temporary, "seen");
+        (ImgBuildTask task, RecordingEngine engine) = TaskRunning($"""
+            printf '%s' "$IMGBUILD_VALUE_0" > {seen}
+            for a in "$@"; do [ "$a" = IMGBUILD_VALUE_0 ] && printf 'named' > {seen}.arg; done
+            {ResultEvent}
+            """);
+        const string Value = "line one\nsays \"$HOME\" \\ and 'quotes'";
+        var argument = new TaskItem("IMGBUILD_VALUE_0");
+        argument.SetMetadata("Value", Value);
+        task.EnvironmentBuildArgs = [argument];
+
+        Assert.True(task.Execute(), string.Join('\n', engine.Errors.Select(e => e.Message)));
+
+        Assert.Equal(Value, File.ReadAllText(seen));
+        Assert.Equal("named", File.ReadAllText(seen + ".arg"));
+    }
+
+    [Fact]
+    public void Execute_ArchiveOutputPath_IsTheDockerArchiveGzipped()
+    {
+        string archive = Path.Combine(_temporary, "out", "app.tar.gz");
+        (ImgBuildTask task, RecordingEngine engine) = TaskRunning($$"""
+            for a in "$@"; do case "$a" in type=docker,dest=*) d="${a#type=docker,dest=}"; printf 'a docker archive' > "$d";; esac; done
+            {{ResultEvent}}
+            """);
+        task.ArchiveOutputPath = archive;
+
+        Assert.True(task.Execute(), string.Join('\n', engine.Errors.Select(e => e.Message)));
+
+        using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(archive), System.IO.Compression.CompressionMode.Decompress);
+        Assert.Equal("a docker archive", new StreamReader(gzip).ReadToEnd());
+        Assert.False(File.Exists(archive + ".imgbuild.tar"));
+    }
+
     [Fact]
     public void Execute_SuccessWithoutResult_FailsSayingSo()
     {
@@ -241,6 +335,6 @@ public sealed class ImgBuildTaskTests : IDisposable
         bool succeeded = task.Execute();
 
         Assert.False(succeeded);
-        Assert.Equal("IMGB1002", Assert.Single(engine.Errors).Code);
+        Assert.Equal("IB4002", Assert.Single(engine.Errors).Code);
     }
 }
