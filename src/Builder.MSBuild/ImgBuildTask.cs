@@ -157,7 +157,7 @@ public sealed class ImgBuildTask : ImgBuildToolTask
         foreach (ITaskItem label in Labels) builder.AppendSwitchIfNotNull("--label ", $"{label.ItemSpec}={label.GetMetadata("Value")}");
         if (GenerateCreatedLabel)
         {
-            string created = Created().ToString("o", CultureInfo.InvariantCulture);
+            string created = Created().UtcDateTime.ToString("o", CultureInfo.InvariantCulture);   // ...Z, as the SDK writes it
             builder.AppendSwitchIfNotNull("--label ", $"org.opencontainers.image.created={created}");
             builder.AppendSwitchIfNotNull("--label ", $"org.opencontainers.artifact.created={created}");
         }

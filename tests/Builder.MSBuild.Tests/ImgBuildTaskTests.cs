@@ -97,7 +97,7 @@ public sealed class ImgBuildTaskTests : IDisposable
         (ImgBuildTask task, _) = Task();
         task.GenerateCreatedLabel = true;
 
-        Assert.Matches(@"--label org\.opencontainers\.image\.created=\d{4}-\d\d-\d\dT[0-9:.]+\+00:00 --label org\.opencontainers\.artifact\.created=", task.CommandLine());
+        Assert.Matches(@"--label org\.opencontainers\.image\.created=\d{4}-\d\d-\d\dT[0-9:.]+Z --label org\.opencontainers\.artifact\.created=", task.CommandLine());
     }
 
     [Fact]
