@@ -1,4 +1,3 @@
-using System.Collections;
 using Builder.MSBuild;
 using Microsoft.Build.Framework;
 
@@ -7,20 +6,6 @@ namespace Builder.MSBuild.Tests;
 /// <summary>The runtime identifier properties choose the platform, or fail naming the property imgbuild cannot honour.</summary>
 public sealed class ImgBuildBaseImageTaskTests
 {
-    private sealed class RecordingEngine : IBuildEngine
-    {
-        public List<BuildErrorEventArgs> Errors { get; } = [];
-        public bool ContinueOnError => false;
-        public int LineNumberOfTaskNode => 0;
-        public int ColumnNumberOfTaskNode => 0;
-        public string ProjectFileOfTaskNode => "app.csproj";
-        public void LogErrorEvent(BuildErrorEventArgs e) => Errors.Add(e);
-        public void LogWarningEvent(BuildWarningEventArgs e) { }
-        public void LogMessageEvent(BuildMessageEventArgs e) { }
-        public void LogCustomEvent(CustomBuildEventArgs e) { }
-        public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs) => false;
-    }
-
     private static readonly string ThisMachine = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
     {
         System.Runtime.InteropServices.Architecture.Arm64 => "linux-arm64",
@@ -29,9 +14,9 @@ public sealed class ImgBuildBaseImageTaskTests
 
     private static readonly string OtherMachine = ThisMachine == "linux-x64" ? "linux-arm64" : "linux-x64";
 
-    private static (ImgBuildBaseImageTask Task, RecordingEngine Engine) Task()
+    private static (ImgBuildBaseImageTask Task, RecordingBuildEngine Engine) Task()
     {
-        var engine = new RecordingEngine();
+        var engine = new RecordingBuildEngine();
         return (new ImgBuildBaseImageTask { BuildEngine = engine, SdkVersion = "10.0.401", TargetFrameworkVersion = "10.0" }, engine);
     }
 
@@ -64,7 +49,7 @@ public sealed class ImgBuildBaseImageTaskTests
     [Fact]
     public void Execute_SeveralRids_FailsNamingContainerRuntimeIdentifiers()
     {
-        (ImgBuildBaseImageTask task, RecordingEngine engine) = Task();
+        (ImgBuildBaseImageTask task, RecordingBuildEngine engine) = Task();
         task.ContainerRuntimeIdentifiers = "linux-x64;linux-arm64";
 
         Assert.False(task.Execute());
@@ -79,7 +64,7 @@ public sealed class ImgBuildBaseImageTaskTests
     [InlineData("other")]
     public void Execute_RidOfAnotherPlatform_FailsNamingContainerRuntimeIdentifier(string rid)
     {
-        (ImgBuildBaseImageTask task, RecordingEngine engine) = Task();
+        (ImgBuildBaseImageTask task, RecordingBuildEngine engine) = Task();
         task.ContainerRuntimeIdentifier = rid == "other" ? OtherMachine : rid;
 
         Assert.False(task.Execute());
