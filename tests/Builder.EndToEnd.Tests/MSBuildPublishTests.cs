@@ -81,9 +81,9 @@ public sealed class MSBuildPublishTests : IDisposable
         string dockerfile = Path.Combine(_project, "Dockerfile");
         // One MSBuild error (its message spans lines, and the console logger prefixes each line with the position).
         Assert.Matches(@"(?m)^\s*1 Error\(s\)", publish.Output);
-        Assert.Contains($"{dockerfile}(2-2): error IMGB1001: RUN echo first-line && echo second-line && exit 3: ", publish.Output, StringComparison.Ordinal);
+        Assert.Contains($"{dockerfile}(2-2): error IB4001: RUN echo first-line && echo second-line && exit 3: ", publish.Output, StringComparison.Ordinal);
         Assert.Contains("exit code: 3", publish.Output, StringComparison.Ordinal);
-        Assert.Contains($"{dockerfile}(2-2): error IMGB1001: second-line", publish.Output, StringComparison.Ordinal);
+        Assert.Contains($"{dockerfile}(2-2): error IB4001: second-line", publish.Output, StringComparison.Ordinal);
     }
 
     [Fact]
