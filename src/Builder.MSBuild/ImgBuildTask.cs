@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Build.Framework;
@@ -15,20 +16,9 @@ namespace Builder.MSBuild;
 /// <see cref="GeneratedImageDigest"/> and <see cref="GeneratedImageName"/>. Cancelling the build (Ctrl-C) stops
 /// imgbuild, which cleans up after itself.
 /// </summary>
-public sealed class ImgBuildTask : ToolTask
+public sealed class ImgBuildTask : ImgBuildToolTask
 {
-    /// <summary>The code of an error that is neither a diagnostic nor a step: imgbuild's own, or a line it did not write as JSON.</summary>
-    internal const string BuildErrorCode = "IMGB1000";
-
-    /// <summary>The code of a failed step (a RUN that exited non-zero, a COPY whose source is missing…).</summary>
-    internal const string StepErrorCode = "IMGB1001";
-
-    /// <summary>The code of a build that exited successfully without saying what it made.</summary>
-    internal const string NoResultCode = "IMGB1002";
-
-    /// <summary>The imgbuild CLI (<c>imgbuild.dll</c>).</summary>
-    [Required]
-    public string ImgBuildPath { get; set; } = "";
+    private const string BuildErrorCode = ImgBuildErrorCodes.Build, StepErrorCode = ImgBuildErrorCodes.Step;
 
     /// <summary>The build context directory.</summary>
     [Required]
@@ -53,17 +43,40 @@ public sealed class ImgBuildTask : ToolTask
     /// <summary>Outputs (<c>--output</c> values, such as <c>type=oci,dest=app.tar</c>).</summary>
     public ITaskItem[] Outputs { get; set; } = [];
 
-    /// <summary>Push to the registry the names point at.</summary>
+    /// <summary>Push to the registry the names point at; the image is also kept in the store under them.</summary>
     public bool Push { get; set; }
+
+    /// <summary>The target platform (<c>--platform</c>, <c>linux/arm64</c>); this machine's when empty.</summary>
+    public string? Platform { get; set; }
+
+    /// <summary>
+    /// The .NET SDK's <c>ContainerImageFormat</c>: <c>OCI</c> or <c>Docker</c> media types for the image in the store,
+    /// the push and the archive; imgbuild's default (OCI, as BuildKit) when empty. With <see cref="Outputs"/> given,
+    /// their own <c>oci-mediatypes=</c> says it.
+    /// </summary>
+    public string? ImageFormat { get; set; }
+
+    /// <summary>The .NET SDK's <c>ContainerArchiveOutputPath</c>, resolved to a file: a gzip-compressed Docker archive (<c>docker load</c> reads it).</summary>
+    public string? ArchiveOutputPath { get; set; }
+
+    /// <summary>
+    /// Build arguments whose values travel in the environment (<c>--build-arg NAME</c>), not on the command line: item
+    /// spec the name, metadata <c>Value</c> the value, which may hold anything, newlines included.
+    /// </summary>
+    public ITaskItem[] EnvironmentBuildArgs { get; set; } = [];
+
+    /// <summary>
+    /// Adds the .NET SDK's <c>org.opencontainers.image.created</c> and <c>org.opencontainers.artifact.created</c> labels,
+    /// the time of this build (or <c>SOURCE_DATE_EPOCH</c>'s), set here so that the generated Dockerfile stays the same
+    /// from one build to the next.
+    /// </summary>
+    public bool GenerateCreatedLabel { get; set; }
 
     /// <summary><c>--cache-from</c> values.</summary>
     public ITaskItem[] CacheFrom { get; set; } = [];
 
     /// <summary><c>--cache-to</c> values.</summary>
     public ITaskItem[] CacheTo { get; set; } = [];
-
-    /// <summary>The image store (<c>--root</c>); imgbuild's default when empty.</summary>
-    public string? StoreRoot { get; set; }
 
     /// <summary>The built image's manifest digest.</summary>
     [Output]
@@ -73,48 +86,104 @@ public sealed class ImgBuildTask : ToolTask
     [Output]
     public string GeneratedImageName { get; private set; } = "";
 
-    protected override string ToolName => "dotnet";
-
-    protected override string GenerateFullPathToTool() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : ToolName;
-
     // The importance tells LogEventsFromTextOutput which stream a line came from (ToolTask hands it nothing else):
     // stderr carries the events; stdout only the digest, which the result event also carries.
     protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Low;
 
     protected override MessageImportance StandardErrorLoggingImportance => MessageImportance.Normal;
 
+    /// <summary>Runs imgbuild; then compresses the Docker archive into <see cref="ArchiveOutputPath"/>.</summary>
     public override bool Execute()
     {
-        bool succeeded = base.Execute() && !Log.HasLoggedErrors;
-        if (succeeded && GeneratedImageDigest.Length == 0)
+        string? format = ImageFormat is { Length: > 0 } f ? f : null;
+        if (format is not null && !format.Equals("OCI", StringComparison.OrdinalIgnoreCase) && !format.Equals("Docker", StringComparison.OrdinalIgnoreCase))
         {
-            Log.LogError(null, NoResultCode, null, Dockerfile, 0, 0, 0, 0, "imgbuild exited successfully but reported no result event: is the CLI older than this task?");
+            Log.LogError(null, ImgBuildErrorCodes.InvalidProperty, null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0,
+                $"ContainerImageFormat '{format}' is not an image format: write OCI or Docker (or leave it empty for OCI)");
             return false;
         }
-        return succeeded;
+        EnvironmentVariables = [.. EnvironmentVariables ?? [], .. EnvironmentBuildArgs.Select(a => $"{a.ItemSpec}={a.GetMetadata("Value")}")];
+        if (ArchiveOutputPath is { Length: > 0 } archive) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(archive))!);
+        try
+        {
+            bool succeeded = base.Execute() && !Log.HasLoggedErrors;
+            if (succeeded && GeneratedImageDigest.Length == 0)
+            {
+                Log.LogError(null, ImgBuildErrorCodes.NoResult, null, Dockerfile, 0, 0, 0, 0, "imgbuild exited successfully but reported no result event: is the CLI older than this task?");
+                return false;
+            }
+            return succeeded && CompressArchive();
+        }
+        finally
+        {
+            if (ArchiveOutputPath is { Length: > 0 }) File.Delete(UncompressedArchivePath);
+        }
+    }
+
+    // imgbuild writes the Docker archive as a plain tar beside the destination; the SDK's archive is a .tar.gz.
+    private string UncompressedArchivePath => ArchiveOutputPath + ".imgbuild.tar";
+
+    private bool CompressArchive()
+    {
+        if (ArchiveOutputPath is not { Length: > 0 } archive) return true;
+        try
+        {
+            string partial = archive + ".imgbuild-partial";
+            using (FileStream source = File.OpenRead(UncompressedArchivePath))
+            using (FileStream destination = File.Create(partial))
+            using (var gzip = new GZipStream(destination, CompressionLevel.Fastest))
+                source.CopyTo(gzip);
+            File.Move(partial, archive, overwrite: true);
+            Log.LogMessage(MessageImportance.Normal, $"wrote the image archive {archive}");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.LogError(null, ImgBuildErrorCodes.Archive, null, ArchiveOutputPath, 0, 0, 0, 0, $"cannot write the image archive (ContainerArchiveOutputPath): {e.Message}");
+            return false;
+        }
     }
 
     /// <summary>The imgbuild command line for the task's properties.</summary>
     protected override string GenerateCommandLineCommands()
     {
-        var builder = new CommandLineBuilder();
-        builder.AppendFileNameIfNotNull(ImgBuildPath);
-        if (!string.IsNullOrEmpty(StoreRoot)) builder.AppendSwitchIfNotNull("--root ", StoreRoot);
-        builder.AppendSwitch("build");
+        CommandLineBuilder builder = StartCommandLine("build");
         builder.AppendSwitch("--progress rawjson");
         builder.AppendSwitchIfNotNull("-f ", Dockerfile);
         foreach (ITaskItem tag in Tags) builder.AppendSwitchIfNotNull("-t ", tag.ItemSpec);
         if (!string.IsNullOrEmpty(Target)) builder.AppendSwitchIfNotNull("--target ", Target);
         foreach (ITaskItem argument in BuildArgs) builder.AppendSwitchIfNotNull("--build-arg ", $"{argument.ItemSpec}={argument.GetMetadata("Value")}");
+        foreach (ITaskItem argument in EnvironmentBuildArgs) builder.AppendSwitchIfNotNull("--build-arg ", argument.ItemSpec);
         foreach (ITaskItem label in Labels) builder.AppendSwitchIfNotNull("--label ", $"{label.ItemSpec}={label.GetMetadata("Value")}");
-        foreach (ITaskItem output in Outputs) builder.AppendSwitchIfNotNull("--output ", output.ItemSpec);
-        if (Push) builder.AppendSwitch("--push");
+        if (GenerateCreatedLabel)
+        {
+            string created = Created().UtcDateTime.ToString("o", CultureInfo.InvariantCulture);   // ...Z, as the SDK writes it
+            builder.AppendSwitchIfNotNull("--label ", $"org.opencontainers.image.created={created}");
+            builder.AppendSwitchIfNotNull("--label ", $"org.opencontainers.artifact.created={created}");
+        }
+        if (!string.IsNullOrEmpty(Platform)) builder.AppendSwitchIfNotNull("--platform ", Platform);
+        string mediaTypes = ImageFormat is { Length: > 0 } format && format.Equals("Docker", StringComparison.OrdinalIgnoreCase) ? ",oci-mediatypes=false" : "";
+        if (Outputs.Length > 0)
+        {
+            foreach (ITaskItem output in Outputs) builder.AppendSwitchIfNotNull("--output ", output.ItemSpec);
+            if (Push) builder.AppendSwitch("--push");
+        }
+        else
+        {
+            // The store keeps the image under its names even when it is pushed, so the next publish can see it is there.
+            builder.AppendSwitchIfNotNull("--output ", $"type=image{(Push ? ",push=true" : "")}{mediaTypes}");
+        }
+        if (ArchiveOutputPath is { Length: > 0 }) builder.AppendSwitchIfNotNull("--output ", $"type=docker,dest={UncompressedArchivePath}{mediaTypes}");
         foreach (ITaskItem cache in CacheFrom) builder.AppendSwitchIfNotNull("--cache-from ", cache.ItemSpec);
         foreach (ITaskItem cache in CacheTo) builder.AppendSwitchIfNotNull("--cache-to ", cache.ItemSpec);
         builder.AppendFileNameIfNotNull(Context);
         return builder.ToString();
     }
+
+    // SOURCE_DATE_EPOCH (seconds since 1970) makes the time reproducible, as the SDK and BuildKit read it.
+    private static DateTimeOffset Created() =>
+        long.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds) : DateTimeOffset.UtcNow;
 
     /// <summary>Reads imgbuild's events from stderr; a line that is not one (a crash, the runtime's own message) is an error.</summary>
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance) =>
