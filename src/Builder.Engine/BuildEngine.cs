@@ -70,6 +70,7 @@ public sealed class BuildEngine(EngineOptions options)
                 : step => (step.Origin?.Stage is not { } stage || !request.NoCacheStages.Contains(stage)) && !noCacheSteps.Contains(StepKey.Of(step)),
             CacheImports = request.CacheImports,
             DockerHost = options.DockerHost,
+            ForcePull = request.Pull,
         };
 
         using RegistryClient registry = new(new RegistryClientOptions
@@ -120,6 +121,9 @@ public sealed class BuildEngine(EngineOptions options)
                 TargetPlatform = request.Platform,
                 IgnorePatterns = DockerIgnoreFile.Load(target.ContextDirectory, target.DockerfilePath),
                 DefaultNetwork = target.Network ?? request.Network,
+                ExtraHosts = request.ExtraHosts,
+                Ulimits = request.Ulimits,
+                ShmSize = request.ShmSize,
                 Labels = target.Labels,
                 NamedContexts = named,
                 ContextName = contextName,
@@ -135,7 +139,7 @@ public sealed class BuildEngine(EngineOptions options)
         {
             TargetRequest target = request.Targets[i];
             Descriptor manifest = await session.AssembleAsync(targets[i], states[i], outputs[i][0].OciMediaTypes, epoch,
-                target.CacheExports.Any(c => c.Type == CacheLocationType.Inline), cancellationToken).ConfigureAwait(false);
+                target.CacheExports.Any(c => c.Type == CacheLocationType.Inline), target.Annotations, cancellationToken).ConfigureAwait(false);
             await session.ExportAsync(manifest, states[i], outputs[i], target.Names, request.Platform, request.StandardOutput, cancellationToken).ConfigureAwait(false);
             await session.ExportCacheAsync(target.CacheExports, [states[i]], cancellationToken).ConfigureAwait(false);
             Digest config = ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(images.Content, manifest.Digest)).Config.Digest;

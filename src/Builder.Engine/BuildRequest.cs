@@ -52,6 +52,18 @@ public sealed record BuildRequest
     /// <summary>The network of RUN steps without <c>--network</c>.</summary>
     public NetworkMode Network { get; init; } = NetworkMode.Default;
 
+    /// <summary>Resolve every base image with a tag in its registry, even when the store has it (<c>--pull</c>).</summary>
+    public bool Pull { get; init; }
+
+    /// <summary>Lines every RUN container's <c>/etc/hosts</c> gets (<c>--add-host</c>).</summary>
+    public ImmutableArray<ExtraHost> ExtraHosts { get; init; } = [];
+
+    /// <summary>Resource limits of every RUN process (<c>--ulimit</c>).</summary>
+    public ImmutableArray<Ulimit> Ulimits { get; init; } = [];
+
+    /// <summary>The size in bytes of every RUN container's <c>/dev/shm</c> (<c>--shm-size</c>); null: 64 MiB.</summary>
+    public long? ShmSize { get; init; }
+
     /// <summary>
     /// Where an output with <c>dest=-</c> writes (the front end's standard output), or null when no output may
     /// go there.

@@ -45,6 +45,9 @@ internal sealed record BuildSessionOptions
     /// <summary>Which steps may use the build cache.</summary>
     public Predicate<BuildStep> UseCache { get; init; } = _ => true;
 
+    /// <summary>Resolve base images with a tag in their registry even when the store has them (<c>--pull</c>).</summary>
+    public bool ForcePull { get; init; }
+
     /// <summary>Caches to import (<c>--cache-from</c>).</summary>
     public IReadOnlyList<CacheSpec> CacheImports { get; init; } = [];
 
@@ -90,7 +93,7 @@ internal sealed class BuildSession : IDisposable
             () => progress.Message(BuildMessage.Warning("overlayfs is not available here; using the copying snapshotter (slower)")),
             volatileMounts: !flushWrites);
         Fetcher = new BlobFetcher();
-        Bases = new BaseImageProvider(images, registry, Fetcher);
+        Bases = new BaseImageProvider(images, registry, Fetcher) { ForcePull = options.ForcePull };
         var committer = new SnapshotCommitter(images.Content, _work, layout.Layers, flushBlobs: flushWrites);
         Imported = new ImportedCache(Fetcher);
         StepCache = new StepCache(new CacheIndex(images), Imported, options.UseCache);
@@ -236,7 +239,7 @@ internal sealed class BuildSession : IDisposable
 
     /// <summary>Writes the image of <paramref name="target"/> (config, history times, inline cache) into the store.</summary>
     public async Task<Descriptor> AssembleAsync(BuildTarget target, StepState state, bool ociMediaTypes, DateTimeOffset? sourceDateEpoch, bool inlineCache,
-        CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string> annotations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(state);
@@ -254,7 +257,7 @@ internal sealed class BuildSession : IDisposable
                 ExtraFields = config.ExtraFields.SetItem(CacheManifest.InlineField, System.Text.Encoding.UTF8.GetString(CacheManifest.SerializeConfig(records))),
             };
         }
-        return await ImageAssembler.AssembleAsync(Images.Content, config, layers, ociMediaTypes, cancellationToken, Fetcher.ReaderOver(Images.Content))
+        return await ImageAssembler.AssembleAsync(Images.Content, config, layers, ociMediaTypes, cancellationToken, Fetcher.ReaderOver(Images.Content), annotations)
             .ConfigureAwait(false);
     }
 

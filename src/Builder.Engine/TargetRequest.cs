@@ -39,6 +39,12 @@ public sealed record TargetRequest
     /// <summary>Where the image goes (<c>--output</c>); the first decides the layer format. Empty: the local store.</summary>
     public ImmutableArray<OutputSpec> Outputs { get; init; } = [];
 
+    /// <summary>
+    /// Annotations of the image manifest (<c>--annotation KEY=VALUE</c>, <c>manifest:KEY=VALUE</c>); an image with
+    /// any is written with OCI media types, as BuildKit writes it.
+    /// </summary>
+    public ImmutableDictionary<string, string> Annotations { get; init; } = ImmutableDictionary<string, string>.Empty;
+
     /// <summary>Build caches to export (<c>--cache-to</c>), <c>type=inline</c> included.</summary>
     public ImmutableArray<CacheSpec> CacheExports { get; init; } = [];
 

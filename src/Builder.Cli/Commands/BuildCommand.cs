@@ -25,16 +25,22 @@ internal static class BuildCommand
         var tags = new Option<string[]>("--tag", "-t") { Description = "A name for the image, NAME[:TAG]; repeatable" };
         var file = new Option<string?>("--file", "-f") { Description = "The Dockerfile (default: CONTEXT/Dockerfile; - reads standard input)" };
         var target = new Option<string?>("--target") { Description = "The stage to build (default: the last)" };
-        var iidFile = new Option<string?>("--iidfile") { Description = "Write the image digest to this file" };
+        var iidFile = new Option<string?>("--iidfile") { Description = "Write the image ID (the config digest, as buildx) to this file" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the image ID (the config digest) on success, and no progress" };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its name points at (--output type=registry)" };
         var load = new Option<bool>("--load") { Description = "Load the image into the Docker engine ($DOCKER_HOST, else /var/run/docker.sock): --output type=docker" };
         var metadataFile = new Option<string?>("--metadata-file") { Description = "Write the build's result (image digest, config digest, names) to this JSON file" };
         var flags = new BuildFlags();
-        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, iidFile, metadataFile, push, load };
+        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, iidFile, metadataFile, push, load, quiet };
         flags.AddTo(command);
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async _ =>
         {
             string contextDirectory = result.GetValue(context)!;
+            // buildx: -q is --progress=quiet plus the image ID on standard output; beside another progress mode it is an error.
+            if (result.GetValue(quiet) && result.GetValue(flags.Progress) is not ("auto" or "quiet"))
+                throw new FormatException($"--progress={result.GetValue(flags.Progress)} and --quiet cannot be used together");
+            // buildx removes a stale image ID file first, so a failed build never leaves the previous build's ID.
+            if (result.GetValue(iidFile) is { } staleIid) File.Delete(staleIid);
             string dockerfile = result.GetValue(file) ?? Path.Combine(contextDirectory, "Dockerfile");
             string text;
             try
@@ -58,6 +64,9 @@ internal static class BuildCommand
             }, []);
             // As buildx: no --output means the local image store; --push alone is --output type=registry (pushed, not
             // kept in the local store), and beside other outputs adds a registry push.
+            // buildx: "local and tar exporters are incompatible with image ID file" (they make no image).
+            if (result.GetValue(iidFile) is not null && image.Outputs.Any(o => o.Type is OutputType.Local or OutputType.Tar))
+                throw new FormatException("--iidfile cannot be used with --output type=local or type=tar, which make no image");
             var registryPush = new OutputSpec(OutputType.Registry) { Push = true };
             ImmutableArray<OutputSpec> outputs = image.Outputs;
             if (result.GetValue(load))
@@ -78,13 +87,14 @@ internal static class BuildCommand
 
             BuildRequest request = flags.Request(result, environment, [], []) with { Targets = [image] };
             BuildResult? built = await BuildRunner.RunAsync(EngineSetup.Create(store, registry, result, environment), request,
-                flags.Renderer(result, stderr), environment, cancellationToken).ConfigureAwait(false);
+                flags.Renderer(result, stderr, result.GetValue(quiet) ? "quiet" : null), environment, cancellationToken).ConfigureAwait(false);
             if (built is null) return 1;
             TargetResult made = built.Targets[0];
-            if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, made.Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);
+            // buildx's getImageID: the image config digest (what `docker images` shows as IMAGE ID), not the manifest's.
+            if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, made.ConfigDigest.ToString(), cancellationToken).ConfigureAwait(false);
             if (result.GetValue(metadataFile) is { } metadata)
                 await BuildMetadata.WriteAsync(metadata, made.Manifest, made.ConfigDigest, names, cancellationToken).ConfigureAwait(false);
-            if (!image.Outputs.Any(e => e.Destination == "-")) stdout.WriteLine(made.Manifest.Digest);
+            if (!image.Outputs.Any(e => e.Destination == "-")) stdout.WriteLine(result.GetValue(quiet) ? made.ConfigDigest : made.Manifest.Digest);
             return 0;
         }));
         return command;

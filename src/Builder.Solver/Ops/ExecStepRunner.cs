@@ -65,6 +65,8 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
                 Mounts = [.. mounts.Mounts],
                 Network = step.Network == NetworkMode.None ? ContainerNetwork.None : ContainerNetwork.Host,
                 Privileged = step.Security == SecurityMode.Insecure,
+                ExtraHosts = step.ExtraHosts,
+                Ulimits = step.Ulimits,
             };
             var tail = new Queue<string>();
             void Record(ContainerOutputLine line)

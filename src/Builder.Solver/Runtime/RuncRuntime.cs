@@ -23,7 +23,7 @@ public sealed class RuncRuntime(string runcPath, string stateDirectory) : IConta
         ArgumentNullException.ThrowIfNull(output);
         Directory.CreateDirectory(bundleDirectory);
         Directory.CreateDirectory(StateDirectory);
-        var withNetworkFiles = spec with { Mounts = [.. NetworkFiles.Write(bundleDirectory, spec.Hostname), .. spec.Mounts] };
+        var withNetworkFiles = spec with { Mounts = [.. NetworkFiles.Write(bundleDirectory, spec.Hostname, spec.ExtraHosts), .. spec.Mounts] };
         await File.WriteAllBytesAsync(Path.Combine(bundleDirectory, "config.json"), RuntimeSpecWriter.Write(withNetworkFiles), cancellationToken)
             .ConfigureAwait(false);
         MountStubs stubs = MountStubs.Record(spec.RootFilesystem, withNetworkFiles.Mounts);
