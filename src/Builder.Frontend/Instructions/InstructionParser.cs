@@ -53,27 +53,9 @@ public static class InstructionParser
         (string? best, int distance) = (null, int.MaxValue);
         foreach (string name in Parsers.Keys)
         {
-            int d = EditDistance(word, name);
+            int d = NameSuggestion.EditDistance(word, name);
             if (d < distance) (best, distance) = (name, d);
         }
         return distance <= Math.Max(2, word.Length / 3) ? best : null;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j] + 1, current[j - 1] + 1));
-            }
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 }
