@@ -305,7 +305,7 @@ public static partial class DockerfileChecker
             for (int i = 0; i < Stages.Count; i++)
             {
                 if (!allStages && !reached.Contains(i)) continue;
-                await DispatchStageAsync(Stages[i], i, reached.Contains(i), resolver, cancellationToken).ConfigureAwait(false);
+                await DispatchStageAsync(Stages[i], i, allStages || reached.Contains(i), resolver, cancellationToken).ConfigureAwait(false);
             }
         }
 
