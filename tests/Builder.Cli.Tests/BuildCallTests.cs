@@ -105,11 +105,38 @@ public sealed class BuildCallTests : IDisposable
         Assert.Equal("TARGET            DESCRIPTION\nbase              the starting point\n                  \nrelease (default) ships it\n", output);
     }
 
-    [Fact]
-    public void Outline_NotSupportedYet()
+    private static string Golden(string name) => File.ReadAllText(Path.Combine(Root(), "testdata", "outline", name));
+
+    private static string Root()
     {
-        var (status, _, error) = Build("FROM scratch\n", "--call", "outline");
-        Assert.Equal(1, status);
-        Assert.Contains("not supported yet: --call outline", error);
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Builder.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("no Builder.sln above the test binaries");
+    }
+
+    [Fact]
+    public void Outline_LastStage_SameAsBuildKit()
+    {
+        var (status, output, _) = Build(Golden("Dockerfile"), "--call", "outline");
+        Assert.Equal(0, status);
+        Assert.Equal(Golden("outline.txt"), output);
+    }
+
+    [Fact]
+    public void Outline_TargetAndBuildArg_SameAsBuildKit()
+    {
+        var (status, output, _) = Build(Golden("Dockerfile"), "--call", "outline", "--target", "base", "--build-arg", "GOOS=darwin");
+        Assert.Equal(0, status);
+        Assert.Equal(Golden("outline-base.txt"), output);
+    }
+
+    [Fact]
+    public void Targets_Golden_SameAsBuildKit()
+    {
+        var (status, output, _) = Build(Golden("Dockerfile"), "--call", "targets");
+        Assert.Equal(0, status);
+        Assert.Equal(Golden("targets.txt"), output);
     }
 }

@@ -43,8 +43,17 @@ internal static class BuildCall
                     else TargetsPrinter.Print(stdout, targets);
                     return 0;
                 case "outline":
-                    stderr.WriteLine("imgbuild: not supported yet: --call outline (the build's ARGs, secrets and SSH); use --call targets or --check");
-                    return 1;
+                    BuildOutline outline = BuildOutline.Of(DockerfileParser.Parse(target.DockerfileText, target.DockerfilePath),
+                        new Frontend.Conversion.ConversionOptions { Target = target.Stage, BuildArgs = target.BuildArgs, TargetPlatform = platform });
+                    if (format == "json") stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                    {
+                        name = outline.Name, description = outline.Description,
+                        args = outline.Args.Select(a => new { name = a.Name, value = a.Value, description = a.Description }),
+                        secrets = outline.Secrets.Select(m => new { name = m.Name, required = m.Required }),
+                        ssh = outline.Ssh.Select(m => new { name = m.Name, required = m.Required }),
+                    }));
+                    else OutlinePrinter.Print(stdout, outline);
+                    return 0;
                 default:
                     stderr.WriteLine($"imgbuild: unknown --call '{name}': write build, check, targets or outline");
                     return 1;
