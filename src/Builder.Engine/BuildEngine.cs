@@ -6,13 +6,17 @@ using Builder.Cache.Distribution;
 using Builder.Cache.Export;
 using Builder.Cache.Images;
 using Builder.Cache.Layers;
+using Builder.Frontend.Checks;
 using Builder.Frontend.Context;
 using Builder.Frontend.Conversion;
+using Builder.Frontend.Diagnostics;
+using Builder.Frontend.Syntax;
 using Builder.Graph;
 using Builder.Oci;
 using Builder.Solver.Ops;
 using Builder.Solver.Progress;
 using Builder.Solver.Runtime;
+using Builder.Solver.Sources;
 
 namespace Builder.Engine;
 
@@ -73,20 +77,13 @@ public sealed class BuildEngine(EngineOptions options)
             ForcePull = request.Pull,
         };
 
-        using RegistryClient registry = new(new RegistryClientOptions
-        {
-            Credentials = options.DockerConfigPath is { } configPath ? new DockerConfigCredentials(configPath) : null,
-            InsecureRegistries = [.. options.InsecureRegistries],
-            ConnectTimeout = options.RegistryConnectTimeout,
-            IdleTimeout = options.RegistryIdleTimeout,
-            WaitingReportInterval = TimeSpan.FromTicks(Math.Clamp(options.RegistryIdleTimeout.Ticks / 3, TimeSpan.TicksPerSecond, 10 * TimeSpan.TicksPerSecond)),
-            Waiting = waiting => progress.Message(BuildMessage.Info(waiting)),
-        });
+        using RegistryClient registry = NewRegistryClient(progress);
         using BuildSession session = await BuildSession.OpenAsync(images, registry, sessionOptions, progress, cancellationToken).ConfigureAwait(false);
 
         var contextNames = new Dictionary<string, string>(StringComparer.Ordinal) { [Path.GetFullPath(request.Targets[0].ContextDirectory)] = ContextSourceStep.DefaultName };
         var namedDirectories = new Dictionary<string, string>(StringComparer.Ordinal);
         var targets = new BuildTarget[request.Targets.Length];
+        var checkWarnings = new List<CheckWarning>();
         foreach (int index in ConversionOrder(request.Targets))
         {
             TargetRequest target = request.Targets[index];
@@ -112,7 +109,7 @@ public sealed class BuildEngine(EngineOptions options)
                 namedDirectories[name] = context.Directory!;
                 session.Contexts.Add(ContextSourceStep.NamedPrefix + name, context.Directory!);
             }
-            targets[index] = await session.ConvertAsync(target.DockerfileText, target.DockerfilePath, new ConversionOptions
+            var conversion = new ConversionOptions
             {
                 Target = target.Stage,
                 BuildArgs = epoch is { } e && !target.BuildArgs.ContainsKey(SourceDateEpoch.Name)
@@ -127,7 +124,14 @@ public sealed class BuildEngine(EngineOptions options)
                 Labels = target.Labels,
                 NamedContexts = named,
                 ContextName = contextName,
-            }, cancellationToken).ConfigureAwait(false);
+            };
+            // As BuildKit: every build runs the checks and shows what fired; with # check=error=true they fail it,
+            // after conversion (whose errors come first).
+            CheckReport checks = await session.CheckAsync(target.DockerfileText, target.DockerfilePath, conversion, cancellationToken).ConfigureAwait(false);
+            foreach (CheckWarning warning in checks.Warnings) progress.Message(BuildMessage.Warning(warning.Short));
+            checkWarnings.AddRange(checks.Warnings);
+            targets[index] = await session.ConvertAsync(target.DockerfileText, target.DockerfilePath, conversion, cancellationToken).ConfigureAwait(false);
+            if (checks.ErrorMessage is { } failed) throw CheckFailure(checks, failed, target.DockerfilePath);
             EntitlementCheck.Require(targets[index], request.Entitlements.Union(target.Entitlements));
             if (target.NoCache) noCacheSteps.UnionWith(new BuildGraph(targets[index]).Steps().Select(StepKey.Of));
         }
@@ -146,8 +150,58 @@ public sealed class BuildEngine(EngineOptions options)
             results.Add(new TargetResult(target.Name, targets[i].StageName, manifest, config, target.Names));
         }
         await session.FinishAsync(options.StorageCap, cancellationToken).ConfigureAwait(false);
-        return new BuildResult(results.MoveToImmutable());
+        return new BuildResult(results.MoveToImmutable()) { CheckWarnings = [.. checkWarnings] };
     }
+
+    /// <summary>
+    /// <c>--check</c> (buildx's <c>--call check</c>): runs the build checks over <paramref name="target"/>'s Dockerfile
+    /// without building: every stage when it names no stage, else the stages its stage reaches. Base images' configs
+    /// are resolved (their ENV and SHELL matter to the checks); the Dockerfile is converted, so an error a build would
+    /// meet before running any step is reported too.
+    /// </summary>
+    public async Task<CheckOutcome> CheckAsync(TargetRequest target, Platform platform, IBuildProgress progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(progress);
+        var images = new ImageStore(new ContentStore(options.StoreRoot));
+        using RegistryClient registry = NewRegistryClient(progress);
+        var resolver = new BaseImageConfigResolver(new BaseImageProvider(images, registry, new BlobFetcher()));
+        var conversion = new ConversionOptions
+        {
+            Target = target.Stage,
+            BuildArgs = target.BuildArgs,
+            TargetPlatform = platform,
+            IgnorePatterns = DockerIgnoreFile.Load(target.ContextDirectory, target.DockerfilePath),
+            Labels = target.Labels,
+            NamedContexts = await NamedContextImporter.ResolveAsync(target.NamedContexts, images, cancellationToken).ConfigureAwait(false),
+        };
+        DockerfileSyntax syntax = DockerfileParser.Parse(target.DockerfileText, target.DockerfilePath);
+        CheckReport report = await DockerfileChecker.CheckAsync(syntax, conversion, allStages: target.Stage is null, resolver, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await DockerfileConverter.ConvertAsync(syntax, conversion, resolver, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerfileException e)
+        {
+            return new CheckOutcome(report, e.Diagnostic);
+        }
+        return new CheckOutcome(report, report.ErrorMessage is { } failed ? CheckFailure(report, failed, target.DockerfilePath).Diagnostic : null);
+    }
+
+    // BuildKit's linter.Error, where the first warning is.
+    private static DockerfileException CheckFailure(CheckReport checks, string message, string file) =>
+        new(new DockerfileDiagnostic(DiagnosticCodes.BuildCheckFailed, checks.Warnings.Select(w => w.Location).FirstOrDefault() ?? SourceSpan.At(file, 1, 1),
+            string.Empty, message, "fix what the warnings say, or leave a rule out with # check=skip=<rule>"));
+
+    private RegistryClient NewRegistryClient(IBuildProgress progress) => new(new RegistryClientOptions
+    {
+        Credentials = options.DockerConfigPath is { } configPath ? new DockerConfigCredentials(configPath) : null,
+        InsecureRegistries = [.. options.InsecureRegistries],
+        ConnectTimeout = options.RegistryConnectTimeout,
+        IdleTimeout = options.RegistryIdleTimeout,
+        WaitingReportInterval = TimeSpan.FromTicks(Math.Clamp(options.RegistryIdleTimeout.Ticks / 3, TimeSpan.TicksPerSecond, 10 * TimeSpan.TicksPerSecond)),
+        Waiting = waiting => progress.Message(BuildMessage.Info(waiting)),
+    });
 
     /// <summary>
     /// Removes what killed builds left in the store (their runc containers, mounts and work folders), as every build

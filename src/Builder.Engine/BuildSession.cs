@@ -232,6 +232,14 @@ internal sealed class BuildSession : IDisposable
         return graph.Targets[0];
     }
 
+    /// <summary>
+    /// Runs the build checks over a Dockerfile as its build reaches it (base image configs are resolved through this
+    /// session, as conversion's are).
+    /// </summary>
+    /// <exception cref="Frontend.Diagnostics.DockerfileException">The Dockerfile or its check configuration is wrong.</exception>
+    public Task<Frontend.Checks.CheckReport> CheckAsync(string text, string path, ConversionOptions options, CancellationToken cancellationToken) =>
+        Frontend.Checks.DockerfileChecker.CheckAsync(DockerfileParser.Parse(text, path), options, allStages: false, new BaseImageConfigResolver(Bases), cancellationToken);
+
     /// <summary>Runs <paramref name="targets"/> in one solve, independent steps in parallel, identical steps once.</summary>
     /// <exception cref="StepFailedException">A step failed; the others were stopped.</exception>
     public async Task<IReadOnlyList<StepState>> SolveAsync(IReadOnlyList<BuildTarget> targets, int jobs, CancellationToken cancellationToken) =>

@@ -30,8 +30,10 @@ internal static class BuildCommand
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its name points at (--output type=registry)" };
         var load = new Option<bool>("--load") { Description = "Load the image into the Docker engine ($DOCKER_HOST, else /var/run/docker.sock): --output type=docker" };
         var metadataFile = new Option<string?>("--metadata-file") { Description = "Write the build's result (image digest, config digest, names) to this JSON file" };
+        var call = new Option<string?>("--call") { Description = "Run a check instead of building: build (default), check, targets or outline, with ,format=json" };
+        var check = new Option<bool>("--check") { Description = "Shorthand for --call=check: run the build checks, print their warnings, exit 1 if any" };
         var flags = new BuildFlags();
-        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, iidFile, metadataFile, push, load, quiet };
+        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, iidFile, metadataFile, push, load, quiet, call, check };
         flags.AddTo(command);
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async _ =>
         {
@@ -86,9 +88,15 @@ internal static class BuildCommand
             };
 
             BuildRequest request = flags.Request(result, environment, [], []) with { Targets = [image] };
+            if ((result.GetValue(check) ? "check" : result.GetValue(call)) is { } callSpec && !callSpec.StartsWith("build", StringComparison.Ordinal))
+                return await BuildCall.RunAsync(callSpec, EngineSetup.Create(store, registry, result, environment), request.Platform, image,
+                    result.GetValue(file) ?? "Dockerfile", stdout, stderr, cancellationToken).ConfigureAwait(false);
             BuildResult? built = await BuildRunner.RunAsync(EngineSetup.Create(store, registry, result, environment), request,
                 flags.Renderer(result, stderr, result.GetValue(quiet) ? "quiet" : null), environment, cancellationToken).ConfigureAwait(false);
             if (built is null) return 1;
+            // buildx prints the checks that fired after the build, except with --progress=quiet or rawjson.
+            if (result.GetValue(flags.Progress) is not ("quiet" or "rawjson"))
+                CheckPrinter.PrintSummary(stderr, built.CheckWarnings, f => f == dockerfile ? text : null);
             TargetResult made = built.Targets[0];
             // buildx's getImageID: the image config digest (what `docker images` shows as IMAGE ID), not the manifest's.
             if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, made.ConfigDigest.ToString(), cancellationToken).ConfigureAwait(false);

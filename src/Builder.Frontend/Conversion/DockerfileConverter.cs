@@ -120,32 +120,9 @@ public sealed class DockerfileConverter
     private Dictionary<string, string> GlobalEnvironment()
     {
         if (_globalEnvironment is not null) return new(_globalEnvironment, StringComparer.Ordinal);
-        var environment = PredefinedArgs();
+        var environment = PredefinedArgs.Of(_options, _froms[^1].StageName);
         foreach ((string name, string value) in _globalArgs) environment[name] = value;
         return environment;
-    }
-
-    /// <summary>
-    /// BuildKit's defaultArgs (dockerfile2llb/platform.go): TARGETPLATFORM, TARGETOS… BUILDVARIANT from the build's
-    /// platforms and TARGETSTAGE (the target's name, or "default"), each replaced by a --build-arg of its name.
-    /// </summary>
-    private Dictionary<string, string> PredefinedArgs()
-    {
-        Platform target = _options.TargetPlatform, build = _options.BuildPlatform;
-        string targetStage = _options.Target ?? _froms[^1].StageName ?? string.Empty;
-        var predefined = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["BUILDPLATFORM"] = build.ToString(), ["BUILDOS"] = build.OS, ["BUILDOSVERSION"] = string.Empty,
-            ["BUILDARCH"] = build.Architecture, ["BUILDVARIANT"] = build.Variant,
-            ["TARGETPLATFORM"] = target.ToString(), ["TARGETOS"] = target.OS, ["TARGETOSVERSION"] = string.Empty,
-            ["TARGETARCH"] = target.Architecture, ["TARGETVARIANT"] = target.Variant,
-            ["TARGETSTAGE"] = targetStage.Length == 0 ? "default" : targetStage,
-        };
-        foreach (string name in predefined.Keys.ToArray())
-        {
-            if (_options.BuildArgs.TryGetValue(name, out string? given)) predefined[name] = given;
-        }
-        return predefined;
     }
 
     private int TargetIndex()

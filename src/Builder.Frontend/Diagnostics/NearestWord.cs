@@ -2,7 +2,9 @@ namespace Builder.Frontend.Diagnostics;
 
 /// <summary>
 /// The "did you mean …?" rule every error that names an unknown word uses (an unknown instruction, an unknown
-/// command-line flag or command): the candidate within edit distance 2, or a third of the word, of what was written.
+/// command-line flag or command): the candidate within edit distance 2, or a third of the word, of what was written;
+/// and <see cref="Search"/>, BuildKit's own rule (<c>util/suggest.Search</c>), which the UndefinedVar and
+/// UndefinedArgInFrom checks use so their messages match BuildKit's.
 /// </summary>
 public static class NearestWord
 {
@@ -19,6 +21,27 @@ public static class NearestWord
             if (d < distance) (best, distance) = (candidate, d);
         }
         return distance <= Math.Max(2, word.Length / 3) ? best : null;
+    }
+
+    /// <summary>
+    /// BuildKit's <c>suggest.Search</c>: the first option at edit distance below 3 and nearer than any before it;
+    /// null when there is none, or when an option is <paramref name="value"/> itself.
+    /// </summary>
+    public static string? Search(string value, IEnumerable<string> options, bool caseSensitive)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(options);
+        string wanted = caseSensitive ? value : value.ToLowerInvariant();
+        string? match = null;
+        int nearest = 3; // "same as hcl", says BuildKit
+        foreach (string option in options)
+        {
+            string candidate = caseSensitive ? option : option.ToLowerInvariant();
+            if (candidate == wanted) return null;
+            int distance = EditDistance(wanted, candidate);
+            if (distance < nearest) (match, nearest) = (candidate, distance);
+        }
+        return match;
     }
 
     /// <summary>Levenshtein distance: insertions, deletions and substitutions, each costing one.</summary>
