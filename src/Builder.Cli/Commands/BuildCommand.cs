@@ -66,7 +66,7 @@ internal static class BuildCommand
 
             BuildRequest request = flags.Request(result, environment, [], []) with { Targets = [image] };
             BuildResult? built = await BuildRunner.RunAsync(EngineSetup.Create(store, registry, result, environment), request,
-                flags.Renderer(result, stderr), environment, cancellationToken).ConfigureAwait(false);
+                flags.Renderer(result, stderr, environment), environment, cancellationToken).ConfigureAwait(false);
             if (built is null) return 1;
             TargetResult made = built.Targets[0];
             if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, made.Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);

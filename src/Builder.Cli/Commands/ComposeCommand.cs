@@ -57,7 +57,7 @@ internal static class ComposeCommand
             BuildRequest request = flags.Request(result, environment, chosen.SelectMany(s => s.Build.Secrets), chosen.SelectMany(s => s.Build.CacheFrom))
                 with { Targets = [.. targets] };
             BuildResult? built = await BuildRunner.RunAsync(EngineSetup.Create(store, registry, result, environment), request,
-                flags.Renderer(result, stderr), environment, cancellationToken).ConfigureAwait(false);
+                flags.Renderer(result, stderr, environment), environment, cancellationToken).ConfigureAwait(false);
             if (built is null) return 1;
             // The names as the compose file writes them (shop/web:1, not docker.io/shop/web:1).
             foreach ((ComposeService service, TargetResult made) in chosen.Zip(built.Targets))

@@ -85,7 +85,7 @@ internal sealed class RawJsonProgress(TextWriter writer) : IBuildRenderer
         if (diagnostic.Hint is not null) json.WriteString("hint", diagnostic.Hint);
     });
 
-    public void StepFailed(StepFailedException failure) => Write(json =>
+    public void StepFailed(StepFailedException failure, string? dockerfileText) => Write(json =>
     {
         json.WriteString("event", "error");
         if (_numbers.TryGetValue(failure.Key, out int number)) json.WriteNumber("step", number);

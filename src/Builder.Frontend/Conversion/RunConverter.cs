@@ -34,7 +34,7 @@ internal sealed class RunConverter(DockerfileConverter dockerfile, StageState st
             Mounts = mounts.ToImmutable(),
             Network = expand.Optional(run.Network) switch { "none" => NetworkMode.None, "host" => NetworkMode.Host, _ => dockerfile.Options.DefaultNetwork },
             Security = run.Security == "insecure" ? SecurityMode.Insecure : SecurityMode.Sandbox,
-            Origin = dockerfile.Origin(run),
+            Origin = dockerfile.Origin(run, stage),
         };
         stage.AddHistory(run, "RUN " + string.Join(' ', args) + " # buildkit", emptyLayer: false);
     }
@@ -56,7 +56,7 @@ internal sealed class RunConverter(DockerfileConverter dockerfile, StageState st
             string path = HeredocDirectory + script.Name;
             var file = new FileStep([new MkfileAction("/" + script.Name, 0b111_101_101, [.. Encoding.UTF8.GetBytes(content)])])
             {
-                Inputs = [new ScratchStep()], Origin = dockerfile.Origin(run),
+                Inputs = [new ScratchStep()], Origin = dockerfile.Origin(run, stage),
             };
             inputs.Add(file);
             mounts.Add(new BindMount(inputs.Count - 1, "/" + script.Name, path));

@@ -99,7 +99,7 @@ public sealed class RawJsonProgressTests
         ExecStep step = Run("make", 4);
         _progress.Started(step, StepKey.Of(step));
 
-        _progress.StepFailed(new StepFailedException(step, new ExecFailedException(step.Args, 2, ["compiling", "cc: error", "make: *** [all] Error 2"])));
+        _progress.StepFailed(new StepFailedException(step, new ExecFailedException(step.Args, 2, ["compiling", "cc: error", "make: *** [all] Error 2"])), null);
 
         JsonElement e = Last();
         Assert.Equal(("error", 1, "RUN make", "/src/Dockerfile", 4, 4, 2),
@@ -114,7 +114,7 @@ public sealed class RawJsonProgressTests
     {
         ExecStep step = Run("make", 4);
 
-        _progress.StepFailed(new StepFailedException(step, new IOException("disk full")));
+        _progress.StepFailed(new StepFailedException(step, new IOException("disk full")), null);
 
         JsonElement e = Last();
         Assert.False(e.TryGetProperty("exitCode", out _));
