@@ -44,10 +44,14 @@ internal sealed class PlainProgress(TextWriter writer, TextWriter errors) : IBui
 
     public void Started(BuildStep step, StepKey key)
     {
+        if (!StepLabel.IsShown(step)) return;
         lock (_gate) Show(VertexOf(key, step));
     }
 
-    public void Cached(BuildStep step, StepKey key) => Complete(key, step, "CACHED");
+    public void Cached(BuildStep step, StepKey key)
+    {
+        if (StepLabel.IsShown(step)) Complete(key, step, "CACHED");
+    }
 
     public void Output(BuildStep step, StepKey key, ContainerOutputLine line)
     {
@@ -61,7 +65,10 @@ internal sealed class PlainProgress(TextWriter writer, TextWriter errors) : IBui
         }
     }
 
-    public void Finished(BuildStep step, StepKey key, TimeSpan elapsed) => Complete(key, step, "DONE " + Seconds(elapsed));
+    public void Finished(BuildStep step, StepKey key, TimeSpan elapsed)
+    {
+        if (StepLabel.IsShown(step)) Complete(key, step, "DONE " + Seconds(elapsed));
+    }
 
     public void ActivityStarted(BuildActivity activity)
     {

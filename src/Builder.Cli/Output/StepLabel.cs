@@ -9,6 +9,12 @@ namespace Builder.Cli.Output;
 /// </summary>
 internal static class StepLabel
 {
+    /// <summary>
+    /// Whether progress shows <paramref name="step"/>: an empty filesystem (<c>FROM scratch</c>, the base of a COPY's
+    /// sources) is no vertex in BuildKit (<c>llb.Scratch()</c>), so it is not shown.
+    /// </summary>
+    public static bool IsShown(BuildStep step) => step is not ScratchStep;
+
     /// <summary>The label of <paramref name="step"/>.</summary>
     public static string Of(BuildStep step) => TerminalText.Escape(step switch
     {

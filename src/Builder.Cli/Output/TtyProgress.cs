@@ -51,12 +51,16 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
         public List<string> Output { get; } = [];
     }
 
-    public void Started(BuildStep step, StepKey key) => Start(key, StepLabel.Of(step));
+    public void Started(BuildStep step, StepKey key)
+    {
+        if (StepLabel.IsShown(step)) Start(key, StepLabel.Of(step));
+    }
 
     public void Cached(BuildStep step, StepKey key)
     {
         lock (_gate)
         {
+            if (!StepLabel.IsShown(step)) return;
             if (!_running.ContainsKey(key)) Start(key, StepLabel.Of(step));
             Done(key, "CACHED ", TimeSpan.Zero, Blue);
         }
