@@ -109,6 +109,12 @@ public sealed class BuildEngine(EngineOptions options)
                 namedDirectories[name] = context.Directory!;
                 session.Contexts.Add(ContextSourceStep.NamedPrefix + name, context.Directory!);
             }
+            // BuildKit's first vertexes: the Dockerfile and the .dockerignore as the frontend loads them.
+            using (ProgressActivity loading = ProgressActivity.Start(progress, $"[internal] load build definition from {Path.GetFileName(target.DockerfilePath)}"))
+                loading.Status($"transferring dockerfile: {System.Text.Encoding.UTF8.GetByteCount(target.DockerfileText)}B");
+            ImmutableArray<string> ignorePatterns;
+            using (ProgressActivity loading = ProgressActivity.Start(progress, "[internal] load .dockerignore"))
+                ignorePatterns = DockerIgnoreFile.Load(target.ContextDirectory, target.DockerfilePath);
             var conversion = new ConversionOptions
             {
                 Target = target.Stage,
@@ -116,7 +122,7 @@ public sealed class BuildEngine(EngineOptions options)
                     ? target.BuildArgs.SetItem(SourceDateEpoch.Name, e.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))
                     : target.BuildArgs,
                 TargetPlatform = request.Platform,
-                IgnorePatterns = DockerIgnoreFile.Load(target.ContextDirectory, target.DockerfilePath),
+                IgnorePatterns = ignorePatterns,
                 DefaultNetwork = target.Network ?? request.Network,
                 ExtraHosts = request.ExtraHosts,
                 Ulimits = request.Ulimits,

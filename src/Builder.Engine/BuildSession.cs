@@ -228,7 +228,7 @@ internal sealed class BuildSession : IDisposable
     public async Task<BuildTarget> ConvertAsync(string text, string path, ConversionOptions options, CancellationToken cancellationToken)
     {
         DockerfileSyntax syntax = DockerfileParser.Parse(text, path);
-        BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, new BaseImageConfigResolver(Bases), cancellationToken).ConfigureAwait(false);
+        BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, new BaseImageConfigResolver(Bases, Progress), cancellationToken).ConfigureAwait(false);
         return graph.Targets[0];
     }
 
@@ -314,7 +314,21 @@ internal sealed class BuildSession : IDisposable
         var exporter = new ImageExporter(Images, Registry, standardOutput ?? Stream.Null, _work, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault(), docker);
         foreach (OutputSpec output in outputs)
         {
-            await exporter.ExportAsync(output, manifest, names, platform, cancellationToken).ConfigureAwait(false);
+            // BuildKit's exporter vertexes: "exporting to image" with a status per part (exporter/containerimage).
+            using (ProgressActivity exporting = ProgressActivity.Start(Progress, ExportingName(output)))
+            {
+                await exporter.ExportAsync(output, manifest, names, platform, cancellationToken).ConfigureAwait(false);
+                if (output.Type == OutputType.Image)
+                {
+                    exporting.Status("exporting layers");
+                    exporting.Status($"writing image {manifest.Digest}");
+                    foreach (ImageReference name in names) exporting.Status($"naming to {name}");
+                }
+                else if (output.Push)
+                {
+                    foreach (ImageReference name in names) exporting.Status($"pushing {name}");
+                }
+            }
             if (output.Type == OutputType.Docker && output.Destination is null && exporter.DockerLoads is [.., DockerLoadResult load])
                 Progress.Message(BuildMessage.Info($"loaded into the Docker engine at {load.Host}: {load.LayersSent} layers sent, {load.LayersKnown} it had" +
                     (load.Reply.Length > 0 ? $" ({load.Reply})" : "")));
@@ -324,6 +338,17 @@ internal sealed class BuildSession : IDisposable
         if (exporter.LayersCompressed is (int compressed, int reused) && compressed + reused > 0)
             Progress.Message(BuildMessage.Info($"compressed {compressed} layers for export, {reused} already compressed"));
     }
+
+    // BuildKit's names for its exporters' vertexes.
+    private static string ExportingName(OutputSpec output) => output.Type switch
+    {
+        OutputType.Image or OutputType.Registry => "exporting to image",
+        OutputType.Oci or OutputType.OciLayout => "exporting to oci image format",
+        OutputType.Docker => "exporting to docker image format",
+        OutputType.Local => "copying files",
+        OutputType.Tar => "copying files",
+        _ => "exporting",
+    };
 
     /// <summary>Exports the build cache: mode=min the layers of <paramref name="finals"/>, mode=max every step this session ran or found.</summary>
     public async Task ExportCacheAsync(IEnumerable<CacheSpec> exports, IEnumerable<StepState> finals, CancellationToken cancellationToken)

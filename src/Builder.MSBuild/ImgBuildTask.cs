@@ -212,8 +212,72 @@ public sealed class ImgBuildTask : ImgBuildToolTask
             return;
         }
         using (document)
-            LogEvent(document.RootElement, line);
+        {
+            JsonElement root = document.RootElement;
+            // A line of BuildKit's SolveStatus shape (imgbuild's rawjson): the progress in its vertexes, statuses and
+            // logs, and what SolveStatus has no place for in "imgbuild". A line with "event" is an older CLI's.
+            if (root.TryGetProperty("event", out _))
+            {
+                LogEvent(root, line);
+                return;
+            }
+            LogSolveStatus(root);
+            if (root.TryGetProperty("imgbuild", out JsonElement extra) && extra.ValueKind == JsonValueKind.Object) LogEvent(extra, line);
+        }
     }
+
+    // Vertex digest to the number progress shows, in the order they first appear (as buildx's plain output numbers them).
+    private readonly Dictionary<string, int> _vertexNumbers = new(StringComparer.Ordinal);
+
+    private int VertexNumber(string digest)
+    {
+        if (!_vertexNumbers.TryGetValue(digest, out int number)) _vertexNumbers[digest] = number = _vertexNumbers.Count + 1;
+        return number;
+    }
+
+    // The progress of a SolveStatus as buildx's plain output words it: "#3 [build 2/3] RUN make", "#3 output line",
+    // "#3 DONE 1.2s", "#3 CACHED", "#3 CANCELED". A failed vertex's error is logged from the "imgbuild" error.
+    private void LogSolveStatus(JsonElement status)
+    {
+        if (status.TryGetProperty("vertexes", out JsonElement vertexes) && vertexes.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement vertex in vertexes.EnumerateArray())
+            {
+                string digest = Text(vertex, "digest");
+                bool known = _vertexNumbers.ContainsKey(digest);
+                int number = VertexNumber(digest);
+                if (!known) Log.LogMessage(MessageImportance.Normal, $"#{number} {Text(vertex, "name")}");
+                if (!vertex.TryGetProperty("completed", out JsonElement completed)) continue;
+                string error = Text(vertex, "error");
+                if (error.EndsWith("context canceled", StringComparison.Ordinal))
+                    Log.LogMessage(MessageImportance.Normal, $"#{number} CANCELED");
+                else if (error.Length > 0)
+                    continue;
+                else if (vertex.TryGetProperty("cached", out JsonElement cached) && cached.ValueKind == JsonValueKind.True)
+                    Log.LogMessage(MessageImportance.Normal, $"#{number} CACHED");
+                else
+                    Log.LogMessage(MessageImportance.Normal, $"#{number} DONE {Seconds(vertex, completed)}");
+            }
+        }
+        if (status.TryGetProperty("statuses", out JsonElement statuses) && statuses.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement part in statuses.EnumerateArray())
+                Log.LogMessage(MessageImportance.Normal, $"#{VertexNumber(Text(part, "vertex"))} {Text(part, "id")} done");
+        }
+        if (status.TryGetProperty("logs", out JsonElement logs) && logs.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement log in logs.EnumerateArray())
+            {
+                string text = log.TryGetProperty("data", out JsonElement data) && data.ValueKind == JsonValueKind.String && data.TryGetBytesFromBase64(out byte[]? bytes)
+                    ? Encoding.UTF8.GetString(bytes).TrimEnd('\n') : "";
+                Log.LogMessage(MessageImportance.Normal, $"#{VertexNumber(Text(log, "vertex"))} {text}");
+            }
+        }
+    }
+
+    private static string Seconds(JsonElement vertex, JsonElement completed) =>
+        vertex.TryGetProperty("started", out JsonElement started) && started.TryGetDateTimeOffset(out DateTimeOffset from) && completed.TryGetDateTimeOffset(out DateTimeOffset to)
+            ? (to - from).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s" : "?";
 
     // A line imgbuild did not write as an event: its own text (an old CLI, a crash) or the .NET runtime's.
     private void LogTextLine(string line)

@@ -126,7 +126,7 @@ public sealed class BadInputTests : IDisposable
         plain.Started(step, StepKey.Of(step));
         plain.Message(BuildMessage.Warning("value '\u009b2J' ignored"));
 
-        Assert.Equal("#1 [2] WORKDIR /\\x1b]0;pwned\\x07\nimgbuild: warning: value '\\x9b2J' ignored\n", written.ToString());
+        Assert.Equal("#1 [2] WORKDIR /\\x1b]0;pwned\\x07\n#1 ...\nimgbuild: warning: value '\\x9b2J' ignored\n", written.ToString());
     }
 
     [Fact]

@@ -92,7 +92,7 @@ internal static class BuildCommand
                 return await BuildCall.RunAsync(callSpec, EngineSetup.Create(store, registry, result, environment), request.Platform, image,
                     result.GetValue(file) ?? "Dockerfile", stdout, stderr, cancellationToken).ConfigureAwait(false);
             BuildResult? built = await BuildRunner.RunAsync(EngineSetup.Create(store, registry, result, environment), request,
-                flags.Renderer(result, stderr, result.GetValue(quiet) ? "quiet" : null), environment, cancellationToken).ConfigureAwait(false);
+                flags.Renderer(result, stderr, environment, result.GetValue(quiet) ? "quiet" : null), environment, cancellationToken).ConfigureAwait(false);
             if (built is null) return 1;
             // buildx prints the checks that fired after the build, except with --progress=quiet or rawjson.
             if (result.GetValue(flags.Progress) is not ("quiet" or "rawjson"))

@@ -18,7 +18,7 @@ internal sealed class BuildFlags
 {
     public Option<string[]> BuildArgs { get; } = new("--build-arg") { Description = "A build argument, NAME=VALUE (or NAME to take it from the environment)" };
     public Option<string?> Platform { get; } = new("--platform") { Description = "The target platform (only this machine's is built)" };
-    public Option<string> Progress { get; } = new("--progress") { Description = "auto (default: tty on a terminal, else plain), tty, plain, rawjson or quiet", DefaultValueFactory = _ => "auto" };
+    public Option<string> Progress { get; } = new("--progress") { Description = "auto (default: tty on a terminal, else plain), tty, plain, rawjson (BuildKit's SolveStatus JSON) or quiet; unlike buildx, a step's output is never clipped", DefaultValueFactory = _ => "auto" };
     public Option<int?> Jobs { get; } = new("--jobs") { Description = "Steps run at once (default: no limit, as BuildKit: every step whose inputs are ready starts)" };
     public Option<string[]> Outputs { get; } = new("--output", "-o") { Description = "Where the result goes: type=image|registry|local|tar|oci|oci-layout|docker[,dest=…][,name=…][,push=true][,compression=gzip|zstd|uncompressed][,oci-mediatypes=false]; repeatable" };
     public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Run every step, without looking in the build cache" };
@@ -131,13 +131,15 @@ internal sealed class BuildFlags
     };
 
     /// <summary>The progress renderer <c>--progress</c> asks for, or <paramref name="mode"/> when given (<c>-q</c>).</summary>
-    public IBuildRenderer Renderer(ParseResult result, TextWriter stderr, string? mode = null)
+    /// <remarks>The tty is coloured unless <c>NO_COLOR</c> is set to anything but empty, as https://no-color.org/ and buildx say.</remarks>
+    public IBuildRenderer Renderer(ParseResult result, TextWriter stderr, CliEnvironment? environment = null, string? mode = null)
     {
         mode ??= result.GetValue(Progress) is "auto" ? (IsTerminal(stderr) ? "tty" : "plain") : result.GetValue(Progress)!;
+        bool color = string.IsNullOrEmpty((environment ?? CliEnvironment.Process).Variable("NO_COLOR"));
         return mode switch
         {
             "rawjson" => new RawJsonProgress(stderr),
-            "tty" => new TtyProgress(stderr, Console.IsErrorRedirected ? 120 : Console.WindowWidth),
+            "tty" => new TtyProgress(stderr, Console.IsErrorRedirected ? 120 : Console.WindowWidth, color),
             "quiet" => new PlainProgress(TextWriter.Null, stderr),
             _ => new PlainProgress(stderr),
         };

@@ -32,7 +32,7 @@ internal static class BuildRunner
         }
         catch (StepFailedException e)
         {
-            renderer.StepFailed(e);
+            renderer.StepFailed(e, request.Targets.FirstOrDefault(t => t.DockerfilePath == e.Origin?.File)?.DockerfileText);
             return null;
         }
         catch (Exception e) when (StoreRoot.IsUserError(e))

@@ -86,7 +86,7 @@ internal static class ComposeCommand
                 Platform = PlatformOf(chosen, project, request.Platform, result.GetValue(flags.Platform) is not null),
             };
             BuildResult? built = await BuildRunner.RunAsync(EngineSetup.Create(store, registry, result, environment), request,
-                flags.Renderer(result, stderr), environment, cancellationToken).ConfigureAwait(false);
+                flags.Renderer(result, stderr, environment), environment, cancellationToken).ConfigureAwait(false);
             if (built is null) return 1;
             // The names as the compose file writes them (shop/web:1, not docker.io/shop/web:1).
             foreach ((ComposeService service, TargetResult made) in chosen.Zip(built.Targets))

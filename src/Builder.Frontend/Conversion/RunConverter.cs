@@ -40,7 +40,7 @@ internal sealed class RunConverter(DockerfileConverter dockerfile, StageState st
             Security = run.Security == "insecure" ? SecurityMode.Insecure : SecurityMode.Sandbox,
             ExtraHosts = dockerfile.Options.ExtraHosts,
             Ulimits = dockerfile.Options.Ulimits,
-            Origin = dockerfile.Origin(run),
+            Origin = dockerfile.Origin(run, stage),
         };
         stage.AddHistory(run, "RUN " + string.Join(' ', args) + " # buildkit", emptyLayer: false);
     }
@@ -62,7 +62,7 @@ internal sealed class RunConverter(DockerfileConverter dockerfile, StageState st
             string path = HeredocDirectory + script.Name;
             var file = new FileStep([new MkfileAction("/" + script.Name, 0b111_101_101, [.. Encoding.UTF8.GetBytes(content)])])
             {
-                Inputs = [new ScratchStep()], Origin = dockerfile.Origin(run),
+                Inputs = [new ScratchStep()], Origin = dockerfile.Origin(run, stage),
             };
             inputs.Add(file);
             mounts.Add(new BindMount(inputs.Count - 1, "/" + script.Name, path));

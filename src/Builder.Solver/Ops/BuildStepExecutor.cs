@@ -70,6 +70,12 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
                     .FetchAsync(repository, directory, token), cancellationToken).ConfigureAwait(false),
             _ => throw new NotSupportedException($"not supported yet: {step.Describe()} when building"),
         };
+        // A base image an earlier build unpacked needs nothing: BuildKit shows such a FROM as CACHED.
+        if (step is ImageSourceStep && result.LowerDirectories is [string root] && Directory.Exists(root))
+        {
+            progress.Cached(step, key);
+            return result;
+        }
         progress.Finished(step, key, clock.Elapsed);
         return result;
     }

@@ -18,7 +18,28 @@ public sealed class ExecFailedException(ImmutableArray<string> args, int exitCod
     /// <summary>The command and its status in one line, without the output: what a renderer puts before the lines.</summary>
     public string Summary { get; } = SummaryOf(args, exitCode);
 
-    // BuildKit's wording, so CI logs and people searching for it find the same line.
+    // BuildKit's wording, so CI logs and people searching for it find the same line: executor.go's
+    // errors.Errorf("process %q did not complete successfully: ...", strings.Join(args, " ")), Go's %q quoting.
     private static string SummaryOf(ImmutableArray<string> args, int exitCode) =>
-        $"process \"{string.Join(' ', args)}\" did not complete successfully: exit code: {exitCode}";
+        $"process {GoQuote(string.Join(' ', args))} did not complete successfully: exit code: {exitCode}";
+
+    // strconv.Quote for the characters a command holds: \ and " escaped, control characters as Go writes them.
+    private static string GoQuote(string text)
+    {
+        var quoted = new System.Text.StringBuilder(text.Length + 2).Append('"');
+        foreach (char c in text)
+        {
+            _ = c switch
+            {
+                '"' => quoted.Append("\\\""),
+                '\\' => quoted.Append("\\\\"),
+                '\n' => quoted.Append("\\n"),
+                '\t' => quoted.Append("\\t"),
+                '\r' => quoted.Append("\\r"),
+                < ' ' or '\x7f' => quoted.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"),
+                _ => quoted.Append(c),
+            };
+        }
+        return quoted.Append('"').ToString();
+    }
 }
