@@ -66,6 +66,9 @@ public sealed class BuildEngine(EngineOptions options)
             UseCache = request.NoCache ? _ => false
                 : step => step.Origin?.Stage is not { } stage || !request.NoCacheStages.Contains(stage),
             CacheImports = request.CacheImports,
+            RunResources = request.RunResources,
+            NoCacheReason = step => request.NoCache ? "--no-cache" : $"--no-cache-filter {step.Origin?.Stage}",
+            ExplainOnly = request.Explain,
         };
 
         using RegistryClient registry = new(new RegistryClientOptions
@@ -77,7 +80,9 @@ public sealed class BuildEngine(EngineOptions options)
             WaitingReportInterval = TimeSpan.FromTicks(Math.Clamp(options.RegistryIdleTimeout.Ticks / 3, TimeSpan.TicksPerSecond, 10 * TimeSpan.TicksPerSecond)),
             Waiting = waiting => progress.Message(BuildMessage.Info(waiting)),
         });
-        using BuildSession session = await BuildSession.OpenAsync(images, registry, sessionOptions, progress, cancellationToken).ConfigureAwait(false);
+        var explained = new ExplainTally(progress);
+        using BuildSession session = await BuildSession.OpenAsync(images, registry, sessionOptions, request.Explain ? explained : progress, cancellationToken)
+            .ConfigureAwait(false);
 
         var contextNames = new Dictionary<string, string>(StringComparer.Ordinal) { [Path.GetFullPath(request.Targets[0].ContextDirectory)] = ContextSourceStep.DefaultName };
         var namedDirectories = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -117,6 +122,14 @@ public sealed class BuildEngine(EngineOptions options)
         }
 
         IReadOnlyList<StepState> states = await session.SolveAsync(targets, request.Jobs ?? int.MaxValue, cancellationToken).ConfigureAwait(false);
+        if (request.Explain)
+        {
+            // Nothing ran, so there is no image: the comparison was the result.
+            progress.Message(BuildMessage.Info(explained.Missed == 0
+                ? $"explain: every step is cached ({explained.Cached} steps)"
+                : $"explain: {explained.Missed} of {explained.Cached + explained.Missed} steps would run"));
+            return new BuildResult([]);
+        }
 
         var results = ImmutableArray.CreateBuilder<TargetResult>(request.Targets.Length);
         for (int i = 0; i < request.Targets.Length; i++)

@@ -28,8 +28,9 @@ internal static class BuildCommand
         var iidFile = new Option<string?>("--iidfile") { Description = "Write the image digest to this file" };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its name points at (--output type=registry)" };
         var metadataFile = new Option<string?>("--metadata-file") { Description = "Write the build's result (image digest, config digest, names) to this JSON file" };
+        var explain = new Option<bool>("--explain") { Description = "Build nothing: print, for every RUN/COPY step, whether it is cached and else every difference from its closest cached record" };
         var flags = new BuildFlags();
-        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, iidFile, metadataFile, push };
+        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, iidFile, metadataFile, push, explain };
         flags.AddTo(command);
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async _ =>
         {
@@ -64,10 +65,13 @@ internal static class BuildCommand
                     : result.GetValue(push) ? image.Outputs.Add(registryPush) : image.Outputs,
             };
 
-            BuildRequest request = flags.Request(result, environment, [], []) with { Targets = [image] };
+            BuildRequest request = flags.Request(result, environment, [], []) with { Targets = [image], Explain = result.GetValue(explain) };
+            // --explain's comparison is its result: plain lines on standard output (rawjson stays rawjson).
+            IBuildRenderer renderer = request.Explain && result.GetValue(flags.Progress) != "rawjson" ? new PlainProgress(stdout, stderr) : flags.Renderer(result, stderr);
             BuildResult? built = await BuildRunner.RunAsync(EngineSetup.Create(store, registry, result, environment), request,
-                flags.Renderer(result, stderr), environment, cancellationToken).ConfigureAwait(false);
+                renderer, environment, cancellationToken).ConfigureAwait(false);
             if (built is null) return 1;
+            if (request.Explain) return 0;
             TargetResult made = built.Targets[0];
             if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, made.Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);
             if (result.GetValue(metadataFile) is { } metadata)

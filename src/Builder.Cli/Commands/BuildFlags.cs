@@ -31,6 +31,12 @@ internal sealed class BuildFlags
     public Option<string[]> BuildContexts { get; } = new("--build-context") { Description = "A named context for FROM NAME and COPY --from=NAME: NAME=DIR, NAME=docker-image://REF or NAME=oci-layout://DIR[@sha256:…]; repeatable" };
     public Option<string[]> Allow { get; } = new("--allow") { Description = "Grant an entitlement: security.insecure (RUN --security=insecure) or network.host; repeatable, or comma-separated" };
     public Option<string[]> Secrets { get; } = new("--secret") { Description = "A secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VARIABLE; repeatable" };
+    public Option<string?> Memory { get; } = new("--memory", "-m") { Description = "Memory limit of each RUN container, e.g. 256m or 1g (a process past it is killed, and the step says so)" };
+    public Option<string?> MemorySwap { get; } = new("--memory-swap") { Description = "Memory plus swap limit of each RUN container (-1: unlimited swap; default: twice --memory)" };
+    public Option<string?> Cpus { get; } = new("--cpus") { Description = "CPUs each RUN container may use, e.g. 1.5" };
+    public Option<long?> CpuQuota { get; } = new("--cpu-quota") { Description = "CPU time of each RUN container per --cpu-period, in microseconds" };
+    public Option<long?> CpuPeriod { get; } = new("--cpu-period") { Description = "The CFS period of --cpu-quota, in microseconds (default 100000)" };
+    public Option<long?> PidsLimit { get; } = new("--pids-limit") { Description = "Processes and threads each RUN container may have at once (0 or -1: no limit)" };
 
     public BuildFlags()
     {
@@ -45,7 +51,7 @@ internal sealed class BuildFlags
     /// <summary>Adds every shared flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { BuildArgs, Platform, Progress, Jobs, Outputs, NoCache, NoCacheFilter, Ssh, Network, Labels, CacheFrom, CacheTo, BuildContexts, Secrets, Allow })
+        foreach (Option option in new Option[] { BuildArgs, Platform, Progress, Jobs, Outputs, NoCache, NoCacheFilter, Ssh, Network, Labels, CacheFrom, CacheTo, BuildContexts, Secrets, Allow, Memory, MemorySwap, Cpus, CpuQuota, CpuPeriod, PidsLimit })
             command.Options.Add(option);
     }
 
@@ -68,6 +74,8 @@ internal sealed class BuildFlags
             NoCache = result.GetValue(NoCache),
             NoCacheStages = [.. (result.GetValue(NoCacheFilter) ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
             Network = result.GetValue(Network) switch { "none" => NetworkMode.None, "host" => NetworkMode.Host, _ => NetworkMode.Default },
+            RunResources = RunResourcesParser.Parse(result.GetValue(Memory), result.GetValue(MemorySwap), result.GetValue(Cpus),
+                result.GetValue(CpuQuota), result.GetValue(CpuPeriod), result.GetValue(PidsLimit)),
             Entitlements = [.. (result.GetValue(Allow) ?? []).SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(ParseEntitlement)],
         };
     }

@@ -50,6 +50,14 @@ internal sealed class RawJsonProgress(TextWriter writer) : IBuildRenderer
 
     public void Cached(BuildStep step, StepKey key) => Write(json => Common(json, "cached", _numbers.GetValueOrDefault(key), key));
 
+    public void CacheMissed(BuildStep step, StepKey key, IReadOnlyList<string> reasons) => Write(json =>
+    {
+        Common(json, "miss", _numbers.GetValueOrDefault(key), key);
+        json.WriteStartArray("reasons");
+        foreach (string reason in reasons) json.WriteStringValue(reason);
+        json.WriteEndArray();
+    });
+
     public void Output(BuildStep step, StepKey key, ContainerOutputLine line) => Write(json =>
     {
         Common(json, "output", _numbers.GetValueOrDefault(key), key);

@@ -47,6 +47,13 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
 
     public void Cached(BuildStep step, StepKey key) => Done(key, "CACHED");
 
+    // Shown as the running step's first line until the h15 progress rework gives reasons a place of their own.
+    public void CacheMissed(BuildStep step, StepKey key, IReadOnlyList<string> reasons)
+    {
+        foreach (string reason in reasons)
+            Output(step, key, new ContainerOutputLine(false, "miss: " + reason));
+    }
+
     public void Output(BuildStep step, StepKey key, ContainerOutputLine line)
     {
         lock (_gate)

@@ -66,6 +66,20 @@ public sealed class SelectedContext
     /// <summary>The selected paths, relative to <see cref="Root"/>, in ordinal order.</summary>
     public ImmutableArray<string> Paths => _paths;
 
+    /// <summary>
+    /// Each selected path with a 64-bit digest of what was hashed of it (kind, mode, content): what a cache miss compares
+    /// to name the files that changed (<see cref="Caching.CacheMissExplainer"/>).
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, ulong>> Listing() => _entries.Select(e =>
+    {
+        var hash = new XxHash64();
+        hash.Append(System.Text.Encoding.UTF8.GetBytes($"{e.Value.Kind}\0{e.Value.Mode}\0"));
+        Span<byte> content = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(content, e.Value.Content);
+        hash.Append(content);
+        return new KeyValuePair<string, ulong>(e.Key, hash.GetCurrentHashAsUInt64());
+    });
+
     /// <summary>Whether <paramref name="path"/> (relative to <see cref="Root"/>, '/'-separated; "" is the root) is selected.</summary>
     public bool Includes(string path) => path.Length == 0 || _entries.ContainsKey(path);
 
