@@ -11,7 +11,7 @@ namespace Builder.Cache.BuildCache;
 /// by a <em>shape</em>: the instruction as written, its stage and Dockerfile, which stay the same when an argument, a
 /// file or the base image changes. Each shape keeps its newest <see cref="VariantsPerShape"/> recipes. A build
 /// context's listing (each selected path with a 64-bit digest of its kind, mode and content) is kept per context
-/// step, newest <see cref="VariantsPerShape"/> contents, so a miss can name the files that changed.
+/// step (a file per content), newest <see cref="VariantsPerShape"/> contents, so a miss can name the files that changed.
 /// </summary>
 /// <remarks>
 /// Only a step that runs writes here, and only a step that misses reads here, so a build that finds every step in the
@@ -48,39 +48,74 @@ public sealed class StepRecipeIndex(string cacheDirectory)
     }
 
     /// <summary>The listing of context step <paramref name="contextStep"/> whose cache key was <paramref name="contentKey"/>, or null.</summary>
-    public IReadOnlyDictionary<string, ulong>? FindListing(Digest contextStep, string contentKey) =>
-        ReadListings(contextStep).FirstOrDefault(l => l.Key == contentKey).Entries;
+    public IReadOnlyDictionary<string, ulong>? FindListing(Digest contextStep, string contentKey)
+    {
+        byte[]? bytes = Read(ListingPath(contextStep, contentKey));
+        if (bytes is null) return null;
+        try
+        {
+            var reader = new MessagePackReader(bytes);
+            int entries = reader.ReadArrayHeader() / 3;
+            var listing = new Dictionary<string, ulong>(entries, StringComparer.Ordinal);
+            string previous = "";
+            for (int e = 0; e < entries; e++)
+            {
+                int shared = reader.ReadInt32();
+                string path = previous[..Math.Min(shared, previous.Length)] + reader.ReadString();
+                listing[path] = reader.ReadUInt64();
+                previous = path;
+            }
+            return listing;
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException)
+        {
+            return null; // unreadable: the files cannot be named, only that they changed
+        }
+    }
 
-    /// <summary>Keeps the listing of context step <paramref name="contextStep"/> for <paramref name="contentKey"/>, unless it is kept already.</summary>
+    /// <summary>
+    /// Keeps the listing of context step <paramref name="contextStep"/> for <paramref name="contentKey"/> (one file each,
+    /// written once), and removes that step's listings beyond the newest <see cref="VariantsPerShape"/>.
+    /// </summary>
     public void AddListing(Digest contextStep, string contentKey, Func<IEnumerable<KeyValuePair<string, ulong>>> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        List<(string Key, IReadOnlyDictionary<string, ulong> Entries)> kept = ReadListings(contextStep);
-        if (kept.Count > 0 && kept[0].Key == contentKey) return;
-        var newest = entries().ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
-        kept = [(contentKey, newest), .. kept.Where(l => l.Key != contentKey).Take(VariantsPerShape - 1)];
+        string path = ListingPath(contextStep, contentKey);
+        if (File.Exists(path))
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow); // the newest again
+            return;
+        }
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         var writer = new MessagePackWriter(buffer);
-        writer.WriteArrayHeader(kept.Count);
-        foreach ((string key, IReadOnlyDictionary<string, ulong> listing) in kept)
+        // Sorted paths, each after the length of the prefix it shares with the previous one: a tree's paths share most of their bytes.
+        KeyValuePair<string, ulong>[] sorted = [.. entries().OrderBy(e => e.Key, StringComparer.Ordinal)];
+        writer.WriteArrayHeader(sorted.Length * 3);
+        string previous = "";
+        foreach ((string entry, ulong digest) in sorted)
         {
-            writer.WriteArrayHeader(2);
-            writer.Write(key);
-            // Sorted paths, each after the previous one's shared prefix length: a tree's paths share most of their bytes.
-            writer.WriteArrayHeader(listing.Count * 3);
-            string previous = "";
-            foreach ((string path, ulong digest) in listing.OrderBy(e => e.Key, StringComparer.Ordinal))
-            {
-                int shared = 0;
-                while (shared < previous.Length && shared < path.Length && previous[shared] == path[shared]) shared++;
-                writer.Write(shared);
-                writer.Write(path[shared..]);
-                writer.Write(digest);
-                previous = path;
-            }
+            int shared = 0;
+            while (shared < previous.Length && shared < entry.Length && previous[shared] == entry[shared]) shared++;
+            writer.Write(shared);
+            writer.Write(entry[shared..]);
+            writer.Write(digest);
+            previous = entry;
         }
         writer.Flush();
-        Write(Path.Combine(Directory, "context-" + contextStep.Encoded), buffer.WrittenSpan.ToArray());
+        Write(path, buffer.WrittenSpan.ToArray());
+        foreach (FileInfo old in new DirectoryInfo(Directory).EnumerateFiles(ListingPrefix(contextStep) + "*")
+                     .Where(f => !f.Name.EndsWith(".tmp", StringComparison.Ordinal))
+                     .OrderByDescending(f => f.LastWriteTimeUtc).Skip(VariantsPerShape))
+        {
+            try
+            {
+                old.Delete();
+            }
+            catch (IOException)
+            {
+                // another build removed it first
+            }
+        }
     }
 
     /// <summary>The bytes all kept recipes and listings take, for measuring the index's growth.</summary>
@@ -88,38 +123,10 @@ public sealed class StepRecipeIndex(string cacheDirectory)
         ? new DirectoryInfo(Directory).EnumerateFiles().Sum(f => f.Length)
         : 0;
 
-    private List<(string Key, IReadOnlyDictionary<string, ulong> Entries)> ReadListings(Digest contextStep)
-    {
-        byte[]? bytes = Read(Path.Combine(Directory, "context-" + contextStep.Encoded));
-        var listings = new List<(string, IReadOnlyDictionary<string, ulong>)>();
-        if (bytes is null) return listings;
-        try
-        {
-            var reader = new MessagePackReader(bytes);
-            int count = reader.ReadArrayHeader();
-            for (int i = 0; i < count; i++)
-            {
-                reader.ReadArrayHeader();
-                string key = reader.ReadString() ?? "";
-                int entries = reader.ReadArrayHeader() / 3;
-                var listing = new Dictionary<string, ulong>(entries, StringComparer.Ordinal);
-                string previous = "";
-                for (int e = 0; e < entries; e++)
-                {
-                    int shared = reader.ReadInt32();
-                    string path = previous[..Math.Min(shared, previous.Length)] + reader.ReadString();
-                    listing[path] = reader.ReadUInt64();
-                    previous = path;
-                }
-                listings.Add((key, listing));
-            }
-        }
-        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException)
-        {
-            listings.Clear(); // unreadable: no listings, and the next write replaces the file
-        }
-        return listings;
-    }
+    private static string ListingPrefix(Digest contextStep) => "context-" + contextStep.Encoded[..32] + "-";
+
+    private string ListingPath(Digest contextStep, string contentKey) =>
+        Path.Combine(Directory, ListingPrefix(contextStep) + (Digest.TryParse(contentKey, out Digest key) ? key.Encoded[..32] : "unknown"));
 
     private static byte[]? Read(string path)
     {
