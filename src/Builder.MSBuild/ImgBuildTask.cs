@@ -167,6 +167,10 @@ public sealed class ImgBuildTask : ToolTask
             case "cached":
                 Log.LogMessage(MessageImportance.Normal, $"#{Number(e, "step")} CACHED");
                 break;
+            case "miss" when e.TryGetProperty("reasons", out JsonElement reasons) && reasons.ValueKind == JsonValueKind.Array:
+                foreach (JsonElement reason in reasons.EnumerateArray())
+                    Log.LogMessage(MessageImportance.Normal, $"#{Number(e, "step")} miss: {reason.GetString()}");
+                break;
             case "output":
                 Log.LogMessage(MessageImportance.Normal, $"#{Number(e, "step")} {Text(e, "text")}");
                 break;

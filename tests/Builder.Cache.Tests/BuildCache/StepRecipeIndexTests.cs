@@ -22,8 +22,8 @@ public sealed class StepRecipeIndexTests : IDisposable
         var kept = index.Find(D("shape"));
 
         Assert.Equal([D("5").ToString(), D("4").ToString(), D("3").ToString(), D("2").ToString()], kept.Select(r => r.CacheKey));
-        Assert.Equal(Recipe("5").Parts, kept[0].Parts);
-        Assert.Equal(Recipe("5").Inputs, kept[0].Inputs);
+        Assert.Equal(Recipe("5").Parts.ToArray(), kept[0].Parts.ToArray());
+        Assert.Equal(Recipe("5").Inputs.ToArray(), kept[0].Inputs.ToArray());
         Assert.Empty(index.Find(D("other shape")));
     }
 

@@ -42,6 +42,20 @@ public sealed class RawJsonProgressTests
     }
 
     [Fact]
+    public void CacheMissed_IsAMissEventWithItsReasons()
+    {
+        ExecStep step = Run("make", 4);
+        StepKey key = StepKey.Of(step);
+        _progress.Started(step, key);
+
+        _progress.CacheMissed(step, key, ["context file changed: a.c (1 file)", "build arg or env V changed"]);
+
+        JsonElement e = Last();
+        Assert.Equal(("miss", 1), (Text(e, "event"), e.GetProperty("step").GetInt32()));
+        Assert.Equal(["context file changed: a.c (1 file)", "build arg or env V changed"], e.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
     public void CachedOutputDone_CarryTheStepNumberAndTheirFields()
     {
         ExecStep step = Run("make", 4);
