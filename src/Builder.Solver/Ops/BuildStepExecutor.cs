@@ -64,9 +64,8 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
             explained = [.. step.Inputs.Select((input, i) => new CacheMissExplainer.InputState(input, inputs[i].CacheKey,
                 inputs[i].Context is { } context ? context.Listing : null))];
             recipe = CacheMissExplainer.RecipeOf(step, cacheKey, explained, string.Join('\n', LayerSalt()));
-            IReadOnlyList<string> reasons = cache.UsesCache(step)
-                ? explainer.Explain(step, recipe, explained)
-                : [cache.NoCacheReason(step), .. ExplainOnly ? explainer.Explain(step, recipe, explained) : []];
+            // Under --no-cache a record may well exist: the flag is the whole reason.
+            IReadOnlyList<string> reasons = cache.UsesCache(step) ? explainer.Explain(step, recipe, explained) : [cache.NoCacheReason(step)];
             explainer.Ran(key);
             progress.CacheMissed(step, key, ExplainOnly ? reasons : [reasons[0]]);
             if (ExplainOnly)
