@@ -89,7 +89,8 @@ public sealed class StepRecipeIndex(string cacheDirectory)
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         var writer = new MessagePackWriter(buffer);
         // Sorted paths, each after the length of the prefix it shares with the previous one: a tree's paths share most of their bytes.
-        KeyValuePair<string, ulong>[] sorted = [.. entries().OrderBy(e => e.Key, StringComparer.Ordinal)];
+        KeyValuePair<string, ulong>[] sorted = [.. entries()];
+        Array.Sort(sorted, (a, b) => string.CompareOrdinal(a.Key, b.Key));
         writer.WriteArrayHeader(sorted.Length * 3);
         string previous = "";
         foreach ((string entry, ulong digest) in sorted)
