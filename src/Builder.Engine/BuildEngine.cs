@@ -75,10 +75,16 @@ public sealed class BuildEngine(EngineOptions options)
             CacheImports = request.CacheImports,
             DockerHost = options.DockerHost,
             ForcePull = request.Pull,
+            RunResources = request.RunResources,
+            NoCacheReason = step => request.NoCache ? "--no-cache"
+                : noCacheSteps.Contains(StepKey.Of(step)) ? "no cache asked for this target (compose no_cache)" : $"--no-cache-filter {step.Origin?.Stage}",
+            ExplainOnly = request.Explain,
         };
 
         using RegistryClient registry = NewRegistryClient(progress);
-        using BuildSession session = await BuildSession.OpenAsync(images, registry, sessionOptions, progress, cancellationToken).ConfigureAwait(false);
+        var explained = new ExplainTally(progress);
+        using BuildSession session = await BuildSession.OpenAsync(images, registry, sessionOptions, request.Explain ? explained : progress, cancellationToken)
+            .ConfigureAwait(false);
 
         var contextNames = new Dictionary<string, string>(StringComparer.Ordinal) { [Path.GetFullPath(request.Targets[0].ContextDirectory)] = ContextSourceStep.DefaultName };
         var namedDirectories = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -143,6 +149,14 @@ public sealed class BuildEngine(EngineOptions options)
         }
 
         IReadOnlyList<StepState> states = await session.SolveAsync(targets, request.Jobs ?? int.MaxValue, cancellationToken).ConfigureAwait(false);
+        if (request.Explain)
+        {
+            // Nothing ran, so there is no image: the comparison was the result.
+            progress.Message(BuildMessage.Info(explained.Missed == 0
+                ? $"explain: every step is cached ({explained.Cached} steps)"
+                : $"explain: {explained.Missed} of {explained.Cached + explained.Missed} steps would run"));
+            return new BuildResult([]);
+        }
 
         var results = ImmutableArray.CreateBuilder<TargetResult>(request.Targets.Length);
         for (int i = 0; i < request.Targets.Length; i++)

@@ -53,6 +53,15 @@ internal sealed record BuildSessionOptions
 
     /// <summary>The Docker engine that <c>--load</c> loads into (a <c>DOCKER_HOST</c> value).</summary>
     public string DockerHost { get; init; } = DockerEngineClient.DefaultHost;
+
+    /// <summary>Why a step may not use the cache, as a miss reason.</summary>
+    public Func<BuildStep, string> NoCacheReason { get; init; } = _ => "--no-cache";
+
+    /// <summary>Compare and report every step without running any (<c>--explain</c>).</summary>
+    public bool ExplainOnly { get; init; }
+
+    /// <summary>The cgroup limits of RUN containers.</summary>
+    public ContainerResources RunResources { get; init; } = ContainerResources.None;
 }
 
 /// <summary>
@@ -96,7 +105,7 @@ internal sealed class BuildSession : IDisposable
         Bases = new BaseImageProvider(images, registry, Fetcher) { ForcePull = options.ForcePull };
         var committer = new SnapshotCommitter(images.Content, _work, layout.Layers, flushBlobs: flushWrites);
         Imported = new ImportedCache(Fetcher);
-        StepCache = new StepCache(new CacheIndex(images), Imported, options.UseCache);
+        StepCache = new StepCache(new CacheIndex(images), Imported, options.UseCache) { NoCacheReason = options.NoCacheReason };
         Materializer = new LayerMaterializer(committer, images.Content, Fetcher);
         Contexts = new BuildContextSource(options.ContextDirectory);
         // Build contexts are read in place; one a step needs as a directory (a bind mount, a stage FROM a named context)
@@ -108,10 +117,15 @@ internal sealed class BuildSession : IDisposable
             {
                 Bundles = _bundles,
                 ContainerPrefix = workspace.ContainerPrefix,
+                Resources = options.RunResources,
             },
             new FileStepRunner(snapshotter, committer, _work),
             new BuildSources(Contexts, new HttpDownloader(_downloads), options.Git is { } git ? new GitFetcher(git) : null, _contexts, _statCache),
-            mounts, StepCache, Materializer, options.Layers, progress);
+            mounts, StepCache, Materializer, options.Layers, progress)
+        {
+            Explainer = new CacheMissExplainer(new StepRecipeIndex(layout.CacheIndex)),
+            ExplainOnly = options.ExplainOnly,
+        };
     }
 
     public ImageStore Images { get; }

@@ -300,6 +300,10 @@ public sealed class ImgBuildTask : ImgBuildToolTask
             case "cached":
                 Log.LogMessage(MessageImportance.Normal, $"#{Number(e, "step")} CACHED");
                 break;
+            case "miss" when e.TryGetProperty("reasons", out JsonElement reasons) && reasons.ValueKind == JsonValueKind.Array:
+                foreach (JsonElement reason in reasons.EnumerateArray())
+                    Log.LogMessage(MessageImportance.Normal, $"{Text(e, "name")}: miss: {reason.GetString()}");
+                break;
             case "output":
                 Log.LogMessage(MessageImportance.Normal, $"#{Number(e, "step")} {Text(e, "text")}");
                 break;

@@ -30,10 +30,11 @@ internal static class BuildCommand
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its name points at (--output type=registry)" };
         var load = new Option<bool>("--load") { Description = "Load the image into the Docker engine ($DOCKER_HOST, else /var/run/docker.sock): --output type=docker" };
         var metadataFile = new Option<string?>("--metadata-file") { Description = "Write the build's result (image digest, config digest, names) to this JSON file" };
-        var call = new Option<string?>("--call") { Description = "Run a check instead of building: build (default), check, targets or outline, with ,format=json" };
+        var call = new Option<string?>("--call") { Description = "Run a check instead of building: build (default), check, targets, outline (with ,format=json) or explain (= --explain)" };
         var check = new Option<bool>("--check") { Description = "Shorthand for --call=check: run the build checks, print their warnings, exit 1 if any" };
+        var explain = new Option<bool>("--explain") { Description = "Build nothing: print, for every RUN/COPY step, whether it is cached and else every difference from its closest cached record" };
         var flags = new BuildFlags();
-        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, iidFile, metadataFile, push, load, quiet, call, check };
+        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, iidFile, metadataFile, push, load, quiet, call, check, explain };
         flags.AddTo(command);
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async _ =>
         {
@@ -87,13 +88,18 @@ internal static class BuildCommand
                     : result.GetValue(push) ? outputs.Add(registryPush) : outputs,
             };
 
-            BuildRequest request = flags.Request(result, environment, [], []) with { Targets = [image] };
-            if ((result.GetValue(check) ? "check" : result.GetValue(call)) is { } callSpec && !callSpec.StartsWith("build", StringComparison.Ordinal))
-                return await BuildCall.RunAsync(callSpec, EngineSetup.Create(store, registry, result, environment), request.Platform, image,
+            string? callSpec = result.GetValue(check) ? "check" : result.GetValue(call);
+            BuildRequest request = flags.Request(result, environment, [], []) with { Targets = [image], Explain = result.GetValue(explain) || callSpec == "explain" };
+            if (callSpec is { } subrequest && subrequest != "explain" && !subrequest.StartsWith("build", StringComparison.Ordinal))
+                return await BuildCall.RunAsync(subrequest, EngineSetup.Create(store, registry, result, environment), request.Platform, image,
                     result.GetValue(file) ?? "Dockerfile", stdout, stderr, cancellationToken).ConfigureAwait(false);
+            // --explain's comparison is its result: plain lines on standard output (rawjson stays rawjson).
+            IBuildRenderer renderer = request.Explain && result.GetValue(flags.Progress) != "rawjson" ? new PlainProgress(stdout, stderr)
+                : flags.Renderer(result, stderr, environment, result.GetValue(quiet) ? "quiet" : null);
             BuildResult? built = await BuildRunner.RunAsync(EngineSetup.Create(store, registry, result, environment), request,
-                flags.Renderer(result, stderr, environment, result.GetValue(quiet) ? "quiet" : null), environment, cancellationToken).ConfigureAwait(false);
+                renderer, environment, cancellationToken).ConfigureAwait(false);
             if (built is null) return 1;
+            if (request.Explain) return 0;
             // buildx prints the checks that fired after the build, except with --progress=quiet or rawjson.
             if (result.GetValue(flags.Progress) is not ("quiet" or "rawjson"))
                 CheckPrinter.PrintSummary(stderr, built.CheckWarnings, f => f == dockerfile ? text : null);

@@ -39,6 +39,12 @@ internal sealed class BuildFlags
     public Option<string[]> Attest { get; } = new("--attest") { Description = "Attestations (type=sbom|provenance): not supported yet, only type=…,disabled=true" };
     public Option<string?> Sbom { get; } = new("--sbom") { Description = "An SBOM attestation: not supported yet (false is accepted)" };
     public Option<string?> Provenance { get; } = new("--provenance") { Description = "A provenance attestation: not supported yet (false is accepted; none is written by default)" };
+    public Option<string?> Memory { get; } = new("--memory", "-m") { Description = "Memory limit of each RUN container, e.g. 256m or 1g (a process past it is killed, and the step says so)" };
+    public Option<string?> MemorySwap { get; } = new("--memory-swap") { Description = "Memory plus swap limit of each RUN container (-1: unlimited swap; default: twice --memory)" };
+    public Option<string?> Cpus { get; } = new("--cpus") { Description = "CPUs each RUN container may use, e.g. 1.5" };
+    public Option<long?> CpuQuota { get; } = new("--cpu-quota") { Description = "CPU time of each RUN container per --cpu-period, in microseconds" };
+    public Option<long?> CpuPeriod { get; } = new("--cpu-period") { Description = "The CFS period of --cpu-quota, in microseconds (default 100000)" };
+    public Option<long?> PidsLimit { get; } = new("--pids-limit") { Description = "Processes and threads each RUN container may have at once (0 or -1: no limit)" };
 
     public BuildFlags()
     {
@@ -54,7 +60,7 @@ internal sealed class BuildFlags
     public void AddTo(Command command)
     {
         foreach (Option option in new Option[] { BuildArgs, Platform, Progress, Jobs, Outputs, NoCache, NoCacheFilter, Ssh, Network, Labels, CacheFrom, CacheTo, BuildContexts, Secrets, Allow,
-                                                  Pull, AddHosts, Ulimits, ShmSize, Annotations, Attest, Sbom, Provenance })
+                                                  Pull, AddHosts, Ulimits, ShmSize, Annotations, Attest, Sbom, Provenance, Memory, MemorySwap, Cpus, CpuQuota, CpuPeriod, PidsLimit })
             command.Options.Add(option);
     }
 
@@ -84,6 +90,8 @@ internal sealed class BuildFlags
             ExtraHosts = ExtraHostParser.Parse(result.GetValue(AddHosts) ?? []),
             Ulimits = UlimitParser.Parse(result.GetValue(Ulimits) ?? []),
             ShmSize = result.GetValue(ShmSize) is { } shm ? MemoryBytes.Parse("--shm-size", shm) : null,
+            RunResources = RunResourcesParser.Parse(result.GetValue(Memory), result.GetValue(MemorySwap), result.GetValue(Cpus),
+                result.GetValue(CpuQuota), result.GetValue(CpuPeriod), result.GetValue(PidsLimit)),
         };
     }
 

@@ -53,6 +53,13 @@ internal sealed class PlainProgress(TextWriter writer, TextWriter errors) : IBui
         if (StepLabel.IsShown(step)) Complete(key, step, "CACHED");
     }
 
+    // Why the step runs (moby/buildkit#2567), one line per reason, after its start line.
+    public void CacheMissed(BuildStep step, StepKey key, IReadOnlyList<string> reasons)
+    {
+        foreach (string reason in reasons)
+            Write($"#{_numbers.GetValueOrDefault(key)} miss: {TerminalText.Escape(reason)}");
+    }
+
     public void Output(BuildStep step, StepKey key, ContainerOutputLine line)
     {
         lock (_gate)

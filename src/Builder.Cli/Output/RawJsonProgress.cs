@@ -77,6 +77,20 @@ internal sealed class RawJsonProgress(TextWriter writer) : IBuildRenderer
         });
     }
 
+    /// <summary>Why a step runs: an <c>imgbuild</c> <c>miss</c> event naming its vertex, with the reasons.</summary>
+    public void CacheMissed(BuildStep step, StepKey key, IReadOnlyList<string> reasons)
+    {
+        Vertex vertex = VertexOf(key, step);
+        Write(json => Extra(json, "miss", extra =>
+        {
+            extra.WriteString("vertex", vertex.Digest);
+            extra.WriteString("name", vertex.Name);
+            extra.WriteStartArray("reasons");
+            foreach (string reason in reasons) extra.WriteStringValue(reason);
+            extra.WriteEndArray();
+        }));
+    }
+
     public void Finished(BuildStep step, StepKey key, TimeSpan elapsed)
     {
         if (StepLabel.IsShown(step)) Complete(VertexOf(key, step), cached: false);

@@ -66,6 +66,13 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
         }
     }
 
+    // Shown as the running step's first line until the h15 progress rework gives reasons a place of their own.
+    public void CacheMissed(BuildStep step, StepKey key, IReadOnlyList<string> reasons)
+    {
+        foreach (string reason in reasons)
+            Output(step, key, new ContainerOutputLine(false, "miss: " + reason));
+    }
+
     public void Output(BuildStep step, StepKey key, ContainerOutputLine line)
     {
         lock (_gate)

@@ -26,6 +26,9 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
     /// <summary>How container ids start; a build names them after its workspace so that recovery can find a killed build's.</summary>
     public string ContainerPrefix { get; init; } = "imgbuild-";
 
+    /// <summary>The cgroup limits of every RUN container (<c>--memory</c>, <c>--cpus</c>, <c>--pids-limit</c>…); none by default.</summary>
+    public ContainerResources Resources { get; init; } = ContainerResources.None;
+
     /// <summary>Runs <paramref name="step"/> on the filesystem of its input 0; its mounts read the other inputs (each as its lower directories, top first).</summary>
     /// <exception cref="ExecFailedException">The process exited non-zero.</exception>
     /// <exception cref="ContainerUserException">The step's user is not in the image.</exception>
@@ -67,6 +70,7 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
                 Privileged = step.Security == SecurityMode.Insecure,
                 ExtraHosts = step.ExtraHosts,
                 Ulimits = step.Ulimits,
+                Resources = Resources,
             };
             var tail = new Queue<string>();
             void Record(ContainerOutputLine line)
@@ -78,7 +82,15 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
                 }
                 output(line);
             }
-            int status = await runtime.RunAsync(id, spec, bundle, Record, cancellationToken).ConfigureAwait(false);
+            int status;
+            try
+            {
+                status = await runtime.RunAsync(id, spec, bundle, Record, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MemoryLimitReachedException oom)
+            {
+                throw new ExecFailedException(step.Args, oom.ExitCode, [.. tail], oom.LimitBytes);
+            }
             if (status != 0) throw new ExecFailedException(step.Args, status, [.. tail]);
         }
         // Mounts are released (and their stubs removed by the runtime) before the changes become a layer.

@@ -12,6 +12,15 @@ public interface IBuildProgress
     /// <summary>A step's result came from the build cache; it did not run.</summary>
     void Cached(BuildStep step, StepKey key);
 
+    /// <summary>
+    /// A step was not found in the build cache: <paramref name="reasons"/> says why, the first input that differs from
+    /// the closest cached record first (<see cref="Caching.CacheMissExplainer"/>). A build gives one reason; an explain
+    /// (<c>imgbuild build --explain</c>) gives every difference. A sink that does not show reasons ignores it.
+    /// </summary>
+    void CacheMissed(BuildStep step, StepKey key, IReadOnlyList<string> reasons)
+    {
+    }
+
     /// <summary>A step printed a line.</summary>
     void Output(BuildStep step, StepKey key, ContainerOutputLine line);
 

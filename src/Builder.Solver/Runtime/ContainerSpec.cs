@@ -27,4 +27,13 @@ public sealed record ContainerSpec(string RootFilesystem, ContainerProcess Proce
 
     /// <summary><c>RUN --security=insecure</c>: all capabilities and no masked paths.</summary>
     public bool Privileged { get; init; }
+
+    /// <summary>The container's cgroup limits (<c>linux.resources</c>); none by default.</summary>
+    public ContainerResources Resources { get; init; } = ContainerResources.None;
+
+    /// <summary>
+    /// The runtime spec's <c>linux.cgroupsPath</c>, or null for the runtime's default. The runtime sets it to find the
+    /// container's cgroup again after the process ends (to tell an OOM kill from another SIGKILL).
+    /// </summary>
+    public string? CgroupsPath { get; init; }
 }

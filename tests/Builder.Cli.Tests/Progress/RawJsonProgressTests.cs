@@ -53,6 +53,20 @@ public sealed class RawJsonProgressTests
     }
 
     [Fact]
+    public void CacheMissed_IsAnImgbuildMissEventWithItsVertexAndReasons()
+    {
+        ExecStep step = Run("make", 4);
+        StepKey key = StepKey.Of(step);
+        _progress.Started(step, key);
+
+        _progress.CacheMissed(step, key, ["context file changed: a.c (1 file)", "build arg or env V changed"]);
+
+        JsonElement e = Last().GetProperty("imgbuild");
+        Assert.Equal(("miss", key.ToString(), "[build 4/9] RUN make"), (Text(e, "event"), Text(e, "vertex"), Text(e, "name")));
+        Assert.Equal(["context file changed: a.c (1 file)", "build arg or env V changed"], e.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
     public void OutputCachedDone_AreLogsInBase64AndCompletedVertexes()
     {
         ExecStep step = Run("make", 4);
