@@ -66,6 +66,7 @@ public sealed class BuildEngine(EngineOptions options)
             UseCache = request.NoCache ? _ => false
                 : step => step.Origin?.Stage is not { } stage || !request.NoCacheStages.Contains(stage),
             CacheImports = request.CacheImports,
+            KeepFailedRuns = request.FailedStepDebugger is not null,
         };
 
         using RegistryClient registry = new(new RegistryClientOptions
@@ -116,7 +117,20 @@ public sealed class BuildEngine(EngineOptions options)
             EntitlementCheck.Require(targets[^1], request.Entitlements);
         }
 
-        IReadOnlyList<StepState> states = await session.SolveAsync(targets, request.Jobs ?? int.MaxValue, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<StepState> states;
+        try
+        {
+            states = await session.SolveAsync(targets, request.Jobs ?? int.MaxValue, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Solver.Scheduling.StepFailedException failure) when (request.FailedStepDebugger is not null
+            && failure.InnerException is ExecFailedException { Container: not null })
+        {
+            // Every other step has stopped (the scheduler waits for them): the front end gets the failed RUN's
+            // container alone, and the session removes it, its mounts and its snapshot once the debugger returns.
+            using FailedRunContainer container = ((ExecFailedException)failure.InnerException).Container!;
+            await request.FailedStepDebugger.DebugAsync(failure, container, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
 
         var results = ImmutableArray.CreateBuilder<TargetResult>(request.Targets.Length);
         for (int i = 0; i < request.Targets.Length; i++)

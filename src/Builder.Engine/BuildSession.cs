@@ -47,6 +47,9 @@ internal sealed record BuildSessionOptions
 
     /// <summary>Caches to import (<c>--cache-from</c>).</summary>
     public IReadOnlyList<CacheSpec> CacheImports { get; init; } = [];
+
+    /// <summary>Keep a failed RUN's container (for <c>--on-error=shell</c>) until the session ends.</summary>
+    public bool KeepFailedRuns { get; init; }
 }
 
 /// <summary>
@@ -65,6 +68,7 @@ internal sealed class BuildSession : IDisposable
     private readonly string _contexts;
     private readonly string _work;
     private readonly LayerWriteOptions _layerOptions;
+    private readonly List<FailedRunContainer> _failedRuns = [];
 
     private BuildSession(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress, FileLock lease,
         BuildWorkspace workspace, bool flushWrites)
@@ -100,6 +104,7 @@ internal sealed class BuildSession : IDisposable
             {
                 Bundles = _bundles,
                 ContainerPrefix = workspace.ContainerPrefix,
+                KeepFailed = options.KeepFailedRuns ? KeepFailedRun : null,
             },
             new FileStepRunner(snapshotter, committer, _work),
             new BuildSources(Contexts, new HttpDownloader(_downloads), options.Git is { } git ? new GitFetcher(git) : null, _contexts, _statCache),
@@ -331,9 +336,21 @@ internal sealed class BuildSession : IDisposable
         await cap.ApplyAsync(Images, Progress, cancellationToken).ConfigureAwait(false);
     }
 
+    // A failed RUN's container waits for the engine to hand it to the debugger; whatever was not disposed by then
+    // (a second step that failed at the same time) goes with the session.
+    private void KeepFailedRun(FailedRunContainer container)
+    {
+        lock (_failedRuns) _failedRuns.Add(container);
+    }
+
     /// <summary>Saves the stat cache, unmounts and deletes the build's workspace (its secrets with it) and releases the build lock.</summary>
     public void Dispose()
     {
+        lock (_failedRuns)
+        {
+            foreach (FailedRunContainer failed in _failedRuns) failed.Dispose();
+            _failedRuns.Clear();
+        }
         _statCache.Save();
         _statCache.Dispose();
         _downloads.Dispose();

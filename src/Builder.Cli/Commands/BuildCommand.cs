@@ -28,11 +28,19 @@ internal static class BuildCommand
         var iidFile = new Option<string?>("--iidfile") { Description = "Write the image digest to this file" };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its name points at (--output type=registry)" };
         var metadataFile = new Option<string?>("--metadata-file") { Description = "Write the build's result (image digest, config digest, names) to this JSON file" };
+        var onError = new Option<string?>(FailedStepShell.OptionName) { Description = "When a RUN fails: error (default), shell (an interactive /bin/sh in the failed step's container, on this terminal) or shell:CMD" };
         var flags = new BuildFlags();
-        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, iidFile, metadataFile, push };
+        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, iidFile, metadataFile, push, onError };
         flags.AddTo(command);
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async _ =>
         {
+            ImmutableArray<string>? shellCommand = FailedStepShell.ParseCommand(result.GetValue(onError));
+            if (shellCommand is not null
+                && FailedStepShell.Refusal(!Console.IsInputRedirected, ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected, result.GetValue(flags.Progress)!) is { } refusal)
+            {
+                stderr.WriteLine($"imgbuild: {refusal}");
+                return 1;
+            }
             string contextDirectory = result.GetValue(context)!;
             string dockerfile = result.GetValue(file) ?? Path.Combine(contextDirectory, "Dockerfile");
             string text;
@@ -64,9 +72,14 @@ internal static class BuildCommand
                     : result.GetValue(push) ? image.Outputs.Add(registryPush) : image.Outputs,
             };
 
-            BuildRequest request = flags.Request(result, environment, [], []) with { Targets = [image] };
+            IBuildRenderer renderer = flags.Renderer(result, stderr);
+            BuildRequest request = flags.Request(result, environment, [], []) with
+            {
+                Targets = [image],
+                FailedStepDebugger = shellCommand is { } shell ? new FailedStepShell(renderer, stderr, shell, environment.Variable("TERM")) : null,
+            };
             BuildResult? built = await BuildRunner.RunAsync(EngineSetup.Create(store, registry, result, environment), request,
-                flags.Renderer(result, stderr), environment, cancellationToken).ConfigureAwait(false);
+                renderer, environment, cancellationToken).ConfigureAwait(false);
             if (built is null) return 1;
             TargetResult made = built.Targets[0];
             if (result.GetValue(iidFile) is { } iid) await File.WriteAllTextAsync(iid, made.Manifest.Digest.ToString(), cancellationToken).ConfigureAwait(false);

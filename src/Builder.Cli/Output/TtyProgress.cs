@@ -24,6 +24,7 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
     private readonly Dictionary<StepKey, Running> _running = [];
     private readonly Timer _timer;
     private int _started, _finished, _drawnLines;
+    private bool _stopped;
 
     public TtyProgress(TextWriter writer, int width)
     {
@@ -124,6 +125,7 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
     {
         lock (_gate)
         {
+            if (_stopped) return;
             ClearRegion();
             DrawRegion();
         }
@@ -169,6 +171,20 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
     private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s";
 
     private static string Describe(BuildStep step) => step.Origin is { } origin ? $"[{origin.StartLine}] {TerminalText.Escape(origin.Instruction)}" : step.GetType().Name;
+
+    /// <summary>
+    /// Stops redrawing and leaves what is on the screen as it is, so another program (<c>--on-error=shell</c>'s shell)
+    /// can use the terminal; later lines are written below it.
+    /// </summary>
+    public void StopRedrawing()
+    {
+        _timer.Change(Timeout.Infinite, Timeout.Infinite);
+        lock (_gate)
+        {
+            _stopped = true;
+            _drawnLines = 0;
+        }
+    }
 
     public void Dispose()
     {
