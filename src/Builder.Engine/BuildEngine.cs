@@ -139,7 +139,7 @@ public sealed class BuildEngine(EngineOptions options)
             Descriptor manifest = await session.AssembleAsync(targets[i], states[i], outputs[i][0].OciMediaTypes, epoch,
                 target.CacheExports.Any(c => c.Type == CacheLocationType.Inline), cancellationToken).ConfigureAwait(false);
             await session.ExportAsync(manifest, states[i], outputs[i], target.Names, request.Platform, request.StandardOutput, cancellationToken).ConfigureAwait(false);
-            await session.ExportCacheAsync(target.CacheExports, [states[i]], cancellationToken).ConfigureAwait(false);
+            await session.ExportCacheAsync(target.CacheExports, [states[i]], CacheMountArchive.IdsUsedBy([targets[i]]), cancellationToken).ConfigureAwait(false);
             Digest config = ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(images.Content, manifest.Digest)).Config.Digest;
             results.Add(new TargetResult(target.Name, targets[i].StageName, manifest, config, target.Names));
         }

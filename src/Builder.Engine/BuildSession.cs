@@ -99,7 +99,8 @@ internal sealed class BuildSession : IDisposable
         // is made here, as are downloads and git checkouts, and all are deleted with the workspace when the build ends.
         _contexts = Path.Combine(_work, "context-" + Guid.NewGuid().ToString("N")[..12]);
         _statCache = StatCache.Load(layout.StatCache);
-        var mounts = new RunMountOptions(layout.CacheMounts, options.Secrets, snapshotter, _work) { SshAgents = options.SshAgents };
+        CacheMounts = new CacheMountArchive(images.Content, Imported, Fetcher);
+        var mounts = new RunMountOptions(layout.CacheMounts, options.Secrets, snapshotter, _work) { SshAgents = options.SshAgents, ImportedCacheMounts = CacheMounts };
         Executor = new BuildStepExecutor(Bases, new ExecStepRunner(snapshotter, new RuncRuntime(options.Runc, layout.Runc), committer, _work)
             {
                 Bundles = _bundles,
@@ -122,6 +123,9 @@ internal sealed class BuildSession : IDisposable
     public BaseImageProvider Bases { get; }
 
     public ImportedCache Imported { get; }
+
+    /// <summary>Cache mount contents: restored from imported caches, exported with <c>cache-mounts=true</c>.</summary>
+    public CacheMountArchive CacheMounts { get; }
 
     public StepCache StepCache { get; }
 
@@ -310,13 +314,18 @@ internal sealed class BuildSession : IDisposable
     }
 
     /// <summary>Exports the build cache: mode=min the layers of <paramref name="finals"/>, mode=max every step this session ran or found.</summary>
-    public async Task ExportCacheAsync(IEnumerable<CacheSpec> exports, IEnumerable<StepState> finals, CancellationToken cancellationToken)
+    /// <remarks>An export with <c>cache-mounts=true</c> also carries the cache mounts <paramref name="cacheMountIds"/> names.</remarks>
+    public async Task ExportCacheAsync(IEnumerable<CacheSpec> exports, IEnumerable<StepState> finals, IReadOnlyList<string> cacheMountIds,
+        CancellationToken cancellationToken)
     {
         var transfer = new CacheTransfer(Images.Content, Registry);
         foreach (CacheSpec export in exports.Where(c => c.Type != CacheLocationType.Inline))
         {
             Dictionary<Digest, CacheRecord> records = RecordsOf(finals, export.Mode);
-            await transfer.ExportAsync(export, records, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault()?.Repository, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<CacheMountRecord> mounts = export.CacheMounts
+                ? await CacheMounts.ExportAsync(export, cacheMountIds, Progress, cancellationToken).ConfigureAwait(false)
+                : [];
+            await transfer.ExportAsync(export, records, mounts, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault()?.Repository, cancellationToken).ConfigureAwait(false);
             Progress.Message(BuildMessage.Info($"exported {records.Count} cache records to {export.Location} (mode={export.Mode.ToString().ToLowerInvariant()})"));
         }
     }
@@ -332,6 +341,7 @@ internal sealed class BuildSession : IDisposable
     public async Task FinishAsync(StorageCap cap, CancellationToken cancellationToken)
     {
         Progress.Message(BuildMessage.Info($"fetched {Fetcher.BlobsFetched} layer blobs ({Fetcher.BytesFetched} bytes)"));
+        if (CacheMounts.Restored > 0) Progress.Message(BuildMessage.Info($"restored {CacheMounts.Restored} cache mounts from imported caches"));
         _lease.Dispose();
         await cap.ApplyAsync(Images, Progress, cancellationToken).ConfigureAwait(false);
     }
