@@ -79,6 +79,7 @@ public sealed class BuildEngine(EngineOptions options)
             NoCacheReason = step => request.NoCache ? "--no-cache"
                 : noCacheSteps.Contains(StepKey.Of(step)) ? "no cache asked for this target (compose no_cache)" : $"--no-cache-filter {step.Origin?.Stage}",
             ExplainOnly = request.Explain,
+            KeepFailedRuns = request.FailedStepDebugger is not null,
         };
 
         using RegistryClient registry = NewRegistryClient(progress);
@@ -148,7 +149,20 @@ public sealed class BuildEngine(EngineOptions options)
             if (target.NoCache) noCacheSteps.UnionWith(new BuildGraph(targets[index]).Steps().Select(StepKey.Of));
         }
 
-        IReadOnlyList<StepState> states = await session.SolveAsync(targets, request.Jobs ?? int.MaxValue, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<StepState> states;
+        try
+        {
+            states = await session.SolveAsync(targets, request.Jobs ?? int.MaxValue, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Solver.Scheduling.StepFailedException failure) when (request.FailedStepDebugger is not null
+            && failure.InnerException is ExecFailedException { Container: not null })
+        {
+            // Every other step has stopped (the scheduler waits for them): the front end gets the failed RUN's
+            // container alone, and the session removes it, its mounts and its snapshot once the debugger returns.
+            using FailedRunContainer container = ((ExecFailedException)failure.InnerException).Container!;
+            await request.FailedStepDebugger.DebugAsync(failure, container, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
         if (request.Explain)
         {
             // Nothing ran, so there is no image: the comparison was the result.
@@ -165,7 +179,7 @@ public sealed class BuildEngine(EngineOptions options)
             Descriptor manifest = await session.AssembleAsync(targets[i], states[i], outputs[i][0].OciMediaTypes, epoch,
                 target.CacheExports.Any(c => c.Type == CacheLocationType.Inline), target.Annotations, cancellationToken).ConfigureAwait(false);
             await session.ExportAsync(manifest, states[i], outputs[i], target.Names, request.Platform, request.StandardOutput, cancellationToken).ConfigureAwait(false);
-            await session.ExportCacheAsync(target.CacheExports, [states[i]], cancellationToken).ConfigureAwait(false);
+            await session.ExportCacheAsync(target.CacheExports, [states[i]], CacheMountArchive.IdsUsedBy([targets[i]]), cancellationToken).ConfigureAwait(false);
             Digest config = ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(images.Content, manifest.Digest)).Config.Digest;
             results.Add(new TargetResult(target.Name, targets[i].StageName, manifest, config, target.Names));
         }

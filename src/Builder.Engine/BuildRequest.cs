@@ -83,4 +83,11 @@ public sealed record BuildRequest
     /// go there.
     /// </summary>
     public Stream? StandardOutput { get; init; }
+
+    /// <summary>
+    /// Called when a RUN fails, after the other steps were stopped and before the build's failure is thrown, with the
+    /// failed RUN's container as the failure left it (<c>--on-error=shell</c>); the container is removed when it
+    /// returns. Null (the default): a failed RUN's container is removed at once.
+    /// </summary>
+    public IFailedStepDebugger? FailedStepDebugger { get; init; }
 }

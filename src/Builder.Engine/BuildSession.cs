@@ -62,6 +62,9 @@ internal sealed record BuildSessionOptions
 
     /// <summary>The cgroup limits of RUN containers.</summary>
     public ContainerResources RunResources { get; init; } = ContainerResources.None;
+
+    /// <summary>Keep a failed RUN's container (for <c>--on-error=shell</c>) until the session ends.</summary>
+    public bool KeepFailedRuns { get; init; }
 }
 
 /// <summary>
@@ -81,6 +84,7 @@ internal sealed class BuildSession : IDisposable
     private readonly string _work;
     private readonly LayerWriteOptions _layerOptions;
     private readonly string _dockerHost;
+    private readonly List<FailedRunContainer> _failedRuns = [];
 
     private BuildSession(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress, FileLock lease,
         BuildWorkspace workspace, bool flushWrites)
@@ -112,12 +116,14 @@ internal sealed class BuildSession : IDisposable
         // is made here, as are downloads and git checkouts, and all are deleted with the workspace when the build ends.
         _contexts = Path.Combine(_work, "context-" + Guid.NewGuid().ToString("N")[..12]);
         _statCache = StatCache.Load(layout.StatCache);
-        var mounts = new RunMountOptions(layout.CacheMounts, options.Secrets, snapshotter, _work) { SshAgents = options.SshAgents };
+        CacheMounts = new CacheMountArchive(images.Content, Imported, Fetcher);
+        var mounts = new RunMountOptions(layout.CacheMounts, options.Secrets, snapshotter, _work) { SshAgents = options.SshAgents, ImportedCacheMounts = CacheMounts };
         Executor = new BuildStepExecutor(Bases, new ExecStepRunner(snapshotter, new RuncRuntime(options.Runc, layout.Runc), committer, _work)
             {
                 Bundles = _bundles,
                 ContainerPrefix = workspace.ContainerPrefix,
                 Resources = options.RunResources,
+                KeepFailed = options.KeepFailedRuns ? KeepFailedRun : null,
             },
             new FileStepRunner(snapshotter, committer, _work),
             new BuildSources(Contexts, new HttpDownloader(_downloads), options.Git is { } git ? new GitFetcher(git) : null, _contexts, _statCache),
@@ -139,6 +145,9 @@ internal sealed class BuildSession : IDisposable
     public BaseImageProvider Bases { get; }
 
     public ImportedCache Imported { get; }
+
+    /// <summary>Cache mount contents: restored from imported caches, exported with <c>cache-mounts=true</c>.</summary>
+    public CacheMountArchive CacheMounts { get; }
 
     public StepCache StepCache { get; }
 
@@ -365,13 +374,18 @@ internal sealed class BuildSession : IDisposable
     };
 
     /// <summary>Exports the build cache: mode=min the layers of <paramref name="finals"/>, mode=max every step this session ran or found.</summary>
-    public async Task ExportCacheAsync(IEnumerable<CacheSpec> exports, IEnumerable<StepState> finals, CancellationToken cancellationToken)
+    /// <remarks>An export with <c>cache-mounts=true</c> also carries the cache mounts <paramref name="cacheMountIds"/> names.</remarks>
+    public async Task ExportCacheAsync(IEnumerable<CacheSpec> exports, IEnumerable<StepState> finals, IReadOnlyList<string> cacheMountIds,
+        CancellationToken cancellationToken)
     {
         var transfer = new CacheTransfer(Images.Content, Registry);
         foreach (CacheSpec export in exports.Where(c => c.Type != CacheLocationType.Inline))
         {
             Dictionary<Digest, CacheRecord> records = RecordsOf(finals, export.Mode);
-            await transfer.ExportAsync(export, records, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault()?.Repository, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<CacheMountRecord> mounts = export.CacheMounts
+                ? await CacheMounts.ExportAsync(export, cacheMountIds, Progress, cancellationToken).ConfigureAwait(false)
+                : [];
+            await transfer.ExportAsync(export, records, mounts, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault()?.Repository, cancellationToken).ConfigureAwait(false);
             Progress.Message(BuildMessage.Info($"exported {records.Count} cache records to {export.Location} (mode={export.Mode.ToString().ToLowerInvariant()})"));
         }
     }
@@ -387,13 +401,26 @@ internal sealed class BuildSession : IDisposable
     public async Task FinishAsync(StorageCap cap, CancellationToken cancellationToken)
     {
         Progress.Message(BuildMessage.Info($"fetched {Fetcher.BlobsFetched} layer blobs ({Fetcher.BytesFetched} bytes)"));
+        if (CacheMounts.Restored > 0) Progress.Message(BuildMessage.Info($"restored {CacheMounts.Restored} cache mounts from imported caches"));
         _lease.Dispose();
         await cap.ApplyAsync(Images, Progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A failed RUN's container waits for the engine to hand it to the debugger; whatever was not disposed by then
+    // (a second step that failed at the same time) goes with the session.
+    private void KeepFailedRun(FailedRunContainer container)
+    {
+        lock (_failedRuns) _failedRuns.Add(container);
     }
 
     /// <summary>Saves the stat cache, unmounts and deletes the build's workspace (its secrets with it) and releases the build lock.</summary>
     public void Dispose()
     {
+        lock (_failedRuns)
+        {
+            foreach (FailedRunContainer failed in _failedRuns) failed.Dispose();
+            _failedRuns.Clear();
+        }
         _statCache.Save();
         _statCache.Dispose();
         _downloads.Dispose();

@@ -33,11 +33,19 @@ internal static class BuildCommand
         var call = new Option<string?>("--call") { Description = "Run a check instead of building: build (default), check, targets, outline (with ,format=json) or explain (= --explain)" };
         var check = new Option<bool>("--check") { Description = "Shorthand for --call=check: run the build checks, print their warnings, exit 1 if any" };
         var explain = new Option<bool>("--explain") { Description = "Build nothing: print, for every RUN/COPY step, whether it is cached and else every difference from its closest cached record" };
+        var onError = new Option<string?>(FailedStepShell.OptionName) { Description = "When a RUN fails: error (default), shell (an interactive /bin/sh in the failed step's container, on this terminal) or shell:CMD" };
         var flags = new BuildFlags();
-        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, iidFile, metadataFile, push, load, quiet, call, check, explain };
+        var command = new Command("build", "Build an image from a Dockerfile") { context, tags, file, target, iidFile, metadataFile, push, load, quiet, call, check, explain, onError };
         flags.AddTo(command);
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async _ =>
         {
+            ImmutableArray<string>? shellCommand = FailedStepShell.ParseCommand(result.GetValue(onError));
+            if (shellCommand is not null
+                && FailedStepShell.Refusal(!Console.IsInputRedirected, ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected, result.GetValue(flags.Progress)!) is { } refusal)
+            {
+                stderr.WriteLine($"imgbuild: {refusal}");
+                return 1;
+            }
             string contextDirectory = result.GetValue(context)!;
             // buildx: -q is --progress=quiet plus the image ID on standard output; beside another progress mode it is an error.
             if (result.GetValue(quiet) && result.GetValue(flags.Progress) is not ("auto" or "quiet"))
@@ -89,13 +97,19 @@ internal static class BuildCommand
             };
 
             string? callSpec = result.GetValue(check) ? "check" : result.GetValue(call);
-            BuildRequest request = flags.Request(result, environment, [], []) with { Targets = [image], Explain = result.GetValue(explain) || callSpec == "explain" };
+            bool explaining = result.GetValue(explain) || callSpec == "explain";
             if (callSpec is { } subrequest && subrequest != "explain" && !subrequest.StartsWith("build", StringComparison.Ordinal))
-                return await BuildCall.RunAsync(subrequest, EngineSetup.Create(store, registry, result, environment), request.Platform, image,
+                return await BuildCall.RunAsync(subrequest, EngineSetup.Create(store, registry, result, environment), flags.Request(result, environment, [], []).Platform, image,
                     result.GetValue(file) ?? "Dockerfile", stdout, stderr, cancellationToken).ConfigureAwait(false);
             // --explain's comparison is its result: plain lines on standard output (rawjson stays rawjson).
-            IBuildRenderer renderer = request.Explain && result.GetValue(flags.Progress) != "rawjson" ? new PlainProgress(stdout, stderr)
+            IBuildRenderer renderer = explaining && result.GetValue(flags.Progress) != "rawjson" ? new PlainProgress(stdout, stderr)
                 : flags.Renderer(result, stderr, environment, result.GetValue(quiet) ? "quiet" : null);
+            BuildRequest request = flags.Request(result, environment, [], []) with
+            {
+                Targets = [image],
+                Explain = explaining,
+                FailedStepDebugger = shellCommand is { } shell ? new FailedStepShell(renderer, stderr, shell, environment.Variable("TERM"), text) : null,
+            };
             BuildResult? built = await BuildRunner.RunAsync(EngineSetup.Create(store, registry, result, environment), request,
                 renderer, environment, cancellationToken).ConfigureAwait(false);
             if (built is null) return 1;

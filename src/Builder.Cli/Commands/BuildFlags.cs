@@ -27,7 +27,7 @@ internal sealed class BuildFlags
     public Option<string> Network { get; } = new("--network") { Description = "The network of RUN steps without --network: default (the host's), host or none", DefaultValueFactory = _ => "default" };
     public Option<string[]> Labels { get; } = new("--label") { Description = "A label for the image, KEY=VALUE; repeatable" };
     public Option<string[]> CacheFrom { get; } = new("--cache-from") { Description = "Import a build cache: type=registry,ref=REG/REPO:TAG or type=local,src=DIR; repeatable" };
-    public Option<string[]> CacheTo { get; } = new("--cache-to") { Description = "Export the build cache: type=registry,ref=REG/REPO:TAG or type=local,dest=DIR, with mode=min (the final image's layers, default) or mode=max (every step); repeatable" };
+    public Option<string[]> CacheTo { get; } = new("--cache-to") { Description = "Export the build cache: type=registry,ref=REG/REPO:TAG or type=local,dest=DIR, with mode=min (the final image's layers, default) or mode=max (every step), and cache-mounts=true[,cache-mounts-max-size=1GiB] to carry RUN --mount=type=cache contents; repeatable" };
     public Option<string[]> BuildContexts { get; } = new("--build-context") { Description = "A named context for FROM NAME and COPY --from=NAME: NAME=DIR, NAME=docker-image://REF or NAME=oci-layout://DIR[@sha256:…]; repeatable" };
     public Option<string[]> Allow { get; } = new("--allow") { Description = "Grant an entitlement: security.insecure (RUN --security=insecure) or network.host; repeatable, or comma-separated" };
     public Option<string[]> Secrets { get; } = new("--secret") { Description = "A secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VARIABLE; repeatable" };

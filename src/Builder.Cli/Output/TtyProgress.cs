@@ -30,7 +30,7 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
     private readonly Dictionary<object, Running> _running = [];
     private readonly Timer _timer;
     private int _started, _finished, _drawnLines;
-    private bool _closed;
+    private bool _closed, _stopped;
 
     /// <param name="writer">The terminal.</param>
     /// <param name="width">Its width in columns.</param>
@@ -171,6 +171,7 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
     {
         lock (_gate)
         {
+            if (_stopped) return;
             ClearRegion();
             DrawRegion();
         }
@@ -189,7 +190,7 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
 
     private void DrawRegion()
     {
-        if (_closed) return;
+        if (_closed || _stopped) return;
         var lines = new List<string> { Header(final: false) };
         foreach (Running running in _running.Values.OrderBy(r => r.Number))
         {
@@ -218,6 +219,20 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
     }
 
     private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s";
+
+    /// <summary>
+    /// Stops redrawing and leaves what is on the screen as it is, so another program (<c>--on-error=shell</c>'s shell)
+    /// can use the terminal; later lines are written below it.
+    /// </summary>
+    public void StopRedrawing()
+    {
+        _timer.Change(Timeout.Infinite, Timeout.Infinite);
+        lock (_gate)
+        {
+            _stopped = true;
+            _drawnLines = 0;
+        }
+    }
 
     public void Dispose()
     {

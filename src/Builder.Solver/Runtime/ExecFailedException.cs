@@ -18,6 +18,12 @@ public sealed class ExecFailedException(ImmutableArray<string> args, int exitCod
     /// <summary>The last lines the process printed (standard output and error, in order), oldest first.</summary>
     public IReadOnlyList<string> LastLines { get; } = lastLines;
 
+    /// <summary>
+    /// The failed RUN's container, kept for <c>--on-error=shell</c> when the runner was asked to keep failed
+    /// containers; null otherwise. Whoever asked owns it and disposes it.
+    /// </summary>
+    public FailedRunContainer? Container { get; init; }
+
     /// <summary>The command and its status in one line, without the output: what a renderer puts before the lines.</summary>
     public string Summary { get; } = SummaryOf(args, exitCode, memoryLimitBytes);
 

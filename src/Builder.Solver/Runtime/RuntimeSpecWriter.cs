@@ -93,7 +93,7 @@ public static class RuntimeSpecWriter
     {
         ContainerProcess process = spec.Process;
         json.WriteStartObject("process");
-        json.WriteBoolean("terminal", false);
+        json.WriteBoolean("terminal", process.Terminal);
         json.WriteStartObject("user");
         json.WriteNumber("uid", process.User.Uid);
         json.WriteNumber("gid", process.User.Gid);
