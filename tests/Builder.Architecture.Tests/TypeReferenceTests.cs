@@ -16,6 +16,7 @@ public sealed class TypeReferenceTests
         "Builder.Solver.Progress.IBuildProgress",
         "Builder.Solver.Progress.BuildMessage",
         "Builder.Solver.Progress.BuildMessageLevel",
+        "Builder.Solver.Progress.BuildActivity", // an internal vertex the renderers show ("[internal] load metadata …")
         "Builder.Solver.Progress.ContainerOutputLine",
         "Builder.Solver.Scheduling.StepFailedException",
     ];

@@ -1,6 +1,6 @@
+using Builder.Graph;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Builder.Solver.Runtime;
 
 namespace Builder.Cli.Options;
 

@@ -1,3 +1,4 @@
+using Builder.Graph;
 using System.Collections.Immutable;
 
 namespace Builder.Solver.Runtime;

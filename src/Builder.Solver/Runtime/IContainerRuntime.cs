@@ -1,3 +1,4 @@
+using Builder.Graph;
 using Builder.Solver.Progress;
 
 namespace Builder.Solver.Runtime;

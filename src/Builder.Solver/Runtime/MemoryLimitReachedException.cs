@@ -1,3 +1,4 @@
+using Builder.Graph;
 namespace Builder.Solver.Runtime;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Builder.Graph;
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Text.Json;

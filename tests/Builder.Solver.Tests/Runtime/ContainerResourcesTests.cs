@@ -1,3 +1,4 @@
+using Builder.Graph;
 using System.Text.Json;
 using Builder.Solver.Runtime;
 

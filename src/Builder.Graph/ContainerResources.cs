@@ -1,8 +1,10 @@
-namespace Builder.Solver.Runtime;
+namespace Builder.Graph;
 
 /// <summary>
 /// The cgroup limits of a build container: the runtime spec's <c>linux.resources</c> (runtime-spec 1.0.2, config-linux
 /// "Control groups"), which runc applies on cgroup v1 and v2 alike. A value left null is no limit, as without the flag.
+/// Like <see cref="NetworkMode"/> it says how RUN steps execute, so it lives with the graph's contract that front ends,
+/// the engine and the runtime share; unlike a step's network it is build-wide and never part of a cache key.
 /// </summary>
 public sealed record ContainerResources
 {
