@@ -55,6 +55,7 @@ internal static class ImgbuildCommand
         root.Subcommands.Add(TagCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(RmiCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(InspectCommand.Create(store, stdout, stderr));
+        root.Subcommands.Add(HistoryCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(PruneCommand.Create(store, stdout, stderr, environment));
         root.Subcommands.Add(DuCommand.Create(store, stdout, stderr));
         root.Subcommands.Add(SaveCommand.Create(store, stdout, stderr));

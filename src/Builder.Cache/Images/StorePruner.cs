@@ -18,13 +18,21 @@ public sealed record StorePruneOptions
 
     /// <summary>Report, remove nothing.</summary>
     public bool DryRun { get; init; }
+
+    /// <summary>
+    /// <c>prune --all</c>, as <c>docker buildx prune --all</c>: every build cache record, every <c>RUN --mount=type=cache</c>
+    /// directory, every unpacked base image tree and every unreferenced blob however recent; named images and what
+    /// they use stay (they are the image store, which <c>rmi</c> empties).
+    /// </summary>
+    public bool All { get; init; }
 }
 
 /// <summary>What a <see cref="StorePruner"/> run removed.</summary>
 /// <param name="RemovedRecords">Build cache records removed.</param>
 /// <param name="Blobs">The blob collection that followed.</param>
 /// <param name="RemovedDirectories">Unpacked layer and base image trees removed with them.</param>
-public sealed record StorePruneReport(int RemovedRecords, PruneReport Blobs, int RemovedDirectories);
+/// <param name="RemovedCacheMounts">Cache mount directories removed (<see cref="StorePruneOptions.All"/> only).</param>
+public sealed record StorePruneReport(int RemovedRecords, PruneReport Blobs, int RemovedDirectories, int RemovedCacheMounts = 0);
 
 /// <summary>
 /// The store's garbage-collection policy, as BuildKit's: build cache records older than <c>until</c> go, then the
@@ -54,7 +62,7 @@ public sealed class StorePruner(ImageStore images, CacheIndex cache)
         var removed = new List<(Digest Key, CacheRecord Record)>();
         foreach ((Digest key, CacheRecord record, DateTime lastUsed) in records)
         {
-            bool expired = options.Until is { } until && now - lastUsed > until;
+            bool expired = options.All || (options.Until is { } until && now - lastUsed > until);
             bool over = options.KeepStorage is { } limit && total > limit;
             if (!expired && !over) continue;
             removed.Add((key, record));
@@ -66,13 +74,29 @@ public sealed class StorePruner(ImageStore images, CacheIndex cache)
         }
 
         PruneReport blobs = await new GarbageCollector(images)
-            .PruneAsync(new PruneOptions { KeepRecent = options.KeepRecent, DryRun = options.DryRun }, cancellationToken).ConfigureAwait(false);
-        int directories = options.DryRun ? 0 : RemoveUnusedTrees(removed.Select(r => r.Record.DiffId).Except(cache.List().Select(r => r.Record.DiffId)));
-        return new StorePruneReport(removed.Count, blobs, directories);
+            .PruneAsync(new PruneOptions { KeepRecent = options.All ? TimeSpan.Zero : options.KeepRecent, DryRun = options.DryRun }, cancellationToken).ConfigureAwait(false);
+        int directories = options.DryRun ? 0 : RemoveUnusedTrees(removed.Select(r => r.Record.DiffId).Except(cache.List().Select(r => r.Record.DiffId)), options.All);
+        int cacheMounts = options.All ? RemoveCacheMounts(options.DryRun) : 0;
+        return new StorePruneReport(removed.Count, blobs, directories, cacheMounts);
+    }
+
+    // The caller holds the build lock exclusively: no RUN has a cache mount open.
+    private int RemoveCacheMounts(bool dryRun)
+    {
+        string folder = images.Content.Layout.CacheMounts;
+        if (!Directory.Exists(folder)) return 0;
+        List<string> entries = [.. Directory.EnumerateFileSystemEntries(folder)];
+        if (dryRun) return entries.Count;
+        foreach (string entry in entries)
+        {
+            if (Directory.Exists(entry) && new FileInfo(entry).LinkTarget is null) Directory.Delete(entry, recursive: true);
+            else File.Delete(entry);
+        }
+        return entries.Count;
     }
 
     // An unpacked layer goes with its last record; a base image's tree with its manifest blob.
-    private int RemoveUnusedTrees(IEnumerable<Digest> diffIds)
+    private int RemoveUnusedTrees(IEnumerable<Digest> diffIds, bool everyBaseTree)
     {
         int count = 0;
         foreach (Digest diffId in diffIds)
@@ -87,7 +111,8 @@ public sealed class StorePruner(ImageStore images, CacheIndex cache)
             foreach (string tree in Directory.EnumerateDirectories(images.Content.Layout.Rootfs))
             {
                 string name = Path.GetFileName(tree);
-                if (name.Length != 64 || images.Content.Contains(new Digest(Digest.Sha256, name))) continue;
+                // A base tree is unpacked again from its blobs when a build needs it; --all removes every one.
+                if (name.Length != 64 || (!everyBaseTree && images.Content.Contains(new Digest(Digest.Sha256, name)))) continue;
                 Directory.Delete(tree, recursive: true);
                 count++;
             }

@@ -17,8 +17,8 @@ internal static class ImagesCommand
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async images =>
         {
             DiskUsageReport usage = await images.GetDiskUsageAsync(cancellationToken).ConfigureAwait(false);
-            if (result.GetValue(format) == "json") WriteJson(stdout, usage);
-            else WriteTable(stdout, usage);
+            if (result.GetValue(format) == "json") WriteJson(stdout, usage, images);
+            else WriteTable(stdout, usage, images);
             return 0;
         }));
         return command;
@@ -28,15 +28,18 @@ internal static class ImagesCommand
     internal static string FamiliarRepository(ImageDiskUsage image) =>
         image.Reference.FamiliarName[..^(image.Reference.Tag!.Length + 1)];
 
-    private static void WriteTable(TextWriter stdout, DiskUsageReport usage)
+    // docker images' CREATED: how long ago the image config says it was made ("5 minutes ago").
+    private static void WriteTable(TextWriter stdout, DiskUsageReport usage, ImageStore images)
     {
-        var table = new TextTable("REPOSITORY", "TAG", "DIGEST", "SIZE");
+        var table = new TextTable("REPOSITORY", "TAG", "DIGEST", "CREATED", "SIZE");
+        DateTimeOffset now = DateTimeOffset.UtcNow;
         foreach (ImageDiskUsage image in usage.Images)
-            table.Add(FamiliarRepository(image), image.Reference.Tag!, image.Target.Digest.Encoded[..12], ByteSize.Format(image.Size));
+            table.Add(FamiliarRepository(image), image.Reference.Tag!, image.Target.Digest.Encoded[..12],
+                HumanDuration.Ago(StoredImage.Read(images, image.Target)?.Config.Created, now), ByteSize.Format(image.Size));
         table.Write(stdout);
     }
 
-    private static void WriteJson(TextWriter stdout, DiskUsageReport usage)
+    private static void WriteJson(TextWriter stdout, DiskUsageReport usage, ImageStore images)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -51,6 +54,7 @@ internal static class ImagesCommand
                 json.WriteString("mediaType", image.Target.MediaType);
                 json.WriteString("digest", image.Target.Digest.ToString());
                 json.WriteNumber("size", image.Size);
+                if (StoredImage.Read(images, image.Target)?.Config.Created is { } created) json.WriteString("created", created);
                 json.WriteEndObject();
             }
             json.WriteEndArray();

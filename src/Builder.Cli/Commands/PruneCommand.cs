@@ -8,8 +8,9 @@ using Builder.Frontend.Instructions;
 namespace Builder.Cli.Commands;
 
 /// <summary>
-/// <c>imgbuild prune [--keep-recent 10m] [--dry-run]</c>: removes what killed builds left (containers, mounts, work
-/// folders), then blobs no image and no root uses, and prints them and the space reclaimed, as <c>docker image prune</c> does.
+/// <c>imgbuild prune [-a] [-f] [--keep-recent 10m] [--dry-run]</c>: removes what killed builds left (containers, mounts,
+/// work folders), then blobs no image and no root uses, and prints them and the space reclaimed, as <c>docker image
+/// prune</c> does; <c>-a</c> removes all build cache as <c>docker buildx prune -a</c> (see <see cref="StorePruneOptions.All"/>).
 /// </summary>
 internal static class PruneCommand
 {
@@ -41,7 +42,9 @@ internal static class PruneCommand
                     result.AddError($"--filter '{filter}': only until=DURATION is supported (for example until=24h)");
             }
         });
-        var command = new Command("prune", "Remove unused blobs and build cache from the local store") { keepRecent, dryRun, keepStorage, filters };
+        var all = new Option<bool>("--all", "-a") { Description = "Remove all build cache not in use: every cache record, cache mount, unpacked base tree and unused blob (named images stay)" };
+        var force = new Option<bool>("--force", "-f") { Description = "Do not ask for confirmation (imgbuild never asks; accepted as buildx prune takes it)" };
+        var command = new Command("prune", "Remove unused blobs and build cache from the local store") { keepRecent, dryRun, keepStorage, filters, all, force };
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async images =>
         {
             _ = GoDuration.TryParse(result.GetValue(keepRecent)!, out TimeSpan recent);
@@ -59,16 +62,19 @@ internal static class PruneCommand
                 if (!recovered.IsEmpty) stdout.WriteLine($"Deleted: {recovered}");
             }
             StorePruneReport pruned = await new StorePruner(images, new Cache.BuildCache.CacheIndex(images))
-                .PruneAsync(new StorePruneOptions { KeepStorage = storage, Until = until, KeepRecent = recent, DryRun = dry }, cancellationToken).ConfigureAwait(false);
+                .PruneAsync(new StorePruneOptions { KeepStorage = storage, Until = until, KeepRecent = recent, DryRun = dry, All = result.GetValue(all) }, cancellationToken)
+                .ConfigureAwait(false);
             PruneReport report = pruned.Blobs;
             if (pruned.RemovedRecords > 0)
                 stdout.WriteLine($"{(dry ? "Would delete" : "Deleted")}: {pruned.RemovedRecords} build cache records");
             string verb = dry ? "Would delete" : "Deleted";
+            if (pruned.RemovedCacheMounts > 0)
+                stdout.WriteLine($"{verb}: {pruned.RemovedCacheMounts} cache mounts");
             foreach (BlobInfo blob in report.RemovedBlobs)
                 stdout.WriteLine($"{verb}: {blob.Digest} ({ByteSize.Format(blob.Size)})");
             if (report.RemovedIngestFiles > 0)
                 stdout.WriteLine($"{verb}: {report.RemovedIngestFiles} stale partial writes ({ByteSize.Format(report.IngestBytesFreed)})");
-            if (!report.KeptRecentBlobs.IsEmpty)
+            if (!report.KeptRecentBlobs.IsEmpty && !result.GetValue(all))
             {
                 stdout.WriteLine($"Kept: {report.KeptRecentBlobs.Length} unused blobs ({ByteSize.Format(report.KeptRecentBlobs.Sum(b => b.Size))}) "
                     + $"written in the last {GoDuration.Format(recent)}; --keep-recent 0s removes them");

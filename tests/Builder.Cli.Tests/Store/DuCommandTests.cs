@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Builder.Testing;
 
 namespace Builder.Cli.Tests.Store;
 
@@ -47,5 +48,32 @@ public sealed class DuCommandTests : IDisposable
         Assert.Equal(0, status);
         Assert.Matches(@"(?m)^a\s+1\s+[0-9a-f]{12}\s+\S+\s+0B\s+\S+$", output);
         Assert.Contains("Total: ", output);
+    }
+
+    [Fact]
+    public async Task Du_StoreTotal_AgreesWithDuSb_CountingHardLinksOnce()
+    {
+        await _store.AddImageAsync("a:1", 5000, 7000);
+        string layer = Directory.CreateDirectory(Path.Combine(_store.Root, "layers", new string('a', 64), "usr")).FullName;
+        File.WriteAllBytes(Path.Combine(layer, "big"), new byte[40_000]);
+        File.CreateSymbolicLink(Path.Combine(layer, "link"), "big");
+        // A base tree hard-linked to the layer's file: on disk once, as du counts it.
+        string tree = Directory.CreateDirectory(Path.Combine(_store.Root, "rootfs", new string('b', 64))).FullName;
+        ProcessRunner.Run("ln", [Path.Combine(layer, "big"), Path.Combine(tree, "big")]);
+        string mount = Directory.CreateDirectory(Path.Combine(_store.Root, "cache-mounts", "go")).FullName;
+        File.WriteAllBytes(Path.Combine(mount, "mod"), new byte[9_000]);
+
+        var (status, output, error) = _store.Run("du", "--format", "json");
+
+        Assert.True(status == 0, error);
+        JsonElement store = JsonDocument.Parse(output).RootElement.GetProperty("store");
+        long total = store.GetProperty("total").GetInt64();
+        long du = long.Parse(ProcessRunner.Run("du", ["-sb", _store.Root]).Split('\t')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Math.Abs(total - du) <= du / 100, $"imgbuild du {total} bytes, du -sb {du}");
+        Assert.True(store.GetProperty("blobs").GetInt64() > 12_000);
+        Assert.True(store.GetProperty("cache-mounts").GetInt64() >= 9_000);
+        Assert.Equal(total, store.EnumerateObject().Where(p => p.Name != "total").Sum(p => p.Value.GetInt64()));
+        // The hard-linked file is counted once: under layers (walked first), not again under rootfs.
+        Assert.True(store.GetProperty("rootfs").GetInt64() < 40_000);
     }
 }

@@ -17,8 +17,8 @@ public sealed class ImagesCommandTests : IDisposable
 
         Assert.True(status == 0, error);
         string[] lines = output.TrimEnd().Split('\n');
-        Assert.Matches(@"^REPOSITORY\s+TAG\s+DIGEST\s+SIZE$", lines[0]);
-        Assert.Matches($@"^app\s+1\s+{manifest.Digest.Encoded[..12]}\s+2\.\d+kB$", lines[1]);
+        Assert.Matches(@"^REPOSITORY\s+TAG\s+DIGEST\s+CREATED\s+SIZE$", lines[0]);
+        Assert.Matches($@"^app\s+1\s+{manifest.Digest.Encoded[..12]}\s+N/A\s+2\.\d+kB$", lines[1]);   // the seeded config has no created
     }
 
     [Fact]
@@ -41,6 +41,6 @@ public sealed class ImagesCommandTests : IDisposable
     {
         var (status, output, _) = _store.Run("images");
         Assert.Equal(0, status);
-        Assert.Equal("REPOSITORY   TAG   DIGEST   SIZE\n", output);
+        Assert.Equal("REPOSITORY   TAG   DIGEST   CREATED   SIZE\n", output);
     }
 }
