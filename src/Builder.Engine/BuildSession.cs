@@ -86,6 +86,7 @@ internal sealed class BuildSession : IDisposable
             volatileMounts: !flushWrites);
         Fetcher = new BlobFetcher();
         Bases = new BaseImageProvider(images, registry, Fetcher);
+        Resolver = new BaseImageConfigResolver(Bases);
         var committer = new SnapshotCommitter(images.Content, _work, layout.Layers, flushBlobs: flushWrites);
         Imported = new ImportedCache(Fetcher);
         StepCache = new StepCache(new CacheIndex(images), Imported, options.UseCache);
@@ -115,6 +116,9 @@ internal sealed class BuildSession : IDisposable
     public BlobFetcher Fetcher { get; }
 
     public BaseImageProvider Bases { get; }
+
+    /// <summary>Base images' configs for the frontend, each resolved once in this session (checks and conversion share it).</summary>
+    public BaseImageConfigResolver Resolver { get; }
 
     public ImportedCache Imported { get; }
 
@@ -220,7 +224,7 @@ internal sealed class BuildSession : IDisposable
     public async Task<BuildTarget> ConvertAsync(string text, string path, ConversionOptions options, CancellationToken cancellationToken)
     {
         DockerfileSyntax syntax = DockerfileParser.Parse(text, path);
-        BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, new BaseImageConfigResolver(Bases), cancellationToken).ConfigureAwait(false);
+        BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, Resolver, cancellationToken).ConfigureAwait(false);
         return graph.Targets[0];
     }
 
@@ -230,7 +234,7 @@ internal sealed class BuildSession : IDisposable
     /// </summary>
     /// <exception cref="Frontend.Diagnostics.DockerfileException">The Dockerfile or its check configuration is wrong.</exception>
     public Task<Frontend.Checks.CheckReport> CheckAsync(string text, string path, ConversionOptions options, CancellationToken cancellationToken) =>
-        Frontend.Checks.DockerfileChecker.CheckAsync(DockerfileParser.Parse(text, path), options, allStages: false, new BaseImageConfigResolver(Bases), cancellationToken);
+        Frontend.Checks.DockerfileChecker.CheckAsync(DockerfileParser.Parse(text, path), options, allStages: false, Resolver, cancellationToken);
 
     /// <summary>Runs <paramref name="targets"/> in one solve, independent steps in parallel, identical steps once.</summary>
     /// <exception cref="StepFailedException">A step failed; the others were stopped.</exception>
