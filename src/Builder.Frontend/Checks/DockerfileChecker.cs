@@ -282,7 +282,7 @@ public static partial class DockerfileChecker
             catch (ShellExpansionException) { result = null; }
             foreach (string name in unset.Where(n => !known.Contains(n, StringComparer.Ordinal)))
             {
-                string? suggestion = NameSuggestion.Search(name, known, caseSensitive: true);
+                string? suggestion = NearestWord.Search(name, known, caseSensitive: true);
                 Report(CheckRules.UndefinedArgInFrom, $"FROM argument '{name}' is not declared" + (suggestion is null ? "" : $" (did you mean {suggestion}?)"), at);
             }
             return result;
@@ -601,7 +601,7 @@ public static partial class DockerfileChecker
             foreach (string name in unset)
             {
                 if (stage.DeclaredArgs.Contains(name) || NonEnvironmentArgs.Contains(name)) continue;
-                string? suggestion = NameSuggestion.Search(name, stage.Environment.Keys, caseSensitive: true);
+                string? suggestion = NearestWord.Search(name, stage.Environment.Keys, caseSensitive: true);
                 Report(CheckRules.UndefinedVar, $"Usage of undefined variable '${name}'" + (suggestion is null ? "" : $" (did you mean ${suggestion}?)"), syntax);
             }
             return result;
