@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Builder.Oci;
 using Builder.Frontend.Conversion;
 using Builder.Solver.Progress;
@@ -7,17 +8,20 @@ namespace Builder.Engine;
 
 /// <summary>
 /// Gives the frontend the config of each <c>FROM</c> image (for ENV, ONBUILD, …) by fetching it through the solver's
-/// base-image provider. Progress shows each image once as BuildKit does: <c>[internal] load metadata for REF</c>.
+/// base-image provider. Each image and platform is resolved once per instance: the build checks and conversion of a
+/// build ask for the same images, and must see the same configs (a tag moved between two lookups would not), with one
+/// registry round trip. Progress shows each image once as BuildKit does: <c>[internal] load metadata for REF</c>.
 /// </summary>
 internal sealed class BaseImageConfigResolver(BaseImageProvider bases, IBuildProgress progress) : IImageConfigResolver
 {
-    private readonly HashSet<(string, Platform)> _shown = [];
+    private readonly ConcurrentDictionary<(string Image, Platform Platform), Lazy<Task<(ImageConfig, Digest?)>>> _resolved = new();
 
-    public async Task<(ImageConfig Config, Digest? ManifestDigest)> ResolveAsync(ImageReference image, Platform platform, CancellationToken cancellationToken)
+    public Task<(ImageConfig Config, Digest? ManifestDigest)> ResolveAsync(ImageReference image, Platform platform, CancellationToken cancellationToken) =>
+        _resolved.GetOrAdd((image.ToString(), platform), _ => new(() => ResolveOnceAsync(image, platform, cancellationToken))).Value;
+
+    private async Task<(ImageConfig Config, Digest? ManifestDigest)> ResolveOnceAsync(ImageReference image, Platform platform, CancellationToken cancellationToken)
     {
-        bool first;
-        lock (_shown) first = _shown.Add((image.ToString(), platform));
-        using ProgressActivity? loading = first ? ProgressActivity.Start(progress, $"[internal] load metadata for {image}") : null;
+        using ProgressActivity loading = ProgressActivity.Start(progress, $"[internal] load metadata for {image}");
         BaseImage resolved = await bases.ResolveAsync(image, platform, cancellationToken).ConfigureAwait(false);
         return (resolved.Config, resolved.ManifestDescriptor.Digest);
     }
