@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Builder.Cache.BuildCache;
 using Builder.Graph;
 using Builder.Oci;
+using Builder.Solver.Runtime;
 
 namespace Builder.Engine;
 
@@ -51,6 +52,31 @@ public sealed record BuildRequest
 
     /// <summary>The network of RUN steps without <c>--network</c>.</summary>
     public NetworkMode Network { get; init; } = NetworkMode.Default;
+
+    /// <summary>Resolve every base image with a tag in its registry, even when the store has it (<c>--pull</c>).</summary>
+    public bool Pull { get; init; }
+
+    /// <summary>Lines every RUN container's <c>/etc/hosts</c> gets (<c>--add-host</c>).</summary>
+    public ImmutableArray<ExtraHost> ExtraHosts { get; init; } = [];
+
+    /// <summary>Resource limits of every RUN process (<c>--ulimit</c>).</summary>
+    public ImmutableArray<Ulimit> Ulimits { get; init; } = [];
+
+    /// <summary>The size in bytes of every RUN container's <c>/dev/shm</c> (<c>--shm-size</c>); null: 64 MiB.</summary>
+    public long? ShmSize { get; init; }
+
+    /// <summary>
+    /// The cgroup limits of every RUN container (<c>--memory</c>, <c>--memory-swap</c>, <c>--cpus</c>, <c>--pids-limit</c>);
+    /// none by default. They do not change a step's cache key: a limit changes how a step runs, not what it makes.
+    /// </summary>
+    public ContainerResources RunResources { get; init; } = ContainerResources.None;
+
+    /// <summary>
+    /// Explain instead of building (<c>imgbuild build --explain</c>): every RUN and file step is looked up in the cache
+    /// and each one that would run reports every difference from its closest cached record
+    /// (<see cref="Solver.Progress.IBuildProgress.CacheMissed"/>); nothing runs and nothing is exported.
+    /// </summary>
+    public bool Explain { get; init; }
 
     /// <summary>
     /// Where an output with <c>dest=-</c> writes (the front end's standard output), or null when no output may

@@ -10,7 +10,7 @@ namespace Builder.Cli.Commands;
 /// redrawing, and runs an interactive shell (or CMD) on this terminal in the failed RUN's container — its filesystem
 /// as the failure left it, its environment, user, working directory and mounts. The build then fails as it would have.
 /// </summary>
-internal sealed class FailedStepShell(IBuildRenderer renderer, TextWriter stderr, ImmutableArray<string> command, string? term) : IFailedStepDebugger
+internal sealed class FailedStepShell(IBuildRenderer renderer, TextWriter stderr, ImmutableArray<string> command, string? term, string? dockerfileText = null) : IFailedStepDebugger
 {
     /// <summary>The option's name, for messages.</summary>
     public const string OptionName = "--on-error";
@@ -47,7 +47,7 @@ internal sealed class FailedStepShell(IBuildRenderer renderer, TextWriter stderr
     {
         ArgumentNullException.ThrowIfNull(failure);
         ArgumentNullException.ThrowIfNull(run);
-        renderer.StepFailed(failure);
+        renderer.StepFailed(failure, dockerfileText);
         Shown = failure;
         // The live view must not draw over the shell.
         (renderer as TtyProgress)?.StopRedrawing();

@@ -17,6 +17,12 @@ public sealed class StepCache(CacheIndex index, ImportedCache imported, Predicat
     /// <summary>The records this build found or made, by cache key.</summary>
     public IReadOnlyDictionary<Digest, CacheRecord> Used => _used;
 
+    /// <summary>Why a step may not use the cache (<c>--no-cache</c>, <c>--no-cache-filter STAGE</c>), as a miss reason.</summary>
+    public Func<BuildStep, string> NoCacheReason { get; init; } = _ => "--no-cache";
+
+    /// <summary>Whether <paramref name="step"/> may use the cache at all.</summary>
+    public bool UsesCache(BuildStep step) => useCache(step);
+
     /// <summary>The records imported with <c>--cache-from</c>.</summary>
     public ImportedCache Imported => imported;
 

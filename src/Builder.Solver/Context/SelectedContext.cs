@@ -23,6 +23,7 @@ public sealed class SelectedContext
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _childCounts = new(StringComparer.Ordinal);
     private readonly ImmutableArray<string> _paths;
+    private KeyValuePair<string, ulong>[]? _listing;
 
     /// <summary>Hashes the entries at <paramref name="paths"/> (relative to <paramref name="root"/>, '/'-separated) in place.</summary>
     /// <exception cref="IOException">An entry disappeared between listing and hashing, or a file cannot be read (named by its path in the context).</exception>
@@ -66,6 +67,21 @@ public sealed class SelectedContext
     /// <summary>The selected paths, relative to <see cref="Root"/>, in ordinal order.</summary>
     public ImmutableArray<string> Paths => _paths;
 
+    /// <summary>
+    /// Each selected path with a 64-bit digest of what was hashed of it (kind, mode, content): what a cache miss compares
+    /// to name the files that changed (<see cref="Caching.CacheMissExplainer"/>), in path order; made once, on the first miss that needs it.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, ulong>> Listing() => _listing ??= [.. _paths.Select(path =>
+    {
+        Entry entry = _entries[path];
+        var hash = new XxHash64();
+        hash.Append(System.Text.Encoding.UTF8.GetBytes($"{entry.Kind}\0{entry.Mode}\0"));
+        Span<byte> content = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(content, entry.Content);
+        hash.Append(content);
+        return new KeyValuePair<string, ulong>(path, hash.GetCurrentHashAsUInt64());
+    })];
+
     /// <summary>Whether <paramref name="path"/> (relative to <see cref="Root"/>, '/'-separated; "" is the root) is selected.</summary>
     public bool Includes(string path) => path.Length == 0 || _entries.ContainsKey(path);
 
@@ -93,9 +109,19 @@ public sealed class SelectedContext
     /// <summary>Fails when the selected entry <paramref name="info"/> is no longer the kind, mode or link it was hashed as.</summary>
     internal void Check(FileSystemInfo info)
     {
-        if (!_entries.TryGetValue(RelativeOf(info.FullName), out Entry? entry)) return; // not hashed here: nothing to compare
+        if (!_entries.ContainsKey(RelativeOf(info.FullName))) return; // not hashed here: nothing to compare
         info.Refresh();
-        if (HostFiles.Describe(info.FullName) is not { } now || ContentHasher.Describe(now, info.FullName) != (entry.Kind, entry.Mode)) throw Changed(info.FullName);
+        Check(info.FullName, HostFiles.Describe(info.FullName));
+    }
+
+    /// <summary>
+    /// Fails when the selected entry at <paramref name="path"/>, as one lstat just described it (<paramref name="now"/>;
+    /// null when it is gone), is no longer the kind, mode or link it was hashed as.
+    /// </summary>
+    internal void Check(string path, HostEntry? now)
+    {
+        if (!_entries.TryGetValue(RelativeOf(path), out Entry? entry)) return; // not hashed here: nothing to compare
+        if (now is not { } described || ContentHasher.Describe(described, path) != (entry.Kind, entry.Mode)) throw Changed(path);
     }
 
     /// <summary>

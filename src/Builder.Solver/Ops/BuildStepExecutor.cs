@@ -31,6 +31,15 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
     IBuildProgress progress)
     : IStepExecutor<StepState>
 {
+    /// <summary>Says why a RUN or file step missed the cache, and keeps what a later miss compares with; null for no reasons.</summary>
+    public CacheMissExplainer? Explainer { get; init; }
+
+    /// <summary>
+    /// Explain without building (<c>imgbuild build --explain</c>): RUN and file steps are looked up and compared, every
+    /// difference is reported, and nothing runs; sources (the context, base images) are still read, for their keys.
+    /// </summary>
+    public bool ExplainOnly { get; init; }
+
     /// <inheritdoc />
     public async Task<StepState> ExecuteAsync(BuildStep step, StepKey key, IReadOnlyList<StepState> inputs, CancellationToken cancellationToken)
     {
@@ -46,6 +55,21 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
             string directory = layers.Register(new Cache.Images.ImageLayer(hit.Layer, hit.DiffId));
             return inputs[0].With(new CommittedLayer(new LayerWriteResult(hit.Layer, hit.DiffId, 0), directory), cacheKey,
                 hit.Created ?? DateTimeOffset.UtcNow);
+        }
+        StepRecipe? recipe = null;
+        IReadOnlyList<CacheMissExplainer.InputState> explained = [];
+        if (step is ExecStep or FileStep && Explainer is { } explainer)
+        {
+            // Only a miss is compared: a build whose steps all hit never reads a recipe.
+            explained = [.. step.Inputs.Select((input, i) => new CacheMissExplainer.InputState(input, inputs[i].CacheKey,
+                inputs[i].Context is { } context ? context.Listing : null))];
+            recipe = CacheMissExplainer.RecipeOf(step, cacheKey, explained, string.Join('\n', LayerSalt()));
+            // Under --no-cache a record may well exist: the flag is the whole reason.
+            IReadOnlyList<string> reasons = cache.UsesCache(step) ? explainer.Explain(step, recipe, explained) : [cache.NoCacheReason(step)];
+            explainer.Ran(key);
+            progress.CacheMissed(step, key, ExplainOnly ? reasons : [reasons[0]]);
+            if (ExplainOnly)
+                return new StepState(inputs[0].Layers, inputs[0].LowerDirectories, cacheKey);
         }
         // A build context a COPY reads is read in place; any other input needs its directories.
         if (step is ExecStep or FileStep)
@@ -70,6 +94,13 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
                     .FetchAsync(repository, directory, token), cancellationToken).ConfigureAwait(false),
             _ => throw new NotSupportedException($"not supported yet: {step.Describe()} when building"),
         };
+        if (recipe is not null) Explainer!.Remember(step, recipe, explained);
+        // A base image an earlier build unpacked needs nothing: BuildKit shows such a FROM as CACHED.
+        if (step is ImageSourceStep && result.LowerDirectories is [string root] && Directory.Exists(root))
+        {
+            progress.Cached(step, key);
+            return result;
+        }
         progress.Finished(step, key, clock.Elapsed);
         return result;
     }

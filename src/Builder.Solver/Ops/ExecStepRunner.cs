@@ -26,6 +26,9 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
     /// <summary>How container ids start; a build names them after its workspace so that recovery can find a killed build's.</summary>
     public string ContainerPrefix { get; init; } = "imgbuild-";
 
+    /// <summary>The cgroup limits of every RUN container (<c>--memory</c>, <c>--cpus</c>, <c>--pids-limit</c>…); none by default.</summary>
+    public ContainerResources Resources { get; init; } = ContainerResources.None;
+
     /// <summary>
     /// Where the container of a RUN whose process fails is handed, kept as the failure left it (filesystem, mounts,
     /// bundle), for <c>--on-error=shell</c>; it also travels in <see cref="ExecFailedException.Container"/>. The
@@ -62,6 +65,9 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
                 Mounts = [.. mounts.Mounts],
                 Network = step.Network == NetworkMode.None ? ContainerNetwork.None : ContainerNetwork.Host,
                 Privileged = step.Security == SecurityMode.Insecure,
+                ExtraHosts = step.ExtraHosts,
+                Ulimits = step.Ulimits,
+                Resources = Resources,
             };
             var tail = new Queue<string>();
             void Record(ContainerOutputLine line)
@@ -73,7 +79,16 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
                 }
                 output(line);
             }
-            int status = await runtime.RunAsync(id, spec, bundle, Record, cancellationToken).ConfigureAwait(false);
+            int status;
+            long? memoryLimit = null;
+            try
+            {
+                status = await runtime.RunAsync(id, spec, bundle, Record, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MemoryLimitReachedException oom)
+            {
+                (status, memoryLimit) = (oom.ExitCode, oom.LimitBytes);
+            }
             if (status != 0)
             {
                 FailedRunContainer? container = null;
@@ -83,7 +98,7 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
                     kept = true;
                     keep(container);
                 }
-                throw new ExecFailedException(step.Args, status, [.. tail]) { Container = container };
+                throw new ExecFailedException(step.Args, status, [.. tail], memoryLimit) { Container = container };
             }
             // Mounts are released (and their stubs removed by the runtime) before the changes become a layer.
             mounts.Dispose();

@@ -19,6 +19,21 @@ public sealed record ContainerSpec(string RootFilesystem, ContainerProcess Proce
     /// </summary>
     public string Hostname { get; init; } = "buildkitsandbox";
 
+    /// <summary>Lines added to <c>/etc/hosts</c> after the standard ones (<c>--add-host</c>).</summary>
+    public ImmutableArray<Builder.Graph.ExtraHost> ExtraHosts { get; init; } = [];
+
+    /// <summary>The process's resource limits (<c>--ulimit</c>); empty: it inherits imgbuild's.</summary>
+    public ImmutableArray<Builder.Graph.Ulimit> Ulimits { get; init; } = [];
+
     /// <summary><c>RUN --security=insecure</c>: all capabilities and no masked paths.</summary>
     public bool Privileged { get; init; }
+
+    /// <summary>The container's cgroup limits (<c>linux.resources</c>); none by default.</summary>
+    public ContainerResources Resources { get; init; } = ContainerResources.None;
+
+    /// <summary>
+    /// The runtime spec's <c>linux.cgroupsPath</c>, or null for the runtime's default. The runtime sets it to find the
+    /// container's cgroup again after the process ends (to tell an OOM kill from another SIGKILL).
+    /// </summary>
+    public string? CgroupsPath { get; init; }
 }

@@ -16,6 +16,7 @@ public interface IContainerRuntime
     /// cancellation) the container is killed and deleted before this returns, and nothing it added to
     /// <see cref="ContainerSpec.RootFilesystem"/> for mounts is left behind.
     /// </summary>
+    /// <exception cref="MemoryLimitReachedException">The process failed because the container reached <see cref="ContainerResources.MemoryBytes"/>.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the container was killed and deleted first.</exception>
     Task<int> RunAsync(string containerId, ContainerSpec spec, string bundleDirectory, Action<ContainerOutputLine> output,
         CancellationToken cancellationToken);

@@ -16,6 +16,7 @@ public sealed class RuncRuntime(string runcPath, string stateDirectory) : IConta
     public string StateDirectory { get; } = stateDirectory;
 
     /// <inheritdoc />
+    /// <exception cref="MemoryLimitReachedException">The process failed because the container reached its memory limit.</exception>
     public Task<int> RunAsync(string containerId, ContainerSpec spec, string bundleDirectory,
         Action<ContainerOutputLine> output, CancellationToken cancellationToken)
     {
@@ -39,7 +40,14 @@ public sealed class RuncRuntime(string runcPath, string stateDirectory) : IConta
         ArgumentNullException.ThrowIfNull(spec);
         Directory.CreateDirectory(bundleDirectory);
         Directory.CreateDirectory(StateDirectory);
-        var withNetworkFiles = spec with { Mounts = [.. NetworkFiles.Write(bundleDirectory, spec.Hostname), .. spec.Mounts] };
+        // Only a limited container gets a cgroup path of imgbuild's: its parent outlives runc, to read whether the
+        // container reached its memory limit (ContainerCgroup); an unlimited one keeps runc's default.
+        ContainerCgroup? cgroup = spec.Resources.IsEmpty || spec.CgroupsPath is not null ? null : new ContainerCgroup(containerId);
+        var withNetworkFiles = spec with
+        {
+            Mounts = [.. NetworkFiles.Write(bundleDirectory, spec.Hostname, spec.ExtraHosts), .. spec.Mounts],
+            CgroupsPath = cgroup?.CgroupsPath ?? spec.CgroupsPath,
+        };
         await File.WriteAllBytesAsync(Path.Combine(bundleDirectory, "config.json"), RuntimeSpecWriter.Write(withNetworkFiles), cancellationToken)
             .ConfigureAwait(false);
         MountStubs stubs = MountStubs.Record(spec.RootFilesystem, withNetworkFiles.Mounts);
@@ -74,6 +82,8 @@ public sealed class RuncRuntime(string runcPath, string stateDirectory) : IConta
                 throw;
             }
             await pumped.ConfigureAwait(false);
+            if (process.ExitCode != 0 && cgroup is not null && spec.Resources.MemoryBytes is { } limit && cgroup.MemoryLimitReached(limit))
+                throw new MemoryLimitReachedException(limit, process.ExitCode);
             return process.ExitCode;
         }
         finally
@@ -83,6 +93,7 @@ public sealed class RuncRuntime(string runcPath, string stateDirectory) : IConta
             // step costs tens of milliseconds.
             if (Directory.Exists(Path.Combine(StateDirectory, containerId)))
                 await DeleteAsync(containerId, CancellationToken.None).ConfigureAwait(false);
+            cgroup?.Remove();
             stubs.Remove();
         }
     }

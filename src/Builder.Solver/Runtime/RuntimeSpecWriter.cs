@@ -112,8 +112,23 @@ public static class RuntimeSpecWriter
         foreach (string set in new[] { "bounding", "effective", "permitted" })
             WriteStrings(json, set, capabilities);
         json.WriteEndObject();
-        // No rlimits: the process inherits imgbuild's, as a dockerd container inherits the daemon's. Raising
-        // RLIMIT_NOFILE here failed in runc ("operation not permitted") when imgbuild's hard limit is lower.
+        // Without --ulimit, no rlimits: the process inherits imgbuild's, as a dockerd container inherits the daemon's
+        // (BuildKit clears the spec's defaults the same way, executor/oci/spec.go). Raising RLIMIT_NOFILE by default
+        // failed in runc ("operation not permitted") when imgbuild's hard limit is lower.
+        if (!spec.Ulimits.IsEmpty)
+        {
+            json.WriteStartArray("rlimits");
+            foreach (Builder.Graph.Ulimit limit in spec.Ulimits)
+            {
+                json.WriteStartObject();
+                json.WriteString("type", "RLIMIT_" + limit.Name.ToUpperInvariant());
+                // -1 (unlimited) is RLIM_INFINITY, the all-ones 64-bit value, as Go's uint64(-1) gives it.
+                json.WriteNumber("hard", unchecked((ulong)limit.Hard));
+                json.WriteNumber("soft", unchecked((ulong)limit.Soft));
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
         json.WriteBoolean("noNewPrivileges", !spec.Privileged);
         json.WriteEndObject();
     }
@@ -131,6 +146,10 @@ public static class RuntimeSpecWriter
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        if (spec.CgroupsPath is { } cgroupsPath)
+            json.WriteString("cgroupsPath", cgroupsPath);
+        if (!spec.Resources.IsEmpty)
+            WriteResources(json, spec.Resources);
         if (!spec.Privileged)
         {
             WriteStrings(json, "maskedPaths", MaskedPaths);
@@ -138,6 +157,35 @@ public static class RuntimeSpecWriter
             // BuildKit's SANDBOX security mode (executor/oci/spec_linux.go): the default profile for the default
             // capabilities; INSECURE runs unconfined (security.WithInsecureSpec).
             DefaultSeccomp.Value.Write(json);
+        }
+        json.WriteEndObject();
+    }
+
+    // runtime-spec config-linux.md "Control groups": runc writes these to memory.limit_in_bytes, memory.memsw.limit_in_bytes,
+    // cpu.cfs_quota_us/cfs_period_us and pids.max on cgroup v1, and to memory.max, memory.swap.max (swap minus memory),
+    // cpu.max and pids.max on cgroup v2.
+    private static void WriteResources(Utf8JsonWriter json, ContainerResources resources)
+    {
+        json.WriteStartObject("resources");
+        if (resources.MemoryBytes is not null || resources.MemorySwapBytes is not null)
+        {
+            json.WriteStartObject("memory");
+            if (resources.MemoryBytes is { } memory) json.WriteNumber("limit", memory);
+            if (resources.EffectiveMemorySwap is { } swap) json.WriteNumber("swap", swap);
+            json.WriteEndObject();
+        }
+        if (resources.CpuQuota is not null || resources.CpuPeriod is not null)
+        {
+            json.WriteStartObject("cpu");
+            if (resources.CpuQuota is { } quota) json.WriteNumber("quota", quota);
+            if (resources.CpuPeriod is { } period) json.WriteNumber("period", period);
+            json.WriteEndObject();
+        }
+        if (resources.PidsLimit is { } pids)
+        {
+            json.WriteStartObject("pids");
+            json.WriteNumber("limit", pids);
+            json.WriteEndObject();
         }
         json.WriteEndObject();
     }
