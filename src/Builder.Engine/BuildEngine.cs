@@ -160,7 +160,7 @@ public sealed class BuildEngine(EngineOptions options)
             // Every other step has stopped (the scheduler waits for them): the front end gets the failed RUN's
             // container alone, and the session removes it, its mounts and its snapshot once the debugger returns.
             using FailedRunContainer container = ((ExecFailedException)failure.InnerException).Container!;
-            await request.FailedStepDebugger.DebugAsync(failure, container, cancellationToken).ConfigureAwait(false);
+            await request.FailedStepDebugger.DebugAsync(failure, new FailedRun(container), cancellationToken).ConfigureAwait(false);
             throw;
         }
         if (request.Explain)

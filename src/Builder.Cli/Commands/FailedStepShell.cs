@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using Builder.Cli.Output;
 using Builder.Engine;
-using Builder.Solver.Runtime;
 using Builder.Solver.Scheduling;
 
 namespace Builder.Cli.Commands;
@@ -44,17 +43,17 @@ internal sealed class FailedStepShell(IBuildRenderer renderer, TextWriter stderr
                 ? $"{OptionName}=shell cannot be used with --progress={progress}, which is for logs and CI: use --progress=auto or tty in a terminal, or leave {OptionName} out"
                 : null;
 
-    public async Task DebugAsync(StepFailedException failure, FailedRunContainer container, CancellationToken cancellationToken)
+    public async Task DebugAsync(StepFailedException failure, FailedRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(run);
         renderer.StepFailed(failure, dockerfileText);
         Shown = failure;
         // The live view must not draw over the shell.
         (renderer as TtyProgress)?.StopRedrawing();
         stderr.WriteLine($"imgbuild: starting {string.Join(' ', command)} in the failed step's container, as the failure left it; exit it to end the build");
         stderr.Flush();
-        int status = await container.RunAttachedAsync(command, [$"TERM={term ?? "xterm"}"], cancellationToken).ConfigureAwait(false);
+        int status = await run.RunAttachedAsync(command, [$"TERM={term ?? "xterm"}"], cancellationToken).ConfigureAwait(false);
         stderr.WriteLine($"imgbuild: {command[0]} exited with status {status}; the failed step's container and mounts are removed");
         stderr.Flush();
     }
