@@ -39,19 +39,13 @@ internal static class BuildCall
                     return await CheckAsync(engine, platform, target, fileName, format == "json", stdout, stderr, cancellationToken).ConfigureAwait(false);
                 case "targets":
                     var targets = StageTarget.List(DockerfileParser.Parse(target.DockerfileText, target.DockerfilePath));
-                    if (format == "json") stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(targets.Select(t => new { name = t.Name, description = t.Description, @default = t.Default, @base = t.BaseName, platform = t.Platform, line = t.Line })));
+                    if (format == "json") TargetsPrinter.PrintJson(stdout, targets);
                     else TargetsPrinter.Print(stdout, targets);
                     return 0;
                 case "outline":
                     BuildOutline outline = BuildOutline.Of(DockerfileParser.Parse(target.DockerfileText, target.DockerfilePath),
                         new Frontend.Conversion.ConversionOptions { Target = target.Stage, BuildArgs = target.BuildArgs, TargetPlatform = platform });
-                    if (format == "json") stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
-                    {
-                        name = outline.Name, description = outline.Description,
-                        args = outline.Args.Select(a => new { name = a.Name, value = a.Value, description = a.Description }),
-                        secrets = outline.Secrets.Select(m => new { name = m.Name, required = m.Required }),
-                        ssh = outline.Ssh.Select(m => new { name = m.Name, required = m.Required }),
-                    }));
+                    if (format == "json") OutlinePrinter.PrintJson(stdout, outline);
                     else OutlinePrinter.Print(stdout, outline);
                     return 0;
                 default:

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Builder.Frontend.Subrequests;
 
 namespace Builder.Cli.Output;
@@ -41,5 +42,41 @@ internal static class OutlinePrinter
         int[] widths = [.. Enumerable.Range(0, columns - 1).Select(c => rows.Max(r => r[c].Length) + padding)];
         foreach (string[] row in rows)
             writer.WriteLine(TerminalText.Escape(string.Concat(row.Take(columns - 1).Select((cell, c) => cell.PadRight(widths[c]))) + row[^1]));
+    }
+
+    /// <summary><c>--call outline,format=json</c>: one JSON object, written without reflection (the CLI is NativeAOT).</summary>
+    public static void PrintJson(TextWriter writer, BuildOutline outline)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteString("name", outline.Name);
+            json.WriteString("description", outline.Description);
+            json.WriteStartArray("args");
+            foreach (OutlineArg arg in outline.Args)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", arg.Name);
+                json.WriteString("value", arg.Value);
+                json.WriteString("description", arg.Description);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            foreach ((string name, IEnumerable<OutlineMount> mounts) in new[] { ("secrets", (IEnumerable<OutlineMount>)outline.Secrets), ("ssh", outline.Ssh) })
+            {
+                json.WriteStartArray(name);
+                foreach (OutlineMount mount in mounts)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", mount.Name);
+                    json.WriteBoolean("required", mount.Required);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
+            json.WriteEndObject();
+        }
+        writer.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Builder.Frontend.Subrequests;
 
 namespace Builder.Cli.Output;
@@ -19,5 +20,29 @@ internal static class TargetsPrinter
         int width = rows.Max(r => r.Name.Length) + 1;
         foreach ((string name, string description) in rows)
             writer.WriteLine(TerminalText.Escape(name.PadRight(width) + description));
+    }
+
+    /// <summary><c>--call targets,format=json</c>: one JSON array, written without reflection (the CLI is NativeAOT).</summary>
+    public static void PrintJson(TextWriter writer, IReadOnlyList<StageTarget> targets)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartArray();
+            foreach (StageTarget target in targets)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", target.Name);
+                json.WriteString("description", target.Description);
+                json.WriteBoolean("default", target.Default);
+                json.WriteString("base", target.BaseName);
+                if (target.Platform is null) json.WriteNull("platform");
+                else json.WriteString("platform", target.Platform);
+                json.WriteNumber("line", target.Line);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
+        writer.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
     }
 }
