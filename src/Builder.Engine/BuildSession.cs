@@ -140,6 +140,10 @@ internal sealed class BuildSession : IDisposable
 
     public IBuildProgress Progress { get; }
 
+    // One resolver for conversion and checks, so each base image's "load metadata" shows once per build.
+    private BaseImageConfigResolver ConfigResolver => _configResolver ??= new BaseImageConfigResolver(Bases, Progress);
+    private BaseImageConfigResolver? _configResolver;
+
     public BlobFetcher Fetcher { get; }
 
     public BaseImageProvider Bases { get; }
@@ -251,7 +255,7 @@ internal sealed class BuildSession : IDisposable
     public async Task<BuildTarget> ConvertAsync(string text, string path, ConversionOptions options, CancellationToken cancellationToken)
     {
         DockerfileSyntax syntax = DockerfileParser.Parse(text, path);
-        BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, new BaseImageConfigResolver(Bases, Progress), cancellationToken).ConfigureAwait(false);
+        BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, ConfigResolver, cancellationToken).ConfigureAwait(false);
         return graph.Targets[0];
     }
 
@@ -261,7 +265,7 @@ internal sealed class BuildSession : IDisposable
     /// </summary>
     /// <exception cref="Frontend.Diagnostics.DockerfileException">The Dockerfile or its check configuration is wrong.</exception>
     public Task<Frontend.Checks.CheckReport> CheckAsync(string text, string path, ConversionOptions options, CancellationToken cancellationToken) =>
-        Frontend.Checks.DockerfileChecker.CheckAsync(DockerfileParser.Parse(text, path), options, allStages: false, new BaseImageConfigResolver(Bases), cancellationToken);
+        Frontend.Checks.DockerfileChecker.CheckAsync(DockerfileParser.Parse(text, path), options, allStages: false, ConfigResolver, cancellationToken);
 
     /// <summary>Runs <paramref name="targets"/> in one solve, independent steps in parallel, identical steps once.</summary>
     /// <exception cref="StepFailedException">A step failed; the others were stopped.</exception>
