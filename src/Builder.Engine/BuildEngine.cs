@@ -131,9 +131,9 @@ public sealed class BuildEngine(EngineOptions options)
                 TargetPlatform = request.Platform,
                 IgnorePatterns = ignorePatterns,
                 DefaultNetwork = target.Network ?? request.Network,
-                ExtraHosts = request.ExtraHosts,
-                Ulimits = request.Ulimits,
-                ShmSize = request.ShmSize,
+                ExtraHosts = request.ExtraHosts.AddRange(target.ExtraHosts),
+                Ulimits = [.. request.Ulimits.Where(u => target.Ulimits.All(t => t.Name != u.Name)), .. target.Ulimits],
+                ShmSize = target.ShmSize ?? request.ShmSize,
                 Labels = target.Labels,
                 NamedContexts = named,
                 ContextName = contextName,
@@ -199,7 +199,7 @@ public sealed class BuildEngine(EngineOptions options)
         ArgumentNullException.ThrowIfNull(progress);
         var images = new ImageStore(new ContentStore(options.StoreRoot));
         using RegistryClient registry = NewRegistryClient(progress);
-        var resolver = new BaseImageConfigResolver(new BaseImageProvider(images, registry, new BlobFetcher()));
+        var resolver = new BaseImageConfigResolver(new BaseImageProvider(images, registry, new BlobFetcher()), progress);
         var conversion = new ConversionOptions
         {
             Target = target.Stage,
