@@ -141,6 +141,7 @@ internal sealed class BuildSession : IDisposable
 
     public IBuildProgress Progress { get; }
 
+
     public BlobFetcher Fetcher { get; }
 
     public BaseImageProvider Bases { get; }

@@ -56,4 +56,13 @@ public sealed record TargetRequest
 
     /// <summary>Entitlements granted to this target only (compose's <c>build.privileged</c> and <c>build.entitlements</c>), beside <see cref="BuildRequest.Entitlements"/>.</summary>
     public ImmutableHashSet<Entitlement> Entitlements { get; init; } = [];
+
+    /// <summary>Lines this target's RUN containers' <c>/etc/hosts</c> gets (compose's <c>build.extra_hosts</c>), after <see cref="BuildRequest.ExtraHosts"/>.</summary>
+    public ImmutableArray<ExtraHost> ExtraHosts { get; init; } = [];
+
+    /// <summary>Resource limits of this target's RUN processes (compose's <c>build.ulimits</c>), over <see cref="BuildRequest.Ulimits"/> of the same name.</summary>
+    public ImmutableArray<Ulimit> Ulimits { get; init; } = [];
+
+    /// <summary>The size of this target's RUN containers' <c>/dev/shm</c> (compose's <c>build.shm_size</c>), over <see cref="BuildRequest.ShmSize"/>; null: the request's.</summary>
+    public long? ShmSize { get; init; }
 }

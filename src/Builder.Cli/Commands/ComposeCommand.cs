@@ -67,7 +67,11 @@ internal static class ComposeCommand
                     Names = [.. service.Names.Select(StoreRoot.ParseReference)],
                     Network = build.Network switch { "host" => Graph.NetworkMode.Host, "none" => Graph.NetworkMode.None, "default" => Graph.NetworkMode.Default, _ => null },
                     NoCache = build.NoCache,
-                    Entitlements = [.. build.Entitlements.Select(BuildFlags.ParseEntitlement)],
+                    // As buildx's --network host, network: host grants network.host to that service's build.
+                    Entitlements = [.. build.Entitlements.Select(BuildFlags.ParseEntitlement), .. build.Network == "host" ? new[] { Entitlement.NetworkHost } : []],
+                    ExtraHosts = build.ExtraHosts,
+                    Ulimits = build.Ulimits,
+                    ShmSize = build.ShmSize,
                 }, build.CacheTo);
                 // docker compose build --push pushes each image and keeps it in the local store.
                 targets.Add(target with
@@ -84,6 +88,9 @@ internal static class ComposeCommand
                 Secrets = request.Secrets.SetItems(BuildSecrets.Parse(chosen.SelectMany(s => s.Build!.Secrets).Distinct(), project.Lookup)),
                 SshAgents = request.SshAgents.SetItems(SshAgents.Parse(chosen.SelectMany(s => s.Build!.Ssh).Distinct(), project.Lookup)),
                 Platform = PlatformOf(chosen, project, request.Platform, result.GetValue(flags.Platform) is not null),
+                // The store's base images are shared by the whole solve, so one service's pull: true looks every
+                // tagged base image up in its registry (a fresher base, never a different build).
+                Pull = request.Pull || chosen.Any(s => s.Build!.Pull),
             };
             BuildResult? built = await BuildRunner.RunAsync(EngineSetup.Create(store, registry, result, environment), request,
                 flags.Renderer(result, stderr, environment), environment, cancellationToken).ConfigureAwait(false);

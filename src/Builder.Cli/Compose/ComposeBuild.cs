@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Builder.Graph;
 
 namespace Builder.Cli.Compose;
 
@@ -33,6 +34,18 @@ internal sealed record ComposeBuild(string Context, string Dockerfile)
     public ImmutableDictionary<string, string> AdditionalContexts { get; init; } = ImmutableDictionary<string, string>.Empty;
 
     public bool NoCache { get; init; }
+
+    /// <summary><c>pull: true</c>: resolve base images in their registry even when the store has them.</summary>
+    public bool Pull { get; init; }
+
+    /// <summary><c>extra_hosts</c>: lines for the RUN containers' <c>/etc/hosts</c>.</summary>
+    public ImmutableArray<ExtraHost> ExtraHosts { get; init; } = [];
+
+    /// <summary><c>ulimits</c>: resource limits of the RUN processes.</summary>
+    public ImmutableArray<Ulimit> Ulimits { get; init; } = [];
+
+    /// <summary><c>shm_size</c>: the size of the RUN containers' <c>/dev/shm</c> in bytes, or null for the default.</summary>
+    public long? ShmSize { get; init; }
 
     /// <summary><c>platforms</c>: the platforms to build for (only this machine's can be built).</summary>
     public ImmutableArray<string> Platforms { get; init; } = [];

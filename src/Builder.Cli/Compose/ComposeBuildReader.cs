@@ -63,9 +63,6 @@ internal sealed class ComposeBuildReader(string file, string projectDirectory, F
         if (network is not (null or "default" or "host" or "none"))
             Unsupported.Add($"build.network '{network}' (a named network; default, host and none are supported)");
 
-        foreach (string key in new[] { "extra_hosts", "shm_size", "ulimits" }.Where(k => build.GetValueOrDefault(k) is not null))
-            Unsupported.Add($"build.{key}");
-        if (Boolean(build, "pull", at) == true) Unsupported.Add("build.pull: true (base images come from the local store when it has them)");
         if (Text(build, "isolation", at) is { } isolation && isolation != "default") Unsupported.Add($"build.isolation '{isolation}'");
         foreach (string key in new[] { "provenance", "sbom" }.Where(k => build.GetValueOrDefault(k) is { } v && v is not "false"))
             Unsupported.Add($"build.{key} (attestations)");
@@ -89,9 +86,42 @@ internal sealed class ComposeBuildReader(string file, string projectDirectory, F
             AdditionalContexts = Pairs(build, "additional_contexts", at, fromEnvironment: false).ToImmutableDictionary(
                 p => p.Key, p => p.Value.Contains(':', StringComparison.Ordinal) ? p.Value : Path.GetFullPath(Path.Combine(projectDirectory, p.Value))),
             NoCache = Boolean(build, "no_cache", at) ?? false,
+            Pull = Boolean(build, "pull", at) ?? false,
+            ExtraHosts = Checked(at + ".extra_hosts", () => ExtraHostParser.Parse(Pairs(build, "extra_hosts", at, fromEnvironment: false).Select(p => $"{p.Key}={p.Value}"))),
+            Ulimits = Checked(at + ".ulimits", () => UlimitParser.Parse(Ulimits(build, at))),
+            ShmSize = Text(build, "shm_size", at) is { } shm ? Checked(at + ".shm_size", () => MemoryBytes.Parse("shm_size", shm)) : null,
             Platforms = platforms,
             Entitlements = [.. entitlements.Distinct()],
         };
+    }
+
+    // The option parsers `build` uses, their errors placed at the compose key.
+    private T Checked<T>(string at, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (Exception e) when (e is FormatException or NotSupportedException)
+        {
+            throw new FormatException($"{file}: {at}: {e.Message}", e);
+        }
+    }
+
+    // ulimits (build.md): NAME: LIMIT (soft and hard) or NAME: {soft: S, hard: H}, as docker's NAME=SOFT:HARD.
+    private IEnumerable<string> Ulimits(Dictionary<string, object?> build, string at)
+    {
+        if (build.GetValueOrDefault("ulimits") is null) yield break;
+        if (build["ulimits"] is not Dictionary<string, object?> limits) throw new FormatException($"{file}: {at}.ulimits must be a mapping");
+        foreach ((string name, object? value) in limits)
+        {
+            yield return value switch
+            {
+                string single => $"{name}={single}",
+                Dictionary<string, object?> pair when pair.GetValueOrDefault("soft") is string soft && pair.GetValueOrDefault("hard") is string hard => $"{name}={soft}:{hard}",
+                _ => throw new FormatException($"{file}: {at}.ulimits.{name}: write a number, or soft: and hard:"),
+            };
+        }
     }
 
     // compose-go's remote contexts: git URLs (git://, git@, *.git, github.com/…) and http(s) URLs.

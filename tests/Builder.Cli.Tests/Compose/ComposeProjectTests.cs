@@ -215,10 +215,8 @@ public sealed class ComposeProjectTests : IDisposable
     }
 
     [Theory]
-    [InlineData("extra_hosts: [\"db:10.0.0.1\"]", "not supported yet: build.extra_hosts")]
-    [InlineData("shm_size: 2gb", "not supported yet: build.shm_size")]
-    [InlineData("ulimits: {nofile: 1024}", "not supported yet: build.ulimits")]
-    [InlineData("pull: true", "not supported yet: build.pull")]
+    [InlineData("isolation: hyperv", "not supported yet: build.isolation 'hyperv'")]
+    [InlineData("sbom: true", "not supported yet: build.sbom")]
     [InlineData("network: backend", "not supported yet: build.network 'backend'")]
     [InlineData("context: https://github.com/x/y.git", "not supported yet: build.context 'https://github.com/x/y.git'")]
     [InlineData("platforms: [linux/amd64, linux/arm64]", "not supported yet: build.platforms with 2 platforms")]
@@ -272,7 +270,34 @@ public sealed class ComposeProjectTests : IDisposable
         Assert.Equal<string>(["default", $"deploy={Path.Combine(_root, "keys/agent.sock")}"], build.Ssh.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void Load_ExtraHostsUlimitsShmSizePull_AreRead()
+    {
+        Write("compose.yaml", """
+            services:
+              web:
+                build:
+                  context: app
+                  extra_hosts: ["db:10.0.0.5", "cache=10.0.0.6"]
+                  ulimits:
+                    nproc: 512
+                    nofile: {soft: 1024, hard: 2048}
+                  shm_size: 128m
+                  pull: true
+            """);
+
+        ComposeBuild build = Only(Load().Select([]), "web").Build!;
+
+        Assert.Equal<Builder.Graph.ExtraHost>([new("db", "10.0.0.5"), new("cache", "10.0.0.6")], build.ExtraHosts);
+        Assert.Equal<Builder.Graph.Ulimit>([new("nproc", 512, 512), new("nofile", 1024, 2048)], build.Ulimits);
+        Assert.Equal(128L * 1024 * 1024, build.ShmSize);
+        Assert.True(build.Pull);
+    }
+
     [Theory]
+    [InlineData("extra_hosts: [\"db:not-an-ip\"]", "services.web.build.extra_hosts: invalid --add-host")]
+    [InlineData("ulimits: {nofiles: 10}", "services.web.build.ulimits: invalid --ulimit 'nofiles=10': unknown limit 'nofiles'")]
+    [InlineData("shm_size: lots", "services.web.build.shm_size: invalid shm_size 'lots'")]
     [InlineData("no_cache: maybe", "services.web.build.no_cache must be true or false, got 'maybe'")]
     [InlineData("dockerfile: Other", "the Dockerfile")]
     [InlineData("secrets: [nope]", "uses 'nope', which the top-level 'secrets:' does not define")]
