@@ -9,7 +9,9 @@ namespace Builder.Engine;
 /// Gives the frontend the config of each <c>FROM</c> image (for ENV, ONBUILD, …) by fetching it through the solver's
 /// base-image provider. Progress shows each image once as BuildKit does: <c>[internal] load metadata for REF</c>.
 /// </summary>
-internal sealed class BaseImageConfigResolver(BaseImageProvider bases, IBuildProgress progress) : IImageConfigResolver
+/// <param name="bases">Where the images come from.</param>
+/// <param name="progress">Where the loads are shown; null for none (the build checks, which the build's own conversion follows).</param>
+internal sealed class BaseImageConfigResolver(BaseImageProvider bases, IBuildProgress? progress = null) : IImageConfigResolver
 {
     private readonly HashSet<(string, Platform)> _shown = [];
 
@@ -17,7 +19,7 @@ internal sealed class BaseImageConfigResolver(BaseImageProvider bases, IBuildPro
     {
         bool first;
         lock (_shown) first = _shown.Add((image.ToString(), platform));
-        using ProgressActivity? loading = first ? ProgressActivity.Start(progress, $"[internal] load metadata for {image}") : null;
+        using ProgressActivity? loading = first && progress is not null ? ProgressActivity.Start(progress, $"[internal] load metadata for {image}") : null;
         BaseImage resolved = await bases.ResolveAsync(image, platform, cancellationToken).ConfigureAwait(false);
         return (resolved.Config, resolved.ManifestDescriptor.Digest);
     }
