@@ -12,7 +12,9 @@ namespace Builder.Engine;
 /// build ask for the same images, and must see the same configs (a tag moved between two lookups would not), with one
 /// registry round trip. Progress shows each image once as BuildKit does: <c>[internal] load metadata for REF</c>.
 /// </summary>
-internal sealed class BaseImageConfigResolver(BaseImageProvider bases, IBuildProgress progress) : IImageConfigResolver
+/// <param name="bases">Where the images come from.</param>
+/// <param name="progress">Where the loads are shown; null for none (the build checks, which the build's own conversion follows).</param>
+internal sealed class BaseImageConfigResolver(BaseImageProvider bases, IBuildProgress? progress = null) : IImageConfigResolver
 {
     private readonly ConcurrentDictionary<(string Image, Platform Platform), Lazy<Task<(ImageConfig, Digest?)>>> _resolved = new();
 
@@ -21,7 +23,7 @@ internal sealed class BaseImageConfigResolver(BaseImageProvider bases, IBuildPro
 
     private async Task<(ImageConfig Config, Digest? ManifestDigest)> ResolveOnceAsync(ImageReference image, Platform platform, CancellationToken cancellationToken)
     {
-        using ProgressActivity loading = ProgressActivity.Start(progress, $"[internal] load metadata for {image}");
+        using ProgressActivity? loading = progress is null ? null : ProgressActivity.Start(progress, $"[internal] load metadata for {image}");
         BaseImage resolved = await bases.ResolveAsync(image, platform, cancellationToken).ConfigureAwait(false);
         return (resolved.Config, resolved.ManifestDescriptor.Digest);
     }

@@ -141,7 +141,6 @@ internal sealed class BuildSession : IDisposable
 
     public IBuildProgress Progress { get; }
 
-
     public BlobFetcher Fetcher { get; }
 
     public BaseImageProvider Bases { get; }

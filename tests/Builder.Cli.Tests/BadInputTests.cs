@@ -121,8 +121,8 @@ public sealed class BadInputTests : IDisposable
     {
         var written = new StringWriter();
         var plain = new PlainProgress(written);
-        // Not a ScratchStep: an empty filesystem is no vertex, so it is never shown.
-        var step = new ExecStep(["/bin/sh", "-c", "true"], [], "/", "") { Origin = new StepOrigin("Dockerfile", 2, 2, "WORKDIR /\u001b]0;pwned\u0007") };
+        // A step progress shows (an empty filesystem is no vertex, as in BuildKit).
+        var step = new ExecStep(["true"], [], "/", "") { Inputs = [new ScratchStep()], Origin = new StepOrigin("Dockerfile", 2, 2, "WORKDIR /\u001b]0;pwned\u0007") };
 
         plain.Started(step, StepKey.Of(step));
         plain.Message(BuildMessage.Warning("value '\u009b2J' ignored"));
@@ -134,7 +134,8 @@ public sealed class BadInputTests : IDisposable
     public void Tty_StepNameWithControlCharacters_DrawnEscaped()
     {
         var written = new StringWriter();
-        var step = new ExecStep(["/bin/sh", "-c", "true"], [], "/", "") { Origin = new StepOrigin("Dockerfile", 2, 2, "WORKDIR /\u001b[2J") };
+        // A step progress shows (an empty filesystem is no vertex, as in BuildKit).
+        var step = new ExecStep(["true"], [], "/", "") { Inputs = [new ScratchStep()], Origin = new StepOrigin("Dockerfile", 2, 2, "WORKDIR /\u001b[2J") };
         using (var tty = new TtyProgress(written, 80))
         {
             tty.Started(step, StepKey.Of(step));

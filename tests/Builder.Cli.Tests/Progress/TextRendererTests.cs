@@ -72,6 +72,19 @@ public sealed class TextRendererTests
     }
 
     [Fact]
+    public void Plain_CacheMissed_IsALineOfTheStepsBlock()
+    {
+        var written = new StringWriter();
+        var plain = new PlainProgress(written);
+        ExecStep step = Run("make");
+
+        plain.Started(step, StepKey.Of(step));
+        plain.CacheMissed(step, StepKey.Of(step), ["--no-cache"]);
+
+        Assert.Equal("#1 [4] RUN make\n#1 miss: --no-cache\n", written.ToString());
+    }
+
+    [Fact]
     public void Plain_Quiet_DropsProgressButKeepsErrors()
     {
         var errors = new StringWriter();
