@@ -13,6 +13,7 @@ public sealed class InstallScriptTests : IDisposable
 {
     private readonly RegistryServer _registry = new();
     private readonly string _root = Directory.CreateTempSubdirectory("imgbuild-install-e2e-").FullName;
+    private string? _home;
     private readonly string _tag = $"imgbuild-e2e/installed:{Guid.NewGuid():N}";
 
     [Fact]
@@ -44,6 +45,26 @@ public sealed class InstallScriptTests : IDisposable
         Assert.Equal("built by the installed imgbuild\n", DockerEngine.Run("run", "--rm", "--network=none", _tag));
     }
 
+    [Fact]
+    public void Install_AsAUserWithoutPrefix_InstallsIntoHomeLocalBin()
+    {
+        RequiredTool.RequireRoot();
+        string repository = PackagedProject.Repository;
+        string dotnet = Path.GetDirectoryName(RequiredTool.Find("dotnet", "dotnet-sdk-10.0"))!;
+        // As root first, into a scratch prefix: the publish a user cannot write into the clone's artifacts/ is made then.
+        ProcessRunner.Run("bash", [Path.Combine(repository, "scripts", "install.sh"), "--prefix", Path.Combine(_root, "scratch")], repository,
+            new Dictionary<string, string> { ["PATH"] = $"{dotnet}:/usr/sbin:/usr/bin:/sbin:/bin" }, TimeSpan.FromMinutes(30));
+        // A home of its own beside the test's folder, which is private to root (0700).
+        string home = _home = Directory.CreateTempSubdirectory("imgbuild-install-home-").FullName;
+        ProcessRunner.Run("chown", ["65534:65534", home]);
+
+        string installed = ProcessRunner.Run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "env", "-i", $"HOME={home}",
+            $"PATH={dotnet}:/usr/bin:/bin", "bash", Path.Combine(repository, "scripts", "install.sh")], repository, timeout: TimeSpan.FromMinutes(5));
+
+        Assert.Equal($"{home}/.local/bin/imgbuild\n", installed);
+        Assert.StartsWith($"{PackagedProject.Version}+", ProcessRunner.Run($"{home}/.local/bin/imgbuild", ["--version"]), StringComparison.Ordinal);
+    }
+
     private static string Shell(IReadOnlyDictionary<string, string> environment, string command) =>
         ProcessRunner.Run("bash", ["-c", command], environment: environment, timeout: TimeSpan.FromMinutes(5));
 
@@ -53,5 +74,6 @@ public sealed class InstallScriptTests : IDisposable
         catch (InvalidOperationException) { } // the test failed before loading it
         _registry.Dispose();
         Directory.Delete(_root, recursive: true);
+        if (_home is not null) Directory.Delete(_home, recursive: true);
     }
 }
