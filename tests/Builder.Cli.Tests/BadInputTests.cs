@@ -47,6 +47,18 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void Build_LoadOverTls_NotSupportedYet()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int status = ImgbuildCommand.Run(["build", "--root", Path.Combine(_root, "store"), "--progress", "quiet", "--load", _context], stdout, stderr,
+            CliEnvironment.With(new Dictionary<string, string?> { ["DOCKER_HOST"] = "tcp://127.0.0.1:2376", ["DOCKER_TLS_VERIFY"] = "1" }));
+
+        AssertOneLine("imgbuild: not supported yet: loading into a Docker engine over TLS (DOCKER_TLS_VERIFY is set); write an archive with --output type=docker,dest=FILE and docker load it",
+            (status, stdout.ToString(), stderr.ToString()));
+    }
+
+    [Fact]
     public void Build_BuildArgWithoutName_OneLineNamingIt()
     {
         AssertOneLine("imgbuild: --build-arg '=v' has no name: write --build-arg NAME=VALUE", Build("--build-arg", "=v"));

@@ -29,7 +29,7 @@ public sealed class MSBuildPublishTests : IDisposable
                 <ContainerImageTag>1.0</ContainerImageTag>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="Builder.MSBuild" Version="0.1.0" PrivateAssets="all" />
+                <PackageReference Include="Builder.MSBuild" Version="{PackagedProject.Version}" PrivateAssets="all" />
               </ItemGroup>
             </Project>
             """);

@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using Builder.Testing;
 
 namespace Builder.EndToEnd.Tests;
@@ -13,6 +14,9 @@ internal static class PackagedProject
 
     /// <summary>The repository checkout the tests run from.</summary>
     public static string Repository { get; } = FindRepository();
+
+    /// <summary>The product's one version (Directory.Build.props): the package's, and the one imgbuild prints.</summary>
+    public static string Version { get; } = XDocument.Load(Path.Combine(Repository, "Directory.Build.props")).Descendants("Version").Single().Value;
 
     /// <summary>Writes the nuget.config that points <paramref name="project"/> at the packed package.</summary>
     public static void UseFeed(string project) =>

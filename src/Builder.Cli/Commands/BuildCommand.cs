@@ -90,6 +90,12 @@ internal static class BuildCommand
                 }
                 if (!outputs.Any(o => o.Destination is null)) outputs = outputs.Add(new OutputSpec(OutputType.Docker));
             }
+            // The Docker CLI turns TLS on for any non-empty DOCKER_TLS_VERIFY; plain HTTP to such an engine would fail obscurely.
+            if (outputs.Any(o => o.Type == OutputType.Docker && o.Destination is null) && environment.Variable("DOCKER_TLS_VERIFY") is { Length: > 0 })
+            {
+                stderr.WriteLine("imgbuild: not supported yet: loading into a Docker engine over TLS (DOCKER_TLS_VERIFY is set); write an archive with --output type=docker,dest=FILE and docker load it");
+                return 1;
+            }
             image = image with
             {
                 Outputs = outputs.IsEmpty ? [result.GetValue(push) ? registryPush : new OutputSpec(OutputType.Image)]
