@@ -178,7 +178,7 @@ public sealed class ImgBuildTaskTests : IDisposable
         task.ReadLine("""{"vertexes":[{"digest":"sha256:b","name":"[build 2/2] RUN ./build.sh","started":"2026-01-01T00:00:02Z","completed":"2026-01-01T00:00:03Z","error":"process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 1"},{"digest":"sha256:c","name":"[other 1/1] RUN sleep 9","started":"2026-01-01T00:00:02Z","completed":"2026-01-01T00:00:03Z","error":"context canceled"}],"imgbuild":{"event":"error","vertex":"sha256:b","name":"[build 2/2] RUN ./build.sh","instruction":"RUN ./build.sh","file":"/src/app/Dockerfile","line":7,"endLine":9,"exitCode":1,"lastLines":["step one"],"message":"process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 1"}}""");
 
         BuildErrorEventArgs error = Assert.Single(engine.Errors);
-        Assert.Equal(("/src/app/Dockerfile", 7, 9, "IMGB1001"), (error.File, error.LineNumber, error.EndLineNumber, error.Code));
+        Assert.Equal(("/src/app/Dockerfile", 7, 9, "IB4001"), (error.File, error.LineNumber, error.EndLineNumber, error.Code));
         Assert.Equal("RUN ./build.sh: process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 1\nlast output lines:\nstep one", error.Message);
         Assert.Equal(["#1 [internal] load build definition from Dockerfile", "#1 transferring dockerfile: 40B done", "#1 DONE 1.3s",
             "#2 [build 2/2] RUN ./build.sh", "#2 step one", "#3 [other 1/1] RUN sleep 9", "#3 CANCELED"], engine.Messages.Select(m => m.Message));
