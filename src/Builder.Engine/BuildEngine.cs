@@ -199,7 +199,7 @@ public sealed class BuildEngine(EngineOptions options)
         ArgumentNullException.ThrowIfNull(progress);
         var images = new ImageStore(new ContentStore(options.StoreRoot));
         using RegistryClient registry = NewRegistryClient(progress);
-        var resolver = new BaseImageConfigResolver(new BaseImageProvider(images, registry, new BlobFetcher()));
+        var resolver = new BaseImageConfigResolver(new BaseImageProvider(images, registry, new BlobFetcher()), progress);
         var conversion = new ConversionOptions
         {
             Target = target.Stage,

@@ -85,6 +85,7 @@ internal sealed class BuildSession : IDisposable
     private readonly LayerWriteOptions _layerOptions;
     private readonly string _dockerHost;
     private readonly List<FailedRunContainer> _failedRuns = [];
+    private BaseImageConfigResolver? _configs;
 
     private BuildSession(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress, FileLock lease,
         BuildWorkspace workspace, bool flushWrites)
@@ -251,7 +252,7 @@ internal sealed class BuildSession : IDisposable
     public async Task<BuildTarget> ConvertAsync(string text, string path, ConversionOptions options, CancellationToken cancellationToken)
     {
         DockerfileSyntax syntax = DockerfileParser.Parse(text, path);
-        BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, new BaseImageConfigResolver(Bases, Progress), cancellationToken).ConfigureAwait(false);
+        BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, Configs, cancellationToken).ConfigureAwait(false);
         return graph.Targets[0];
     }
 
@@ -261,7 +262,10 @@ internal sealed class BuildSession : IDisposable
     /// </summary>
     /// <exception cref="Frontend.Diagnostics.DockerfileException">The Dockerfile or its check configuration is wrong.</exception>
     public Task<Frontend.Checks.CheckReport> CheckAsync(string text, string path, ConversionOptions options, CancellationToken cancellationToken) =>
-        Frontend.Checks.DockerfileChecker.CheckAsync(DockerfileParser.Parse(text, path), options, allStages: false, new BaseImageConfigResolver(Bases), cancellationToken);
+        Frontend.Checks.DockerfileChecker.CheckAsync(DockerfileParser.Parse(text, path), options, allStages: false, Configs, cancellationToken);
+
+    // One resolver for the checks and the conversion, so each base image's "load metadata" shows once.
+    private BaseImageConfigResolver Configs => _configs ??= new BaseImageConfigResolver(Bases, Progress);
 
     /// <summary>Runs <paramref name="targets"/> in one solve, independent steps in parallel, identical steps once.</summary>
     /// <exception cref="StepFailedException">A step failed; the others were stopped.</exception>

@@ -168,7 +168,7 @@ public sealed class ImgBuildTaskTests : IDisposable
     [Fact]
     public void Output_SolveStatusOfAFailedStep_IsProgressMessagesAndExactlyOneErrorAtItsLine()
     {
-        (ImgBuildTask task, RecordingEngine engine) = Task();
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
 
         task.ReadLine("""{"vertexes":[{"digest":"sha256:a","name":"[internal] load build definition from Dockerfile","started":"2026-01-01T00:00:00Z"}]}""");
         task.ReadLine("""{"statuses":[{"id":"transferring dockerfile: 40B","vertex":"sha256:a","current":0,"timestamp":"2026-01-01T00:00:00Z","started":"2026-01-01T00:00:00Z","completed":"2026-01-01T00:00:00Z"}]}""");

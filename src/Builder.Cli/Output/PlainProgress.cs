@@ -56,8 +56,12 @@ internal sealed class PlainProgress(TextWriter writer, TextWriter errors) : IBui
     // Why the step runs (moby/buildkit#2567), one line per reason, after its start line.
     public void CacheMissed(BuildStep step, StepKey key, IReadOnlyList<string> reasons)
     {
-        foreach (string reason in reasons)
-            Write($"#{_numbers.GetValueOrDefault(key)} miss: {TerminalText.Escape(reason)}");
+        if (!StepLabel.IsShown(step)) return;
+        lock (_gate)
+        {
+            Vertex vertex = VertexOf(key, step);
+            foreach (string reason in reasons) Line(vertex, "miss: " + TerminalText.Escape(reason));
+        }
     }
 
     public void Output(BuildStep step, StepKey key, ContainerOutputLine line)

@@ -66,7 +66,7 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
         }
     }
 
-    // Shown as the running step's first line until the h15 progress rework gives reasons a place of their own.
+    // Why the step runs (moby/buildkit#2567): shown as the running step's first lines.
     public void CacheMissed(BuildStep step, StepKey key, IReadOnlyList<string> reasons)
     {
         foreach (string reason in reasons)
