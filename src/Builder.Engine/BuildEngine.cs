@@ -66,7 +66,7 @@ public sealed class BuildEngine(EngineOptions options)
             UseCache = request.NoCache ? _ => false
                 : step => step.Origin?.Stage is not { } stage || !request.NoCacheStages.Contains(stage),
             CacheImports = request.CacheImports,
-            RunResources = request.RunResources,
+            RunResources = request.RunResources.ToContainerResources(),
             NoCacheReason = step => request.NoCache ? "--no-cache" : $"--no-cache-filter {step.Origin?.Stage}",
             ExplainOnly = request.Explain,
         };
