@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The main job, offline: install what is needed, make a busybox base image from Debian's busybox-static, serve it
-# from a local docker-registry on 127.0.0.1:5055, and build testdata/examples/hello with imgbuild. Run as root.
+# The main job, offline: install imgbuild (scripts/install.sh: its packages and the NativeAOT executable in
+# /usr/local/bin), make a busybox base image from Debian's busybox-static, serve it from a local docker-registry on
+# 127.0.0.1:5055, and build testdata/examples/hello with the installed imgbuild. Run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-dotnet build src/Builder.Cli -c Release --nologo -v quiet >/dev/null
-imgbuild() { dotnet src/Builder.Cli/bin/Release/net10.0/imgbuild.dll "$@"; }
+imgbuild=$(bash scripts/install.sh)
+imgbuild() { "$imgbuild" "$@"; }
 
 demo=/var/tmp/imgbuild-demo
 mkdir -p "$demo"
@@ -20,4 +21,4 @@ skopeo copy --quiet --dest-tls-verify=false "oci:$demo/busybox:latest" docker://
 digest=$(imgbuild -t hello:1 testdata/examples/hello)
 echo
 echo "built hello:1 = $digest"
-echo "run it:  dotnet src/Builder.Cli/bin/Release/net10.0/imgbuild.dll save hello:1 -o hello.tar && docker load -i hello.tar && docker run --rm hello:1"
+echo "run it:  imgbuild build --load -t hello:1 testdata/examples/hello && docker run --rm hello:1"

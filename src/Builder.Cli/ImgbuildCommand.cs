@@ -11,8 +11,11 @@ internal static class ImgbuildCommand
     /// <summary>Runs the command line with <paramref name="environment"/> as its process environment.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CliEnvironment environment)
     {
-        (RootCommand root, args) = Create(args, stdout, stderr, environment);
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        (RootCommand root, args, string? unknownCommand) = Create(args, stdout, stderr, environment);
+        if (unknownCommand is not null) return UnknownInput.ReportCommand(unknownCommand, root, stderr);
+        ParseResult parsed = root.Parse(args);
+        if (UnknownInput.TryReportFlag(parsed, stderr)) return 1;
+        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
     /// <summary>
@@ -21,13 +24,16 @@ internal static class ImgbuildCommand
     /// </summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CliEnvironment environment, TerminationSignals signals)
     {
-        (RootCommand root, args) = Create(args, stdout, stderr, environment);
+        (RootCommand root, args, string? unknownCommand) = Create(args, stdout, stderr, environment);
+        if (unknownCommand is not null) return UnknownInput.ReportCommand(unknownCommand, root, stderr);
+        ParseResult parsed = root.Parse(args);
+        if (UnknownInput.TryReportFlag(parsed, stderr)) return 1;
         // System.CommandLine's own handling covers SIGINT and SIGTERM only, and ends the process two seconds after
         // the signal even if cleanup has not finished: the signals are handled here instead.
         var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null };
         try
         {
-            int status = await root.Parse(args).InvokeAsync(configuration, signals.Token).ConfigureAwait(false);
+            int status = await parsed.InvokeAsync(configuration, signals.Token).ConfigureAwait(false);
             // A command that stopped for the signal reports it as shells do (130 for Ctrl-C, 129 for a hang-up).
             return status != 0 && signals.Token.IsCancellationRequested ? signals.ExitStatus : status;
         }
@@ -38,7 +44,7 @@ internal static class ImgbuildCommand
         }
     }
 
-    private static (RootCommand Root, string[] Args) Create(string[] args, TextWriter stdout, TextWriter stderr, CliEnvironment environment)
+    private static (RootCommand Root, string[] Args, string? UnknownCommand) Create(string[] args, TextWriter stdout, TextWriter stderr, CliEnvironment environment)
     {
         var root = new RootCommand("imgbuild: builds container images from Dockerfiles");
         root.Subcommands.Add(ParseCommand.Create(stdout, stderr));
@@ -61,9 +67,12 @@ internal static class ImgbuildCommand
         root.Subcommands.Add(LogoutCommand.Create(registry, stdout, stderr));
         root.Subcommands.Add(BuildCommand.Create(store, registry, stdout, stderr, environment));
         root.Subcommands.Add(ComposeCommand.Create(store, registry, stdout, stderr, environment));
+        // A first word that is neither a command nor a path to build is a mistyped command, not a context.
+        if (UnknownInput.Command(args, root) is { } unknown)
+            return (root, args, unknown);
         // `imgbuild -t app:1 .` is `imgbuild build -t app:1 .`, as `docker buildx` users type it.
         if (args.Length > 0 && !args.Any(a => root.Subcommands.Any(c => c.Name == a) || a is "--help" or "-h" or "-?" or "--version"))
             args = ["build", .. args];
-        return (root, args);
+        return (root, args, null);
     }
 }

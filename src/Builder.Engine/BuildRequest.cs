@@ -52,6 +52,18 @@ public sealed record BuildRequest
     /// <summary>The network of RUN steps without <c>--network</c>.</summary>
     public NetworkMode Network { get; init; } = NetworkMode.Default;
 
+    /// <summary>Resolve every base image with a tag in its registry, even when the store has it (<c>--pull</c>).</summary>
+    public bool Pull { get; init; }
+
+    /// <summary>Lines every RUN container's <c>/etc/hosts</c> gets (<c>--add-host</c>).</summary>
+    public ImmutableArray<ExtraHost> ExtraHosts { get; init; } = [];
+
+    /// <summary>Resource limits of every RUN process (<c>--ulimit</c>).</summary>
+    public ImmutableArray<Ulimit> Ulimits { get; init; } = [];
+
+    /// <summary>The size in bytes of every RUN container's <c>/dev/shm</c> (<c>--shm-size</c>); null: 64 MiB.</summary>
+    public long? ShmSize { get; init; }
+
     /// <summary>
     /// The cgroup limits of every RUN container (<c>--memory</c>, <c>--memory-swap</c>, <c>--cpus</c>, <c>--pids-limit</c>);
     /// none by default. They do not change a step's cache key: a limit changes how a step runs, not what it makes.
@@ -70,4 +82,11 @@ public sealed record BuildRequest
     /// go there.
     /// </summary>
     public Stream? StandardOutput { get; init; }
+
+    /// <summary>
+    /// Called when a RUN fails, after the other steps were stopped and before the build's failure is thrown, with the
+    /// failed RUN's container as the failure left it (<c>--on-error=shell</c>); the container is removed when it
+    /// returns. Null (the default): a failed RUN's container is removed at once.
+    /// </summary>
+    public IFailedStepDebugger? FailedStepDebugger { get; init; }
 }

@@ -4,7 +4,14 @@ using Builder.Oci;
 namespace Builder.Engine;
 
 /// <summary>What a build made: one <see cref="TargetResult"/> per <see cref="TargetRequest"/>, in request order.</summary>
-public sealed record BuildResult(ImmutableArray<TargetResult> Targets);
+public sealed record BuildResult(ImmutableArray<TargetResult> Targets)
+{
+    /// <summary>
+    /// The build checks that fired (BuildKit's lint rules), each target's in turn; the build also reported each one
+    /// as a warning message while it ran.
+    /// </summary>
+    public ImmutableArray<Frontend.Checks.CheckWarning> CheckWarnings { get; init; } = [];
+}
 
 /// <summary>The image of one target.</summary>
 /// <param name="Name">The target's <see cref="TargetRequest.Name"/>.</param>

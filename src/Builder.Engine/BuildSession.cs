@@ -45,8 +45,14 @@ internal sealed record BuildSessionOptions
     /// <summary>Which steps may use the build cache.</summary>
     public Predicate<BuildStep> UseCache { get; init; } = _ => true;
 
+    /// <summary>Resolve base images with a tag in their registry even when the store has them (<c>--pull</c>).</summary>
+    public bool ForcePull { get; init; }
+
     /// <summary>Caches to import (<c>--cache-from</c>).</summary>
     public IReadOnlyList<CacheSpec> CacheImports { get; init; } = [];
+
+    /// <summary>The Docker engine that <c>--load</c> loads into (a <c>DOCKER_HOST</c> value).</summary>
+    public string DockerHost { get; init; } = DockerEngineClient.DefaultHost;
 
     /// <summary>Why a step may not use the cache, as a miss reason.</summary>
     public Func<BuildStep, string> NoCacheReason { get; init; } = _ => "--no-cache";
@@ -56,6 +62,9 @@ internal sealed record BuildSessionOptions
 
     /// <summary>The cgroup limits of RUN containers.</summary>
     public ContainerResources RunResources { get; init; } = ContainerResources.None;
+
+    /// <summary>Keep a failed RUN's container (for <c>--on-error=shell</c>) until the session ends.</summary>
+    public bool KeepFailedRuns { get; init; }
 }
 
 /// <summary>
@@ -74,6 +83,9 @@ internal sealed class BuildSession : IDisposable
     private readonly string _contexts;
     private readonly string _work;
     private readonly LayerWriteOptions _layerOptions;
+    private readonly string _dockerHost;
+    private readonly List<FailedRunContainer> _failedRuns = [];
+    private BaseImageConfigResolver? _configs;
 
     private BuildSession(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress, FileLock lease,
         BuildWorkspace workspace, bool flushWrites)
@@ -84,6 +96,7 @@ internal sealed class BuildSession : IDisposable
         _lease = lease;
         _workspace = workspace;
         _layerOptions = options.Layers;
+        _dockerHost = options.DockerHost;
         StoreLayout layout = images.Content.Layout;
         // Everything this build makes outside the content store and the build cache is under its workspace (or named
         // with its id), so that if it is killed the next build or prune finds and removes it.
@@ -94,7 +107,7 @@ internal sealed class BuildSession : IDisposable
             () => progress.Message(BuildMessage.Warning("overlayfs is not available here; using the copying snapshotter (slower)")),
             volatileMounts: !flushWrites);
         Fetcher = new BlobFetcher();
-        Bases = new BaseImageProvider(images, registry, Fetcher);
+        Bases = new BaseImageProvider(images, registry, Fetcher) { ForcePull = options.ForcePull };
         var committer = new SnapshotCommitter(images.Content, _work, layout.Layers, flushBlobs: flushWrites);
         Imported = new ImportedCache(Fetcher);
         StepCache = new StepCache(new CacheIndex(images), Imported, options.UseCache) { NoCacheReason = options.NoCacheReason };
@@ -104,12 +117,14 @@ internal sealed class BuildSession : IDisposable
         // is made here, as are downloads and git checkouts, and all are deleted with the workspace when the build ends.
         _contexts = Path.Combine(_work, "context-" + Guid.NewGuid().ToString("N")[..12]);
         _statCache = StatCache.Load(layout.StatCache);
-        var mounts = new RunMountOptions(layout.CacheMounts, options.Secrets, snapshotter, _work) { SshAgents = options.SshAgents };
+        CacheMounts = new CacheMountArchive(images.Content, Imported, Fetcher);
+        var mounts = new RunMountOptions(layout.CacheMounts, options.Secrets, snapshotter, _work) { SshAgents = options.SshAgents, ImportedCacheMounts = CacheMounts };
         Executor = new BuildStepExecutor(Bases, new ExecStepRunner(snapshotter, new RuncRuntime(options.Runc, layout.Runc), committer, _work)
             {
                 Bundles = _bundles,
                 ContainerPrefix = workspace.ContainerPrefix,
                 Resources = options.RunResources,
+                KeepFailed = options.KeepFailedRuns ? KeepFailedRun : null,
             },
             new FileStepRunner(snapshotter, committer, _work),
             new BuildSources(Contexts, new HttpDownloader(_downloads), options.Git is { } git ? new GitFetcher(git) : null, _contexts, _statCache),
@@ -131,6 +146,9 @@ internal sealed class BuildSession : IDisposable
     public BaseImageProvider Bases { get; }
 
     public ImportedCache Imported { get; }
+
+    /// <summary>Cache mount contents: restored from imported caches, exported with <c>cache-mounts=true</c>.</summary>
+    public CacheMountArchive CacheMounts { get; }
 
     public StepCache StepCache { get; }
 
@@ -234,9 +252,20 @@ internal sealed class BuildSession : IDisposable
     public async Task<BuildTarget> ConvertAsync(string text, string path, ConversionOptions options, CancellationToken cancellationToken)
     {
         DockerfileSyntax syntax = DockerfileParser.Parse(text, path);
-        BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, new BaseImageConfigResolver(Bases), cancellationToken).ConfigureAwait(false);
+        BuildGraph graph = await DockerfileConverter.ConvertAsync(syntax, options, Configs, cancellationToken).ConfigureAwait(false);
         return graph.Targets[0];
     }
+
+    /// <summary>
+    /// Runs the build checks over a Dockerfile as its build reaches it (base image configs are resolved through this
+    /// session, as conversion's are).
+    /// </summary>
+    /// <exception cref="Frontend.Diagnostics.DockerfileException">The Dockerfile or its check configuration is wrong.</exception>
+    public Task<Frontend.Checks.CheckReport> CheckAsync(string text, string path, ConversionOptions options, CancellationToken cancellationToken) =>
+        Frontend.Checks.DockerfileChecker.CheckAsync(DockerfileParser.Parse(text, path), options, allStages: false, Configs, cancellationToken);
+
+    // One resolver for the checks and the conversion, so each base image's "load metadata" shows once.
+    private BaseImageConfigResolver Configs => _configs ??= new BaseImageConfigResolver(Bases, Progress);
 
     /// <summary>Runs <paramref name="targets"/> in one solve, independent steps in parallel, identical steps once.</summary>
     /// <exception cref="StepFailedException">A step failed; the others were stopped.</exception>
@@ -245,7 +274,7 @@ internal sealed class BuildSession : IDisposable
 
     /// <summary>Writes the image of <paramref name="target"/> (config, history times, inline cache) into the store.</summary>
     public async Task<Descriptor> AssembleAsync(BuildTarget target, StepState state, bool ociMediaTypes, DateTimeOffset? sourceDateEpoch, bool inlineCache,
-        CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string> annotations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(state);
@@ -263,7 +292,7 @@ internal sealed class BuildSession : IDisposable
                 ExtraFields = config.ExtraFields.SetItem(CacheManifest.InlineField, System.Text.Encoding.UTF8.GetString(CacheManifest.SerializeConfig(records))),
             };
         }
-        return await ImageAssembler.AssembleAsync(Images.Content, config, layers, ociMediaTypes, cancellationToken, Fetcher.ReaderOver(Images.Content))
+        return await ImageAssembler.AssembleAsync(Images.Content, config, layers, ociMediaTypes, cancellationToken, Fetcher.ReaderOver(Images.Content), annotations)
             .ConfigureAwait(false);
     }
 
@@ -308,24 +337,59 @@ internal sealed class BuildSession : IDisposable
         // Outputs other than a registry push read every layer from the store: fetch what the imported caches hold.
         if (outputs.Any(e => e.Type != OutputType.Registry))
             await Materializer.EnsureBlobsAsync(state.Layers, cancellationToken).ConfigureAwait(false);
-        var exporter = new ImageExporter(Images, Registry, standardOutput ?? Stream.Null, _work, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault());
+        using DockerEngineClient? docker = outputs.Any(o => o.Type == OutputType.Docker && o.Destination is null) ? new DockerEngineClient(_dockerHost) : null;
+        var exporter = new ImageExporter(Images, Registry, standardOutput ?? Stream.Null, _work, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault(), docker);
         foreach (OutputSpec output in outputs)
         {
-            await exporter.ExportAsync(output, manifest, names, platform, cancellationToken).ConfigureAwait(false);
-            Progress.Message(BuildMessage.Info($"exported to {output.Type.ToString().ToLowerInvariant()}{(output.Destination is { } d ? " " + d : "")}{(output.Push ? " (pushed)" : "")}"));
+            // BuildKit's exporter vertexes: "exporting to image" with a status per part (exporter/containerimage).
+            using (ProgressActivity exporting = ProgressActivity.Start(Progress, ExportingName(output)))
+            {
+                await exporter.ExportAsync(output, manifest, names, platform, cancellationToken).ConfigureAwait(false);
+                if (output.Type == OutputType.Image)
+                {
+                    exporting.Status("exporting layers");
+                    exporting.Status($"writing image {manifest.Digest}");
+                    foreach (ImageReference name in names) exporting.Status($"naming to {name}");
+                }
+                else if (output.Push)
+                {
+                    foreach (ImageReference name in names) exporting.Status($"pushing {name}");
+                }
+            }
+            if (output.Type == OutputType.Docker && output.Destination is null && exporter.DockerLoads is [.., DockerLoadResult load])
+                Progress.Message(BuildMessage.Info($"loaded into the Docker engine at {load.Host}: {load.LayersSent} layers sent, {load.LayersKnown} it had" +
+                    (load.Reply.Length > 0 ? $" ({load.Reply})" : "")));
+            else
+                Progress.Message(BuildMessage.Info($"exported to {output.Type.ToString().ToLowerInvariant()}{(output.Destination is { } d ? " " + d : "")}{(output.Push ? " (pushed)" : "")}"));
         }
         if (exporter.LayersCompressed is (int compressed, int reused) && compressed + reused > 0)
             Progress.Message(BuildMessage.Info($"compressed {compressed} layers for export, {reused} already compressed"));
     }
 
+    // BuildKit's names for its exporters' vertexes.
+    private static string ExportingName(OutputSpec output) => output.Type switch
+    {
+        OutputType.Image or OutputType.Registry => "exporting to image",
+        OutputType.Oci or OutputType.OciLayout => "exporting to oci image format",
+        OutputType.Docker => "exporting to docker image format",
+        OutputType.Local => "copying files",
+        OutputType.Tar => "copying files",
+        _ => "exporting",
+    };
+
     /// <summary>Exports the build cache: mode=min the layers of <paramref name="finals"/>, mode=max every step this session ran or found.</summary>
-    public async Task ExportCacheAsync(IEnumerable<CacheSpec> exports, IEnumerable<StepState> finals, CancellationToken cancellationToken)
+    /// <remarks>An export with <c>cache-mounts=true</c> also carries the cache mounts <paramref name="cacheMountIds"/> names.</remarks>
+    public async Task ExportCacheAsync(IEnumerable<CacheSpec> exports, IEnumerable<StepState> finals, IReadOnlyList<string> cacheMountIds,
+        CancellationToken cancellationToken)
     {
         var transfer = new CacheTransfer(Images.Content, Registry);
         foreach (CacheSpec export in exports.Where(c => c.Type != CacheLocationType.Inline))
         {
             Dictionary<Digest, CacheRecord> records = RecordsOf(finals, export.Mode);
-            await transfer.ExportAsync(export, records, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault()?.Repository, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<CacheMountRecord> mounts = export.CacheMounts
+                ? await CacheMounts.ExportAsync(export, cacheMountIds, Progress, cancellationToken).ConfigureAwait(false)
+                : [];
+            await transfer.ExportAsync(export, records, mounts, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault()?.Repository, cancellationToken).ConfigureAwait(false);
             Progress.Message(BuildMessage.Info($"exported {records.Count} cache records to {export.Location} (mode={export.Mode.ToString().ToLowerInvariant()})"));
         }
     }
@@ -341,13 +405,26 @@ internal sealed class BuildSession : IDisposable
     public async Task FinishAsync(StorageCap cap, CancellationToken cancellationToken)
     {
         Progress.Message(BuildMessage.Info($"fetched {Fetcher.BlobsFetched} layer blobs ({Fetcher.BytesFetched} bytes)"));
+        if (CacheMounts.Restored > 0) Progress.Message(BuildMessage.Info($"restored {CacheMounts.Restored} cache mounts from imported caches"));
         _lease.Dispose();
         await cap.ApplyAsync(Images, Progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A failed RUN's container waits for the engine to hand it to the debugger; whatever was not disposed by then
+    // (a second step that failed at the same time) goes with the session.
+    private void KeepFailedRun(FailedRunContainer container)
+    {
+        lock (_failedRuns) _failedRuns.Add(container);
     }
 
     /// <summary>Saves the stat cache, unmounts and deletes the build's workspace (its secrets with it) and releases the build lock.</summary>
     public void Dispose()
     {
+        lock (_failedRuns)
+        {
+            foreach (FailedRunContainer failed in _failedRuns) failed.Dispose();
+            _failedRuns.Clear();
+        }
         _statCache.Save();
         _statCache.Dispose();
         _downloads.Dispose();

@@ -27,6 +27,12 @@ public sealed record EngineOptions
     /// <summary>The size cap applied after every build; see <see cref="StorageCap"/>.</summary>
     public StorageCap StorageCap { get; init; } = StorageCap.Default;
 
+    /// <summary>
+    /// The Docker engine that <c>--load</c> (<c>--output type=docker</c> without <c>dest</c>) loads images into:
+    /// <c>unix:///PATH</c> or <c>tcp://HOST:PORT</c>, as <c>DOCKER_HOST</c> says.
+    /// </summary>
+    public string DockerHost { get; init; } = Cache.Export.DockerEngineClient.DefaultHost;
+
     /// <summary>The directories where runc and git are looked up (the caller's <c>PATH</c>).</summary>
     public ImmutableArray<string> SearchPath { get; init; } = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 }

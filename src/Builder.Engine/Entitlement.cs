@@ -7,8 +7,9 @@ namespace Builder.Engine;
 public enum Entitlement
 {
     /// <summary>
-    /// <c>network.host</c>: <c>RUN --network=host</c>. Accepted for compatibility with <c>buildx --allow</c>; imgbuild's
-    /// default RUN network is already the host's, so it grants nothing more and is not required.
+    /// <c>network.host</c>: <c>RUN --network=host</c>, as BuildKit v0.24 requires it. imgbuild's default RUN network is
+    /// also the host's namespace today, but a Dockerfile asking for the host's network by name is refused without
+    /// it, so that the Dockerfile builds the same way with buildx (and with a future sandboxed default network).
     /// </summary>
     NetworkHost,
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Builder.Cache.BuildCache;
 using Builder.Cache.Export;
+using Builder.Graph;
 using Builder.Oci;
 
 namespace Builder.Engine;
@@ -38,6 +39,21 @@ public sealed record TargetRequest
     /// <summary>Where the image goes (<c>--output</c>); the first decides the layer format. Empty: the local store.</summary>
     public ImmutableArray<OutputSpec> Outputs { get; init; } = [];
 
+    /// <summary>
+    /// Annotations of the image manifest (<c>--annotation KEY=VALUE</c>, <c>manifest:KEY=VALUE</c>); an image with
+    /// any is written with OCI media types, as BuildKit writes it.
+    /// </summary>
+    public ImmutableDictionary<string, string> Annotations { get; init; } = ImmutableDictionary<string, string>.Empty;
+
     /// <summary>Build caches to export (<c>--cache-to</c>), <c>type=inline</c> included.</summary>
     public ImmutableArray<CacheSpec> CacheExports { get; init; } = [];
+
+    /// <summary>The network of this target's RUN steps without <c>--network</c>, over <see cref="BuildRequest.Network"/>; null: the request's.</summary>
+    public NetworkMode? Network { get; init; }
+
+    /// <summary>Run this target's steps without the build cache (compose's <c>build.no_cache</c>), as <see cref="BuildRequest.NoCache"/> does for all.</summary>
+    public bool NoCache { get; init; }
+
+    /// <summary>Entitlements granted to this target only (compose's <c>build.privileged</c> and <c>build.entitlements</c>), beside <see cref="BuildRequest.Entitlements"/>.</summary>
+    public ImmutableHashSet<Entitlement> Entitlements { get; init; } = [];
 }

@@ -30,6 +30,23 @@ public sealed record ExecStep(
     /// <summary>The sandbox of the process (<c>RUN --security</c>).</summary>
     public SecurityMode Security { get; init; } = SecurityMode.Sandbox;
 
+    private readonly ImmutableArray<ExtraHost> _extraHosts = [];
+    private readonly ImmutableArray<Ulimit> _ulimits = [];
+
+    /// <summary>Lines added to the container's <c>/etc/hosts</c> (the build's <c>--add-host</c>).</summary>
+    public ImmutableArray<ExtraHost> ExtraHosts
+    {
+        get => _extraHosts;
+        init => _extraHosts = value.IsDefault ? [] : value;
+    }
+
+    /// <summary>Resource limits of the process (the build's <c>--ulimit</c>); none: it inherits the builder's.</summary>
+    public ImmutableArray<Ulimit> Ulimits
+    {
+        get => _ulimits;
+        init => _ulimits = value.IsDefault ? [] : value;
+    }
+
     /// <summary>Mounts over the root filesystem (<c>RUN --mount</c>), applied in order.</summary>
     public ImmutableArray<ExecMount> Mounts
     {
@@ -55,6 +72,33 @@ public sealed record ExecStep(
             writer.EndItem();
         }
         writer.EndList();
+        // Written only when set, as BuildKit's ExecOp meta leaves them out when empty: a step without them keeps the
+        // key it had before these fields existed.
+        if (!ExtraHosts.IsEmpty)
+        {
+            writer.BeginList("extraHosts", ExtraHosts.Length);
+            foreach (ExtraHost host in ExtraHosts)
+            {
+                writer.BeginItem("host");
+                writer.String("host", host.Host);
+                writer.String("address", host.Address);
+                writer.EndItem();
+            }
+            writer.EndList();
+        }
+        if (!Ulimits.IsEmpty)
+        {
+            writer.BeginList("ulimits", Ulimits.Length);
+            foreach (Ulimit limit in Ulimits)
+            {
+                writer.BeginItem("ulimit");
+                writer.String("name", limit.Name);
+                writer.Integer("soft", limit.Soft);
+                writer.Integer("hard", limit.Hard);
+                writer.EndItem();
+            }
+            writer.EndList();
+        }
     }
 
     internal override string Describe() => string.Join(' ', Args);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Build.Framework;
@@ -15,20 +16,9 @@ namespace Builder.MSBuild;
 /// <see cref="GeneratedImageDigest"/> and <see cref="GeneratedImageName"/>. Cancelling the build (Ctrl-C) stops
 /// imgbuild, which cleans up after itself.
 /// </summary>
-public sealed class ImgBuildTask : ToolTask
+public sealed class ImgBuildTask : ImgBuildToolTask
 {
-    /// <summary>The code of an error that is neither a diagnostic nor a step: imgbuild's own, or a line it did not write as JSON.</summary>
-    internal const string BuildErrorCode = "IMGB1000";
-
-    /// <summary>The code of a failed step (a RUN that exited non-zero, a COPY whose source is missing…).</summary>
-    internal const string StepErrorCode = "IMGB1001";
-
-    /// <summary>The code of a build that exited successfully without saying what it made.</summary>
-    internal const string NoResultCode = "IMGB1002";
-
-    /// <summary>The imgbuild CLI (<c>imgbuild.dll</c>).</summary>
-    [Required]
-    public string ImgBuildPath { get; set; } = "";
+    private const string BuildErrorCode = ImgBuildErrorCodes.Build, StepErrorCode = ImgBuildErrorCodes.Step;
 
     /// <summary>The build context directory.</summary>
     [Required]
@@ -53,17 +43,40 @@ public sealed class ImgBuildTask : ToolTask
     /// <summary>Outputs (<c>--output</c> values, such as <c>type=oci,dest=app.tar</c>).</summary>
     public ITaskItem[] Outputs { get; set; } = [];
 
-    /// <summary>Push to the registry the names point at.</summary>
+    /// <summary>Push to the registry the names point at; the image is also kept in the store under them.</summary>
     public bool Push { get; set; }
+
+    /// <summary>The target platform (<c>--platform</c>, <c>linux/arm64</c>); this machine's when empty.</summary>
+    public string? Platform { get; set; }
+
+    /// <summary>
+    /// The .NET SDK's <c>ContainerImageFormat</c>: <c>OCI</c> or <c>Docker</c> media types for the image in the store,
+    /// the push and the archive; imgbuild's default (OCI, as BuildKit) when empty. With <see cref="Outputs"/> given,
+    /// their own <c>oci-mediatypes=</c> says it.
+    /// </summary>
+    public string? ImageFormat { get; set; }
+
+    /// <summary>The .NET SDK's <c>ContainerArchiveOutputPath</c>, resolved to a file: a gzip-compressed Docker archive (<c>docker load</c> reads it).</summary>
+    public string? ArchiveOutputPath { get; set; }
+
+    /// <summary>
+    /// Build arguments whose values travel in the environment (<c>--build-arg NAME</c>), not on the command line: item
+    /// spec the name, metadata <c>Value</c> the value, which may hold anything, newlines included.
+    /// </summary>
+    public ITaskItem[] EnvironmentBuildArgs { get; set; } = [];
+
+    /// <summary>
+    /// Adds the .NET SDK's <c>org.opencontainers.image.created</c> and <c>org.opencontainers.artifact.created</c> labels,
+    /// the time of this build (or <c>SOURCE_DATE_EPOCH</c>'s), set here so that the generated Dockerfile stays the same
+    /// from one build to the next.
+    /// </summary>
+    public bool GenerateCreatedLabel { get; set; }
 
     /// <summary><c>--cache-from</c> values.</summary>
     public ITaskItem[] CacheFrom { get; set; } = [];
 
     /// <summary><c>--cache-to</c> values.</summary>
     public ITaskItem[] CacheTo { get; set; } = [];
-
-    /// <summary>The image store (<c>--root</c>); imgbuild's default when empty.</summary>
-    public string? StoreRoot { get; set; }
 
     /// <summary>The built image's manifest digest.</summary>
     [Output]
@@ -73,48 +86,104 @@ public sealed class ImgBuildTask : ToolTask
     [Output]
     public string GeneratedImageName { get; private set; } = "";
 
-    protected override string ToolName => "dotnet";
-
-    protected override string GenerateFullPathToTool() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : ToolName;
-
     // The importance tells LogEventsFromTextOutput which stream a line came from (ToolTask hands it nothing else):
     // stderr carries the events; stdout only the digest, which the result event also carries.
     protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.Low;
 
     protected override MessageImportance StandardErrorLoggingImportance => MessageImportance.Normal;
 
+    /// <summary>Runs imgbuild; then compresses the Docker archive into <see cref="ArchiveOutputPath"/>.</summary>
     public override bool Execute()
     {
-        bool succeeded = base.Execute() && !Log.HasLoggedErrors;
-        if (succeeded && GeneratedImageDigest.Length == 0)
+        string? format = ImageFormat is { Length: > 0 } f ? f : null;
+        if (format is not null && !format.Equals("OCI", StringComparison.OrdinalIgnoreCase) && !format.Equals("Docker", StringComparison.OrdinalIgnoreCase))
         {
-            Log.LogError(null, NoResultCode, null, Dockerfile, 0, 0, 0, 0, "imgbuild exited successfully but reported no result event: is the CLI older than this task?");
+            Log.LogError(null, ImgBuildErrorCodes.InvalidProperty, null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0,
+                $"ContainerImageFormat '{format}' is not an image format: write OCI or Docker (or leave it empty for OCI)");
             return false;
         }
-        return succeeded;
+        EnvironmentVariables = [.. EnvironmentVariables ?? [], .. EnvironmentBuildArgs.Select(a => $"{a.ItemSpec}={a.GetMetadata("Value")}")];
+        if (ArchiveOutputPath is { Length: > 0 } archive) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(archive))!);
+        try
+        {
+            bool succeeded = base.Execute() && !Log.HasLoggedErrors;
+            if (succeeded && GeneratedImageDigest.Length == 0)
+            {
+                Log.LogError(null, ImgBuildErrorCodes.NoResult, null, Dockerfile, 0, 0, 0, 0, "imgbuild exited successfully but reported no result event: is the CLI older than this task?");
+                return false;
+            }
+            return succeeded && CompressArchive();
+        }
+        finally
+        {
+            if (ArchiveOutputPath is { Length: > 0 }) File.Delete(UncompressedArchivePath);
+        }
+    }
+
+    // imgbuild writes the Docker archive as a plain tar beside the destination; the SDK's archive is a .tar.gz.
+    private string UncompressedArchivePath => ArchiveOutputPath + ".imgbuild.tar";
+
+    private bool CompressArchive()
+    {
+        if (ArchiveOutputPath is not { Length: > 0 } archive) return true;
+        try
+        {
+            string partial = archive + ".imgbuild-partial";
+            using (FileStream source = File.OpenRead(UncompressedArchivePath))
+            using (FileStream destination = File.Create(partial))
+            using (var gzip = new GZipStream(destination, CompressionLevel.Fastest))
+                source.CopyTo(gzip);
+            File.Move(partial, archive, overwrite: true);
+            Log.LogMessage(MessageImportance.Normal, $"wrote the image archive {archive}");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.LogError(null, ImgBuildErrorCodes.Archive, null, ArchiveOutputPath, 0, 0, 0, 0, $"cannot write the image archive (ContainerArchiveOutputPath): {e.Message}");
+            return false;
+        }
     }
 
     /// <summary>The imgbuild command line for the task's properties.</summary>
     protected override string GenerateCommandLineCommands()
     {
-        var builder = new CommandLineBuilder();
-        builder.AppendFileNameIfNotNull(ImgBuildPath);
-        if (!string.IsNullOrEmpty(StoreRoot)) builder.AppendSwitchIfNotNull("--root ", StoreRoot);
-        builder.AppendSwitch("build");
+        CommandLineBuilder builder = StartCommandLine("build");
         builder.AppendSwitch("--progress rawjson");
         builder.AppendSwitchIfNotNull("-f ", Dockerfile);
         foreach (ITaskItem tag in Tags) builder.AppendSwitchIfNotNull("-t ", tag.ItemSpec);
         if (!string.IsNullOrEmpty(Target)) builder.AppendSwitchIfNotNull("--target ", Target);
         foreach (ITaskItem argument in BuildArgs) builder.AppendSwitchIfNotNull("--build-arg ", $"{argument.ItemSpec}={argument.GetMetadata("Value")}");
+        foreach (ITaskItem argument in EnvironmentBuildArgs) builder.AppendSwitchIfNotNull("--build-arg ", argument.ItemSpec);
         foreach (ITaskItem label in Labels) builder.AppendSwitchIfNotNull("--label ", $"{label.ItemSpec}={label.GetMetadata("Value")}");
-        foreach (ITaskItem output in Outputs) builder.AppendSwitchIfNotNull("--output ", output.ItemSpec);
-        if (Push) builder.AppendSwitch("--push");
+        if (GenerateCreatedLabel)
+        {
+            string created = Created().UtcDateTime.ToString("o", CultureInfo.InvariantCulture);   // ...Z, as the SDK writes it
+            builder.AppendSwitchIfNotNull("--label ", $"org.opencontainers.image.created={created}");
+            builder.AppendSwitchIfNotNull("--label ", $"org.opencontainers.artifact.created={created}");
+        }
+        if (!string.IsNullOrEmpty(Platform)) builder.AppendSwitchIfNotNull("--platform ", Platform);
+        string mediaTypes = ImageFormat is { Length: > 0 } format && format.Equals("Docker", StringComparison.OrdinalIgnoreCase) ? ",oci-mediatypes=false" : "";
+        if (Outputs.Length > 0)
+        {
+            foreach (ITaskItem output in Outputs) builder.AppendSwitchIfNotNull("--output ", output.ItemSpec);
+            if (Push) builder.AppendSwitch("--push");
+        }
+        else
+        {
+            // The store keeps the image under its names even when it is pushed, so the next publish can see it is there.
+            builder.AppendSwitchIfNotNull("--output ", $"type=image{(Push ? ",push=true" : "")}{mediaTypes}");
+        }
+        if (ArchiveOutputPath is { Length: > 0 }) builder.AppendSwitchIfNotNull("--output ", $"type=docker,dest={UncompressedArchivePath}{mediaTypes}");
         foreach (ITaskItem cache in CacheFrom) builder.AppendSwitchIfNotNull("--cache-from ", cache.ItemSpec);
         foreach (ITaskItem cache in CacheTo) builder.AppendSwitchIfNotNull("--cache-to ", cache.ItemSpec);
         builder.AppendFileNameIfNotNull(Context);
         return builder.ToString();
     }
+
+    // SOURCE_DATE_EPOCH (seconds since 1970) makes the time reproducible, as the SDK and BuildKit read it.
+    private static DateTimeOffset Created() =>
+        long.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds) : DateTimeOffset.UtcNow;
 
     /// <summary>Reads imgbuild's events from stderr; a line that is not one (a crash, the runtime's own message) is an error.</summary>
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance) =>
@@ -143,8 +212,72 @@ public sealed class ImgBuildTask : ToolTask
             return;
         }
         using (document)
-            LogEvent(document.RootElement, line);
+        {
+            JsonElement root = document.RootElement;
+            // A line of BuildKit's SolveStatus shape (imgbuild's rawjson): the progress in its vertexes, statuses and
+            // logs, and what SolveStatus has no place for in "imgbuild". A line with "event" is an older CLI's.
+            if (root.TryGetProperty("event", out _))
+            {
+                LogEvent(root, line);
+                return;
+            }
+            LogSolveStatus(root);
+            if (root.TryGetProperty("imgbuild", out JsonElement extra) && extra.ValueKind == JsonValueKind.Object) LogEvent(extra, line);
+        }
     }
+
+    // Vertex digest to the number progress shows, in the order they first appear (as buildx's plain output numbers them).
+    private readonly Dictionary<string, int> _vertexNumbers = new(StringComparer.Ordinal);
+
+    private int VertexNumber(string digest)
+    {
+        if (!_vertexNumbers.TryGetValue(digest, out int number)) _vertexNumbers[digest] = number = _vertexNumbers.Count + 1;
+        return number;
+    }
+
+    // The progress of a SolveStatus as buildx's plain output words it: "#3 [build 2/3] RUN make", "#3 output line",
+    // "#3 DONE 1.2s", "#3 CACHED", "#3 CANCELED". A failed vertex's error is logged from the "imgbuild" error.
+    private void LogSolveStatus(JsonElement status)
+    {
+        if (status.TryGetProperty("vertexes", out JsonElement vertexes) && vertexes.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement vertex in vertexes.EnumerateArray())
+            {
+                string digest = Text(vertex, "digest");
+                bool known = _vertexNumbers.ContainsKey(digest);
+                int number = VertexNumber(digest);
+                if (!known) Log.LogMessage(MessageImportance.Normal, $"#{number} {Text(vertex, "name")}");
+                if (!vertex.TryGetProperty("completed", out JsonElement completed)) continue;
+                string error = Text(vertex, "error");
+                if (error.EndsWith("context canceled", StringComparison.Ordinal))
+                    Log.LogMessage(MessageImportance.Normal, $"#{number} CANCELED");
+                else if (error.Length > 0)
+                    continue;
+                else if (vertex.TryGetProperty("cached", out JsonElement cached) && cached.ValueKind == JsonValueKind.True)
+                    Log.LogMessage(MessageImportance.Normal, $"#{number} CACHED");
+                else
+                    Log.LogMessage(MessageImportance.Normal, $"#{number} DONE {Seconds(vertex, completed)}");
+            }
+        }
+        if (status.TryGetProperty("statuses", out JsonElement statuses) && statuses.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement part in statuses.EnumerateArray())
+                Log.LogMessage(MessageImportance.Normal, $"#{VertexNumber(Text(part, "vertex"))} {Text(part, "id")} done");
+        }
+        if (status.TryGetProperty("logs", out JsonElement logs) && logs.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement log in logs.EnumerateArray())
+            {
+                string text = log.TryGetProperty("data", out JsonElement data) && data.ValueKind == JsonValueKind.String && data.TryGetBytesFromBase64(out byte[]? bytes)
+                    ? Encoding.UTF8.GetString(bytes).TrimEnd('\n') : "";
+                Log.LogMessage(MessageImportance.Normal, $"#{VertexNumber(Text(log, "vertex"))} {text}");
+            }
+        }
+    }
+
+    private static string Seconds(JsonElement vertex, JsonElement completed) =>
+        vertex.TryGetProperty("started", out JsonElement started) && started.TryGetDateTimeOffset(out DateTimeOffset from) && completed.TryGetDateTimeOffset(out DateTimeOffset to)
+            ? (to - from).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s" : "?";
 
     // A line imgbuild did not write as an event: its own text (an old CLI, a crash) or the .NET runtime's.
     private void LogTextLine(string line)
@@ -169,7 +302,7 @@ public sealed class ImgBuildTask : ToolTask
                 break;
             case "miss" when e.TryGetProperty("reasons", out JsonElement reasons) && reasons.ValueKind == JsonValueKind.Array:
                 foreach (JsonElement reason in reasons.EnumerateArray())
-                    Log.LogMessage(MessageImportance.Normal, $"#{Number(e, "step")} miss: {reason.GetString()}");
+                    Log.LogMessage(MessageImportance.Normal, $"{Text(e, "name")}: miss: {reason.GetString()}");
                 break;
             case "output":
                 Log.LogMessage(MessageImportance.Normal, $"#{Number(e, "step")} {Text(e, "text")}");

@@ -40,6 +40,13 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void Build_LoadWithALocalOutput_OneLineAsBuildx()
+    {
+        // buildx's words: --load is --output type=docker, which cannot go with another type.
+        AssertOneLine("imgbuild: load and \"local\" output can't be used together", Build("--load", "-o", $"type=local,dest={Path.Combine(_root, "out")}"));
+    }
+
+    [Fact]
     public void Build_BuildArgWithoutName_OneLineNamingIt()
     {
         AssertOneLine("imgbuild: --build-arg '=v' has no name: write --build-arg NAME=VALUE", Build("--build-arg", "=v"));
@@ -119,7 +126,7 @@ public sealed class BadInputTests : IDisposable
         plain.Started(step, StepKey.Of(step));
         plain.Message(BuildMessage.Warning("value '\u009b2J' ignored"));
 
-        Assert.Equal("#1 [2] WORKDIR /\\x1b]0;pwned\\x07\nimgbuild: warning: value '\\x9b2J' ignored\n", written.ToString());
+        Assert.Equal("#1 [2] WORKDIR /\\x1b]0;pwned\\x07\n#1 ...\nimgbuild: warning: value '\\x9b2J' ignored\n", written.ToString());
     }
 
     [Fact]

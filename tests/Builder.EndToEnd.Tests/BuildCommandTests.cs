@@ -208,8 +208,14 @@ public sealed class BuildCommandTests : IDisposable
 
         Assert.True(status == 0, error);
         var events = error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement).ToList();
-        Assert.Contains(events, e => e.GetProperty("event").GetString() == "output" && e.GetProperty("text").GetString() == "json-line");
-        Assert.Equal(events.Count(e => e.GetProperty("event").GetString() == "started"), events.Count(e => e.GetProperty("event").GetString() == "done"));
+        // BuildKit's SolveStatus: a RUN's line in "logs" (base64), each vertex once started and once completed.
+        Assert.Contains(events, e => e.TryGetProperty("logs", out var logs)
+            && logs.EnumerateArray().Any(l => System.Text.Encoding.UTF8.GetString(l.GetProperty("data").GetBytesFromBase64()) == "json-line\n"));
+        var vertexes = events.Where(e => e.TryGetProperty("vertexes", out _)).SelectMany(e => e.GetProperty("vertexes").EnumerateArray()).ToList();
+        Assert.Equal(vertexes.Count(v => !v.TryGetProperty("completed", out _)), vertexes.Count(v => v.TryGetProperty("completed", out _)));
+        Assert.Contains(vertexes, v => v.GetProperty("name").GetString() == "exporting to image");
+        Assert.Contains(events, e => e.TryGetProperty("statuses", out var statuses) && statuses.EnumerateArray().Any(s => s.GetProperty("id").GetString() == "naming to docker.io/library/json:1"));
+        Assert.Contains(events, e => e.TryGetProperty("imgbuild", out var extra) && extra.GetProperty("event").GetString() == "result");
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class BuildOptionsTests : IDisposable
         RequiredTool.RequireRoot();
         string context = Context($"FROM {_base}\nRUN ls /sys/class/net > /default-net\nRUN --network=host ls /sys/class/net > /host-net\n");
 
-        var build = Imgbuild("--network", "none", "--output", Local(out string output), context);
+        var build = Imgbuild("--network", "none", "--allow", "network.host", "--output", Local(out string output), context);
 
         Assert.True(build.Status == 0, build.Err);
         Assert.Equal("lo\n", File.ReadAllText(Path.Combine(output, "default-net")));

@@ -81,6 +81,7 @@ public sealed class ComposeBuildTests : IDisposable
     public void Compose_UnknownService_SaysSo()
     {
         Write("docker-compose.yml", "services:\n  web:\n    build: .\n");
+        Write("Dockerfile", "FROM scratch\n");
 
         var build = Imgbuild("compose", "-f", Path.Combine(_root, "docker-compose.yml"), "nope");
 

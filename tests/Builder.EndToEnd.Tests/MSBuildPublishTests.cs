@@ -81,9 +81,9 @@ public sealed class MSBuildPublishTests : IDisposable
         string dockerfile = Path.Combine(_project, "Dockerfile");
         // One MSBuild error (its message spans lines, and the console logger prefixes each line with the position).
         Assert.Matches(@"(?m)^\s*1 Error\(s\)", publish.Output);
-        Assert.Contains($"{dockerfile}(2-2): error IMGB1001: RUN echo first-line && echo second-line && exit 3: ", publish.Output, StringComparison.Ordinal);
+        Assert.Contains($"{dockerfile}(2-2): error IB4001: RUN echo first-line && echo second-line && exit 3: ", publish.Output, StringComparison.Ordinal);
         Assert.Contains("exit code: 3", publish.Output, StringComparison.Ordinal);
-        Assert.Contains($"{dockerfile}(2-2): error IMGB1001: second-line", publish.Output, StringComparison.Ordinal);
+        Assert.Contains($"{dockerfile}(2-2): error IB4001: second-line", publish.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -111,8 +111,9 @@ public sealed class MSBuildPublishTests : IDisposable
         string skopeo = RequiredTool.Find("skopeo", "skopeo");
         using var config = System.Text.Json.JsonDocument.Parse(ProcessRunner.Run(skopeo, ["inspect", "--config", $"oci-archive:{archive}"]));
         System.Text.Json.JsonElement container = config.RootElement.GetProperty("config");
-        Assert.Equal(["/app/sample"], container.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal("/app", container.GetProperty("WorkingDir").GetString());
+        // The SDK's app command for a framework-dependent app: dotnet and the dll, in /app/.
+        Assert.Equal(["dotnet", "/app/sample.dll"], container.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("/app/", container.GetProperty("WorkingDir").GetString());
         Assert.Equal("1654", container.GetProperty("User").GetString());
         Assert.True(container.GetProperty("ExposedPorts").TryGetProperty("8080/tcp", out _));
         Assert.Contains("GREETING=hello there", container.GetProperty("Env").EnumerateArray().Select(e => e.GetString()));
@@ -122,6 +123,94 @@ public sealed class MSBuildPublishTests : IDisposable
         ProcessRunner.Run(RequiredTool.Find("umoci", "umoci"), ["raw", "unpack", "--image", $"{layout}:latest", rootfs]);
         Assert.True(File.Exists(Path.Combine(rootfs, "app", "sample.dll")));
         Assert.True(File.Exists(Path.Combine(rootfs, "app", "sample")));
+    }
+
+    private async Task<string?> StoredDigestAsync(string name)
+    {
+        var images = new ImageStore(new ContentStore(Path.Combine(_root, "store")));
+        return (await images.FindAsync(ImageReference.Parse(name)))?.Target.Digest.ToString();
+    }
+
+    private const string Skipped = "Skipping target \"_ImgBuildRun\" because all output files are up-to-date";
+
+    // One project through the changes issue 16 lists (tag, image removed, registry): each builds again, and the
+    // publish after each is skipped; the names the log prints are in the store (or the registry) at that digest.
+    [Fact]
+    public async Task Publish_WithoutADockerfile_RebuildsAfterATagChangeAnRmiAndARegistryChange()
+    {
+        RequiredTool.RequireRoot();
+        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup><ContainerBaseImage>{_registry.SeedBusybox("library/busybox")}</ContainerBaseImage></PropertyGroup>
+            </Project>
+            """);
+        var images = new ImageStore(new ContentStore(Path.Combine(_root, "store")));
+
+        var first = Publish();
+        var same = Publish("--no-restore");
+        var tagged = Publish("--no-restore", "-p:ContainerImageTag=2.0");
+        await images.RemoveAsync(ImageReference.Parse("sample:2.0"));
+        var afterRmi = Publish("--no-restore", "-p:ContainerImageTag=2.0");
+        var pushed = Publish("--no-restore", "-p:ContainerImageTag=2.0", $"-p:ContainerRegistry={_registry.Host}");
+        var pushedAgain = Publish("--no-restore", "-p:ContainerImageTag=2.0", $"-p:ContainerRegistry={_registry.Host}");
+
+        foreach (var publish in new[] { first, same, tagged, afterRmi, pushed, pushedAgain }) Assert.True(publish.Status == 0, publish.Output);
+        Assert.DoesNotContain(Skipped, first.Output, StringComparison.Ordinal);
+        Assert.Contains(Skipped, same.Output, StringComparison.Ordinal);
+        foreach (var rebuilt in new[] { tagged, afterRmi, pushed }) Assert.DoesNotContain(Skipped, rebuilt.Output, StringComparison.Ordinal);
+        Assert.Contains(Skipped, pushedAgain.Output, StringComparison.Ordinal);
+        Assert.Contains("imgbuild: sample:2.0 is not in the image store: building the image again", afterRmi.Output, StringComparison.Ordinal);
+        string digest = System.Text.RegularExpressions.Regex.Match(afterRmi.Output, @"sample -> image sample:2\.0 (sha256:[0-9a-f]{64})").Groups[1].Value;
+        Assert.Equal(digest, await StoredDigestAsync("sample:2.0"));
+        string pushedDigest = System.Text.RegularExpressions.Regex.Match(pushed.Output, $@"sample -> image {System.Text.RegularExpressions.Regex.Escape(_registry.Host)}/sample:2\.0 (sha256:[0-9a-f]{{64}})").Groups[1].Value;
+        string remote = ProcessRunner.Run(RequiredTool.Find("skopeo", "skopeo"), ["inspect", "--tls-verify=false", "--format", "{{.Digest}}", $"docker://{_registry.Host}/sample:2.0"]);
+        Assert.Equal(pushedDigest, remote.Trim());
+    }
+
+    // ContainerArchiveOutputPath (a directory: REPOSITORY.tar.gz in it) is an archive docker load reads, and values
+    // with '$', quotes, backslashes and a line break reach the image as written.
+    [Fact]
+    public void Publish_ContainerArchiveOutputPath_DockerLoadsItWithTheEnvironmentUnchanged()
+    {
+        RequiredTool.RequireRoot();
+        const string LabelValue = "a ${b} \\ c";
+        string archives = Path.Combine(_root, "archives") + "/";
+        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <ContainerBaseImage>{_registry.SeedBusybox("library/busybox")}</ContainerBaseImage>
+                <ContainerRepository>imgbuild-msbuild-archive</ContainerRepository>
+                <ContainerArchiveOutputPath>{archives}</ContainerArchiveOutputPath>
+                <ContainerImageFormat>Docker</ContainerImageFormat>
+              </PropertyGroup>
+              <ItemGroup>
+                <ContainerEnvironmentVariable Include="PRICE" Value="costs $HOME &quot;now&quot; C:\dir\" />
+                <ContainerEnvironmentVariable Include="MOTD" Value="line one&#10;line &quot;two&quot;" />
+                <ContainerLabel Include="org.example.note" Value="{LabelValue}" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        var publish = Publish();
+
+        Assert.True(publish.Status == 0, publish.Output);
+        string archive = Path.Combine(archives, "imgbuild-msbuild-archive.tar.gz");
+        Assert.Contains($"sample -> archive {archive}", publish.Output, StringComparison.Ordinal);
+        const string Tag = "imgbuild-msbuild-archive:1.0";
+        try
+        {
+            Assert.Contains($"Loaded image: {Tag}", DockerEngine.Run("load", "-i", archive), StringComparison.Ordinal);
+            using var config = System.Text.Json.JsonDocument.Parse(DockerEngine.Run("inspect", "--format", "{{json .Config}}", Tag));
+            string?[] env = [.. config.RootElement.GetProperty("Env").EnumerateArray().Select(e => e.GetString())];
+            Assert.Contains("PRICE=costs $HOME \"now\" C:\\dir\\", env);
+            Assert.Contains("MOTD=line one\nline \"two\"", env);
+            Assert.Equal(LabelValue, config.RootElement.GetProperty("Labels").GetProperty("org.example.note").GetString());
+            Assert.Equal("10.0", config.RootElement.GetProperty("Labels").GetProperty("net.dot.runtime.majorminor").GetString());
+        }
+        finally
+        {
+            DockerEngine.Run("rmi", "--force", Tag);
+        }
     }
 
     [Fact]

@@ -37,25 +37,20 @@ public sealed class ParallelStepsTests : IDisposable
         (int status, _, string error) = InProcessImgbuild.Run("--root", Path.Combine(_root, "store"), "--progress", "rawjson", "-t", "parallel:1", context);
 
         Assert.True(status == 0, error);
-        var started = new Dictionary<int, DateTimeOffset>();
-        var done = new Dictionary<int, DateTimeOffset>();
-        var runs = new HashSet<int>();
+        // BuildKit's SolveStatus: each vertex comes when it starts and again when it completes, with both times.
+        var started = new Dictionary<string, DateTimeOffset>();
+        var done = new Dictionary<string, DateTimeOffset>();
+        var runs = new HashSet<string>();
         foreach (string line in error.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             using JsonDocument document = JsonDocument.Parse(line);
-            JsonElement e = document.RootElement;
-            string kind = e.GetProperty("event").GetString()!;
-            if (kind is not ("started" or "done")) continue;
-            int step = e.GetProperty("step").GetInt32();
-            DateTimeOffset time = DateTimeOffset.Parse(e.GetProperty("time").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-            if (kind == "started")
+            if (!document.RootElement.TryGetProperty("vertexes", out JsonElement vertexes)) continue;
+            foreach (JsonElement vertex in vertexes.EnumerateArray())
             {
-                started[step] = time;
-                if (e.GetProperty("name").GetString()!.StartsWith("RUN sleep 1", StringComparison.Ordinal)) runs.Add(step);
-            }
-            else
-            {
-                done[step] = time;
+                string digest = vertex.GetProperty("digest").GetString()!;
+                started[digest] = vertex.GetProperty("started").GetDateTimeOffset();
+                if (vertex.TryGetProperty("completed", out JsonElement completed)) done[digest] = completed.GetDateTimeOffset();
+                if (vertex.GetProperty("name").GetString()!.Contains("] RUN sleep 1", StringComparison.Ordinal)) runs.Add(digest);
             }
         }
         Assert.Equal(4, runs.Count);

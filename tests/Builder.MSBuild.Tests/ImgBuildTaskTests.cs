@@ -1,4 +1,3 @@
-using System.Collections;
 using Builder.MSBuild;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -12,25 +11,9 @@ public sealed class ImgBuildTaskTests : IDisposable
 
     public void Dispose() => Directory.Delete(_temporary, recursive: true);
 
-    private sealed class RecordingEngine : IBuildEngine
+    private static (ImgBuildTask Task, RecordingBuildEngine Engine) Task()
     {
-        public List<BuildErrorEventArgs> Errors { get; } = [];
-        public List<BuildWarningEventArgs> Warnings { get; } = [];
-        public List<BuildMessageEventArgs> Messages { get; } = [];
-        public bool ContinueOnError => false;
-        public int LineNumberOfTaskNode => 0;
-        public int ColumnNumberOfTaskNode => 0;
-        public string ProjectFileOfTaskNode => "test.csproj";
-        public void LogErrorEvent(BuildErrorEventArgs e) => Errors.Add(e);
-        public void LogWarningEvent(BuildWarningEventArgs e) => Warnings.Add(e);
-        public void LogMessageEvent(BuildMessageEventArgs e) => Messages.Add(e);
-        public void LogCustomEvent(CustomBuildEventArgs e) { }
-        public bool BuildProjectFile(string projectFileName, string[] targetNames, IDictionary globalProperties, IDictionary targetOutputs) => false;
-    }
-
-    private static (ImgBuildTask Task, RecordingEngine Engine) Task()
-    {
-        var engine = new RecordingEngine();
+        var engine = new RecordingBuildEngine();
         return (new ImgBuildTask { BuildEngine = engine, ImgBuildPath = "/pkg/tools/imgbuild.dll", Context = "/src/app", Dockerfile = "/src/app/Dockerfile" }, engine);
     }
 
@@ -59,9 +42,64 @@ public sealed class ImgBuildTaskTests : IDisposable
     }
 
     [Fact]
+    public void CommandLine_NoOutputs_KeepsTheImageInTheStoreEvenWhenPushed()
+    {
+        (ImgBuildTask task, _) = Task();
+        task.Tags = [new TaskItem("reg:5000/app:1")];
+        task.Push = true;
+
+        Assert.Contains(" --output \"type=image,push=true\" ", task.CommandLine(), StringComparison.Ordinal);
+        Assert.DoesNotContain("--push", task.CommandLine(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CommandLine_DockerFormatPlatformAndArchive_AreOutputsAndPlatform()
+    {
+        (ImgBuildTask task, _) = Task();
+        task.ImageFormat = "Docker";
+        task.Platform = "linux/amd64";
+        task.ArchiveOutputPath = "/out/app.tar.gz";
+
+        string line = task.CommandLine();
+
+        Assert.Contains(" --platform linux/amd64 --output \"type=image,oci-mediatypes=false\" --output \"type=docker,dest=/out/app.tar.gz.imgbuild.tar,oci-mediatypes=false\" ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CommandLine_OciFormat_KeepsOciMediaTypes()
+    {
+        (ImgBuildTask task, _) = Task();
+        task.ImageFormat = "OCI";
+
+        Assert.Contains(" --output type=image ", task.CommandLine(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CommandLine_CreatedLabel_IsTheTimeOfTheBuild()
+    {
+        (ImgBuildTask task, _) = Task();
+        task.GenerateCreatedLabel = true;
+
+        Assert.Matches(@"--label org\.opencontainers\.image\.created=\d{4}-\d\d-\d\dT[0-9:.]+Z --label org\.opencontainers\.artifact\.created=", task.CommandLine());
+    }
+
+    [Fact]
+    public void Execute_UnknownImageFormat_FailsNamingTheProperty()
+    {
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
+        task.ImageFormat = "Zip";
+
+        Assert.False(task.Execute());
+
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal("IB4100", error.Code);
+        Assert.StartsWith("ContainerImageFormat 'Zip' is not an image format", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Output_DockerfileError_IsAnErrorAtItsFileLineAndColumn()
     {
-        (ImgBuildTask task, RecordingEngine engine) = Task();
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
 
         task.ReadLine("""{"event":"diagnostic","severity":"error","code":"IB1008","file":"/src/app/Dockerfile","line":12,"column":5,"endLine":12,"endColumn":9,"instruction":"RUN --bad make","message":"unknown flag '--bad' for RUN"}""");
 
@@ -72,7 +110,7 @@ public sealed class ImgBuildTaskTests : IDisposable
     [Fact]
     public void Output_RunFailure_IsAnErrorAtTheStepWithItsLastOutputLines()
     {
-        (ImgBuildTask task, RecordingEngine engine) = Task();
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
 
         task.ReadLine("""{"event":"started","step":5,"key":"sha256:5","name":"RUN make","file":"/src/app/Dockerfile","line":4}""");
         task.ReadLine("""{"event":"output","step":5,"key":"sha256:5","stream":"stdout","text":"compiling"}""");
@@ -80,7 +118,7 @@ public sealed class ImgBuildTaskTests : IDisposable
         task.ReadLine("""{"event":"error","step":5,"key":"sha256:5","instruction":"RUN make","file":"/src/app/Dockerfile","line":4,"endLine":4,"exitCode":2,"lastLines":["compiling","make: *** [all] Error 2"],"message":"process \"/bin/sh -c make\" did not complete successfully: exit code: 2"}""");
 
         BuildErrorEventArgs error = Assert.Single(engine.Errors);
-        Assert.Equal(("/src/app/Dockerfile", 4, "IMGB1001"), (error.File, error.LineNumber, error.Code));
+        Assert.Equal(("/src/app/Dockerfile", 4, "IB4001"), (error.File, error.LineNumber, error.Code));
         Assert.Contains("exit code: 2", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("compiling\nmake: *** [all] Error 2", error.Message, StringComparison.Ordinal);
     }
@@ -88,7 +126,7 @@ public sealed class ImgBuildTaskTests : IDisposable
     [Fact]
     public void Output_ProgressLines_AreMessagesAtNormalImportance()
     {
-        (ImgBuildTask task, RecordingEngine engine) = Task();
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
 
         task.ReadLine("""{"event":"started","step":3,"key":"sha256:3","name":"COPY app /app","file":"/src/app/Dockerfile","line":2}""");
         task.ReadLine("""{"event":"cached","step":3,"key":"sha256:3"}""");
@@ -101,7 +139,7 @@ public sealed class ImgBuildTaskTests : IDisposable
     [Fact]
     public void Output_OtherImgbuildError_IsAnErrorOnTheDockerfile()
     {
-        (ImgBuildTask task, RecordingEngine engine) = Task();
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
 
         task.ReadLine("""{"event":"error","message":"building needs runc: install it with 'apt-get install runc'"}""");
         task.ReadLine("""{"event":"warning","text":"cannot import the cache from reg/cache: not found"}""");
@@ -113,7 +151,7 @@ public sealed class ImgBuildTaskTests : IDisposable
     [Fact]
     public void Output_FailedStepAfterThreeOutputLines_IsExactlyOneErrorAtItsLineWithThoseLines()
     {
-        (ImgBuildTask task, RecordingEngine engine) = Task();
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
         string[] lines = ["step one", "step two", "cc: error: missing.c: No such file"];
 
         task.ReadLine("""{"event":"started","step":2,"key":"sha256:2","name":"RUN ./build.sh","file":"/src/app/Dockerfile","line":7}""");
@@ -122,15 +160,44 @@ public sealed class ImgBuildTaskTests : IDisposable
         task.ReadLine("""{"event":"error","step":2,"key":"sha256:2","instruction":"RUN ./build.sh","file":"/src/app/Dockerfile","line":7,"endLine":9,"exitCode":1,"lastLines":["step one","step two","cc: error: missing.c: No such file"],"message":"process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 1"}""");
 
         BuildErrorEventArgs error = Assert.Single(engine.Errors);
-        Assert.Equal(("/src/app/Dockerfile", 7, 9, "IMGB1001"), (error.File, error.LineNumber, error.EndLineNumber, error.Code));
+        Assert.Equal(("/src/app/Dockerfile", 7, 9, "IB4001"), (error.File, error.LineNumber, error.EndLineNumber, error.Code));
         Assert.Equal("RUN ./build.sh: process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 1\nlast output lines:\n" + string.Join('\n', lines), error.Message);
         Assert.Equal(["#2 [7] RUN ./build.sh", "#2 step one", "#2 step two", "#2 cc: error: missing.c: No such file"], engine.Messages.Select(m => m.Message));
     }
 
     [Fact]
+    public void Output_SolveStatusOfAFailedStep_IsProgressMessagesAndExactlyOneErrorAtItsLine()
+    {
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
+
+        task.ReadLine("""{"vertexes":[{"digest":"sha256:a","name":"[internal] load build definition from Dockerfile","started":"2026-01-01T00:00:00Z"}]}""");
+        task.ReadLine("""{"statuses":[{"id":"transferring dockerfile: 40B","vertex":"sha256:a","current":0,"timestamp":"2026-01-01T00:00:00Z","started":"2026-01-01T00:00:00Z","completed":"2026-01-01T00:00:00Z"}]}""");
+        task.ReadLine("""{"vertexes":[{"digest":"sha256:a","name":"[internal] load build definition from Dockerfile","started":"2026-01-01T00:00:00Z","completed":"2026-01-01T00:00:01.25Z"}]}""");
+        task.ReadLine("""{"vertexes":[{"digest":"sha256:b","inputs":["sha256:a"],"name":"[build 2/2] RUN ./build.sh","started":"2026-01-01T00:00:02Z"}]}""");
+        task.ReadLine("""{"logs":[{"vertex":"sha256:b","stream":1,"data":"c3RlcCBvbmUK","timestamp":"2026-01-01T00:00:02.5Z"}]}""");
+        task.ReadLine("""{"vertexes":[{"digest":"sha256:b","name":"[build 2/2] RUN ./build.sh","started":"2026-01-01T00:00:02Z","completed":"2026-01-01T00:00:03Z","error":"process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 1"},{"digest":"sha256:c","name":"[other 1/1] RUN sleep 9","started":"2026-01-01T00:00:02Z","completed":"2026-01-01T00:00:03Z","error":"context canceled"}],"imgbuild":{"event":"error","vertex":"sha256:b","name":"[build 2/2] RUN ./build.sh","instruction":"RUN ./build.sh","file":"/src/app/Dockerfile","line":7,"endLine":9,"exitCode":1,"lastLines":["step one"],"message":"process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 1"}}""");
+
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal(("/src/app/Dockerfile", 7, 9, "IB4001"), (error.File, error.LineNumber, error.EndLineNumber, error.Code));
+        Assert.Equal("RUN ./build.sh: process \"/bin/sh -c ./build.sh\" did not complete successfully: exit code: 1\nlast output lines:\nstep one", error.Message);
+        Assert.Equal(["#1 [internal] load build definition from Dockerfile", "#1 transferring dockerfile: 40B done", "#1 DONE 1.3s",
+            "#2 [build 2/2] RUN ./build.sh", "#2 step one", "#3 [other 1/1] RUN sleep 9", "#3 CANCELED"], engine.Messages.Select(m => m.Message));
+    }
+
+    [Fact]
+    public void Output_SolveStatusResult_SetsTheImageOutputs()
+    {
+        (ImgBuildTask task, _) = Task();
+
+        task.ReadLine("""{"imgbuild":{"event":"result","target":"final","names":["reg:5000/app:1"],"manifestDigest":"sha256:m","configDigest":"sha256:c"}}""");
+
+        Assert.Equal(("sha256:m", "reg:5000/app:1"), (task.GeneratedImageDigest, task.GeneratedImageName));
+    }
+
+    [Fact]
     public void Output_FailedStepNotAProcess_IsOneErrorWithoutOutputLines()
     {
-        (ImgBuildTask task, RecordingEngine engine) = Task();
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
 
         task.ReadLine("""{"event":"error","step":3,"key":"sha256:3","instruction":"COPY app /app","file":"/src/app/Dockerfile","line":5,"endLine":5,"lastLines":[],"message":"app: no such file in the build context"}""");
 
@@ -141,7 +208,7 @@ public sealed class ImgBuildTaskTests : IDisposable
     [Fact]
     public void Output_DiagnosticWithHintAndEndColumn_IsAnErrorSpanningItWithTheHint()
     {
-        (ImgBuildTask task, RecordingEngine engine) = Task();
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
 
         task.ReadLine("""{"event":"diagnostic","severity":"error","code":"IB1006","file":"/src/app/Dockerfile","line":3,"column":1,"endLine":3,"endColumn":4,"instruction":"CPY a b","message":"unknown instruction 'CPY'","hint":"did you mean COPY?"}""");
 
@@ -153,7 +220,7 @@ public sealed class ImgBuildTaskTests : IDisposable
     [Fact]
     public void Output_WarningDiagnostic_IsAWarningWithItsCodeAndPlace()
     {
-        (ImgBuildTask task, RecordingEngine engine) = Task();
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
 
         task.ReadLine("""{"event":"diagnostic","severity":"warning","code":"IB1101","file":"/src/app/Dockerfile","line":2,"column":1,"endLine":2,"endColumn":1,"instruction":"RUN a","message":"empty continuation line"}""");
 
@@ -165,7 +232,7 @@ public sealed class ImgBuildTaskTests : IDisposable
     [Fact]
     public void Output_MessageEvent_IsANormalMessage()
     {
-        (ImgBuildTask task, RecordingEngine engine) = Task();
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
 
         task.ReadLine("""{"event":"message","text":"exported the cache to reg:5000/cache"}""");
 
@@ -176,7 +243,7 @@ public sealed class ImgBuildTaskTests : IDisposable
     [Fact]
     public void Output_Result_SetsTheDigestAndName()
     {
-        (ImgBuildTask task, RecordingEngine engine) = Task();
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
 
         task.ReadLine("""{"event":"result","target":"final","names":["reg:5000/app:1","reg:5000/app:latest"],"manifestDigest":"sha256:aa","configDigest":"sha256:bb"}""");
 
@@ -187,18 +254,18 @@ public sealed class ImgBuildTaskTests : IDisposable
     [Fact]
     public void Output_NonJsonLineOnStandardError_IsAnError()
     {
-        (ImgBuildTask task, RecordingEngine engine) = Task();
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
 
         task.ReadLine("Unhandled exception. System.InvalidOperationException: the store is corrupt");
 
         BuildErrorEventArgs error = Assert.Single(engine.Errors);
-        Assert.Equal(("/src/app/Dockerfile", "IMGB1000", "Unhandled exception. System.InvalidOperationException: the store is corrupt"), (error.File, error.Code, error.Message));
+        Assert.Equal(("/src/app/Dockerfile", "IB4000", "Unhandled exception. System.InvalidOperationException: the store is corrupt"), (error.File, error.Code, error.Message));
     }
 
     [Fact]
     public void Output_LineOnStandardOutput_IsALowMessage()
     {
-        (ImgBuildTask task, RecordingEngine engine) = Task();
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
 
         task.ReadLine("sha256:aa", fromStandardError: false);
 
@@ -207,11 +274,11 @@ public sealed class ImgBuildTaskTests : IDisposable
     }
 
     // A stand-in for the CLI: ToolPath/ToolExe run sh instead of dotnet, and ImgBuildPath is the script it runs.
-    private (ImgBuildTask Task, RecordingEngine Engine) TaskRunning(string script)
+    private (ImgBuildTask Task, RecordingBuildEngine Engine) TaskRunning(string script)
     {
         string path = Path.Combine(_temporary, "imgbuild.sh");
         File.WriteAllText(path, script);
-        (ImgBuildTask task, RecordingEngine engine) = Task();
+        (ImgBuildTask task, RecordingBuildEngine engine) = Task();
         task.ImgBuildPath = path;
         task.ToolPath = "/bin";
         task.ToolExe = "sh";
@@ -221,7 +288,7 @@ public sealed class ImgBuildTaskTests : IDisposable
     [Fact]
     public void Execute_ResultOnStandardErrorAndDigestOnStandardOutput_SucceedsWithTheDigest()
     {
-        (ImgBuildTask task, RecordingEngine engine) = TaskRunning("""
+        (ImgBuildTask task, RecordingBuildEngine engine) = TaskRunning("""
             echo '{"event":"started","step":1,"key":"sha256:1","name":"RUN true","file":"Dockerfile","line":2}' >&2
             echo '{"event":"result","target":"0","names":["reg:5000/app:1"],"manifestDigest":"sha256:aa","configDigest":"sha256:bb"}' >&2
             echo sha256:aa
@@ -233,14 +300,53 @@ public sealed class ImgBuildTaskTests : IDisposable
         Assert.Equal(("sha256:aa", "reg:5000/app:1"), (task.GeneratedImageDigest, task.GeneratedImageName));
     }
 
+    private const string ResultEvent = """echo '{"event":"result","target":"0","names":["app:1"],"manifestDigest":"sha256:aa","configDigest":"sha256:bb"}' >&2""";
+
+    [Fact]
+    public void Execute_EnvironmentBuildArg_ReachesImgbuildUnchangedThroughTheEnvironment()
+    {
+        string seen = Path.Combine(_temporary, "seen");
+        (ImgBuildTask task, RecordingBuildEngine engine) = TaskRunning($"""
+            printf '%s' "$IMGBUILD_VALUE_0" > {seen}
+            for a in "$@"; do [ "$a" = IMGBUILD_VALUE_0 ] && printf 'named' > {seen}.arg; done
+            {ResultEvent}
+            """);
+        const string Value = "line one\nsays \"$HOME\" \\ and 'quotes'";
+        var argument = new TaskItem("IMGBUILD_VALUE_0");
+        argument.SetMetadata("Value", Value);
+        task.EnvironmentBuildArgs = [argument];
+
+        Assert.True(task.Execute(), string.Join('\n', engine.Errors.Select(e => e.Message)));
+
+        Assert.Equal(Value, File.ReadAllText(seen));
+        Assert.Equal("named", File.ReadAllText(seen + ".arg"));
+    }
+
+    [Fact]
+    public void Execute_ArchiveOutputPath_IsTheDockerArchiveGzipped()
+    {
+        string archive = Path.Combine(_temporary, "out", "app.tar.gz");
+        (ImgBuildTask task, RecordingBuildEngine engine) = TaskRunning($$"""
+            for a in "$@"; do case "$a" in type=docker,dest=*) d="${a#type=docker,dest=}"; printf 'a docker archive' > "$d";; esac; done
+            {{ResultEvent}}
+            """);
+        task.ArchiveOutputPath = archive;
+
+        Assert.True(task.Execute(), string.Join('\n', engine.Errors.Select(e => e.Message)));
+
+        using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(archive), System.IO.Compression.CompressionMode.Decompress);
+        Assert.Equal("a docker archive", new StreamReader(gzip).ReadToEnd());
+        Assert.False(File.Exists(archive + ".imgbuild.tar"));
+    }
+
     [Fact]
     public void Execute_SuccessWithoutResult_FailsSayingSo()
     {
-        (ImgBuildTask task, RecordingEngine engine) = TaskRunning("echo sha256:aa\n");
+        (ImgBuildTask task, RecordingBuildEngine engine) = TaskRunning("echo sha256:aa\n");
 
         bool succeeded = task.Execute();
 
         Assert.False(succeeded);
-        Assert.Equal("IMGB1002", Assert.Single(engine.Errors).Code);
+        Assert.Equal("IB4002", Assert.Single(engine.Errors).Code);
     }
 }

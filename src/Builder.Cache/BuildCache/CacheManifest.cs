@@ -21,20 +21,37 @@ public static class CacheManifest
     public const string InlineField = "imgbuild.cache.v1";
 
     /// <summary>Writes the records' config and manifest into <paramref name="content"/> (the layers must be there or be fetched by the exporter).</summary>
-    public static async Task<Descriptor> WriteAsync(ContentStore content, IReadOnlyDictionary<Digest, CacheRecord> records, CancellationToken cancellationToken)
+    public static Task<Descriptor> WriteAsync(ContentStore content, IReadOnlyDictionary<Digest, CacheRecord> records, CancellationToken cancellationToken) =>
+        WriteAsync(content, records, [], cancellationToken);
+
+    /// <summary>
+    /// Writes the records' and cache mounts' config and manifest into <paramref name="content"/>; the cache mounts'
+    /// layers are layers of the manifest like the records', so a registry keeps them and a push or copy carries them.
+    /// </summary>
+    public static async Task<Descriptor> WriteAsync(ContentStore content, IReadOnlyDictionary<Digest, CacheRecord> records,
+        IReadOnlyList<CacheMountRecord> cacheMounts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(records);
-        Descriptor config = await content.WriteAsync(ConfigMediaType, SerializeConfig(records), cancellationToken).ConfigureAwait(false);
-        ImmutableArray<Descriptor> layers = [.. records.Values.Select(r => r.Layer).DistinctBy(l => l.Digest).OrderBy(l => l.Digest.ToString(), StringComparer.Ordinal)];
+        ArgumentNullException.ThrowIfNull(cacheMounts);
+        Descriptor config = await content.WriteAsync(ConfigMediaType, SerializeConfig(records, cacheMounts), cancellationToken).ConfigureAwait(false);
+        ImmutableArray<Descriptor> layers = [.. records.Values.Select(r => r.Layer).Concat(cacheMounts.Select(m => m.Layer))
+            .DistinctBy(l => l.Digest).OrderBy(l => l.Digest.ToString(), StringComparer.Ordinal)];
         var manifest = new ImageManifest(MediaTypes.OciManifest, config, layers);
         return await content.WriteAsync(MediaTypes.OciManifest, ManifestSerializer.Serialize(manifest), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The config blob: <c>{"records":[{"key":…,"layer":{mediaType,digest,size},"diffID":…,"created":…}]}</c>, sorted by key.</summary>
-    public static byte[] SerializeConfig(IReadOnlyDictionary<Digest, CacheRecord> records)
+    public static byte[] SerializeConfig(IReadOnlyDictionary<Digest, CacheRecord> records) => SerializeConfig(records, []);
+
+    /// <summary>
+    /// The config blob with cache mounts: after the records, <c>"cacheMounts":[{"id":…,"layer":{…},"diffID":…}]</c>
+    /// sorted by id (left out when there are none, so a cache without them has the bytes it always had).
+    /// </summary>
+    public static byte[] SerializeConfig(IReadOnlyDictionary<Digest, CacheRecord> records, IReadOnlyList<CacheMountRecord> cacheMounts)
     {
         ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(cacheMounts);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -44,20 +61,61 @@ public static class CacheManifest
             {
                 json.WriteStartObject();
                 json.WriteString("key", key.ToString());
-                json.WriteStartObject("layer");
-                json.WriteString("mediaType", record.Layer.MediaType);
-                json.WriteString("digest", record.Layer.Digest.ToString());
-                json.WriteNumber("size", record.Layer.Size);
-                json.WriteEndObject();
+                WriteLayer(json, record.Layer);
                 json.WriteString("diffID", record.DiffId.ToString());
                 if (record.Created is { } created) json.WriteString("created", created.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            if (cacheMounts.Count > 0)
+            {
+                json.WriteStartArray("cacheMounts");
+                foreach (CacheMountRecord mount in cacheMounts.OrderBy(m => m.Id, StringComparer.Ordinal))
+                {
+                    json.WriteStartObject();
+                    json.WriteString("id", mount.Id);
+                    WriteLayer(json, mount.Layer);
+                    json.WriteString("diffID", mount.DiffId.ToString());
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
             json.WriteEndObject();
         }
         return buffer.ToArray();
     }
+
+    /// <summary>The cache mounts of a config blob; none for a cache exported without <c>cache-mounts=true</c>.</summary>
+    /// <exception cref="FormatException">The blob is not a cache config.</exception>
+    public static IReadOnlyList<CacheMountRecord> DeserializeCacheMounts(ReadOnlySpan<byte> config)
+    {
+        var mounts = new List<CacheMountRecord>();
+        try
+        {
+            var reader = new Utf8JsonReader(config);
+            using JsonDocument document = JsonDocument.ParseValue(ref reader);
+            if (!document.RootElement.TryGetProperty("cacheMounts", out JsonElement list)) return mounts;
+            foreach (JsonElement entry in list.EnumerateArray())
+                mounts.Add(new CacheMountRecord(entry.GetProperty("id").GetString()!, ReadLayer(entry.GetProperty("layer")), Digest.Parse(entry.GetProperty("diffID").GetString()!)));
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        {
+            throw new FormatException($"not an imgbuild cache config: {e.Message}", e);
+        }
+        return mounts;
+    }
+
+    private static void WriteLayer(Utf8JsonWriter json, Descriptor layer)
+    {
+        json.WriteStartObject("layer");
+        json.WriteString("mediaType", layer.MediaType);
+        json.WriteString("digest", layer.Digest.ToString());
+        json.WriteNumber("size", layer.Size);
+        json.WriteEndObject();
+    }
+
+    private static Descriptor ReadLayer(JsonElement layer) =>
+        new(layer.GetProperty("mediaType").GetString()!, Digest.Parse(layer.GetProperty("digest").GetString()!), layer.GetProperty("size").GetInt64());
 
     /// <exception cref="FormatException">The blob is not a cache config.</exception>
     public static IReadOnlyDictionary<Digest, CacheRecord> DeserializeConfig(ReadOnlySpan<byte> config)
@@ -69,8 +127,7 @@ public static class CacheManifest
             using JsonDocument document = JsonDocument.ParseValue(ref reader);
             foreach (JsonElement entry in document.RootElement.GetProperty("records").EnumerateArray())
             {
-                JsonElement layer = entry.GetProperty("layer");
-                var descriptor = new Descriptor(layer.GetProperty("mediaType").GetString()!, Digest.Parse(layer.GetProperty("digest").GetString()!), layer.GetProperty("size").GetInt64());
+                Descriptor descriptor = ReadLayer(entry.GetProperty("layer"));
                 var record = new CacheRecord(descriptor, Digest.Parse(entry.GetProperty("diffID").GetString()!))
                 {
                     Created = entry.TryGetProperty("created", out JsonElement created)

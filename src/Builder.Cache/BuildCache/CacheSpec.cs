@@ -33,4 +33,19 @@ public sealed record CacheSpec(CacheLocationType Type, string? Location)
 
     /// <summary>The tag inside a local layout (<c>tag=</c>, default <c>latest</c>).</summary>
     public string Tag { get; init; } = "latest";
+
+    /// <summary>The default of <see cref="CacheMountsMaxSize"/>: 1 GiB.</summary>
+    public const long DefaultCacheMountsMaxSize = 1L << 30;
+
+    /// <summary>
+    /// <c>cache-mounts=true</c>: the export also carries the content of the <c>RUN --mount=type=cache</c> directories
+    /// the build's steps use, each as a layer (<see cref="CacheMountRecord"/>).
+    /// </summary>
+    public bool CacheMounts { get; init; }
+
+    /// <summary>
+    /// <c>cache-mounts-max-size=</c>: a cache mount whose tar is larger is left out of the export (with a warning), so
+    /// one runaway cache cannot make every CI run upload gigabytes.
+    /// </summary>
+    public long CacheMountsMaxSize { get; init; } = DefaultCacheMountsMaxSize;
 }

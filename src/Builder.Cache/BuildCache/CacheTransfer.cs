@@ -35,8 +35,14 @@ public sealed class CacheTransfer(ContentStore content, RegistryClient registry)
                 {
                     return 0;
                 }
-                IReadOnlyDictionary<Digest, CacheRecord> local = ReadRecords(ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(layout, root.Digest)), layout);
-                into.Add(local, new LayoutCacheSource(layout));
+                ImageManifest localManifest = ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(layout, root.Digest));
+                if (localManifest.Config.MediaType != CacheManifest.ConfigMediaType)
+                    throw new FormatException($"not an imgbuild cache: its config is {localManifest.Config.MediaType}");
+                byte[] localConfig = ImageBlobs.ReadAll(layout, localManifest.Config.Digest);
+                IReadOnlyDictionary<Digest, CacheRecord> local = CacheManifest.DeserializeConfig(localConfig);
+                var layoutSource = new LayoutCacheSource(layout);
+                into.Add(local, layoutSource);
+                into.AddCacheMounts(CacheManifest.DeserializeCacheMounts(localConfig), layoutSource);
                 return local.Count;
             case CacheLocationType.Registry:
                 ImageReference reference = ImageReference.Parse(spec.Location!);
@@ -58,9 +64,11 @@ public sealed class CacheTransfer(ContentStore content, RegistryClient registry)
                     config = buffer.ToArray();
                 }
                 IReadOnlyDictionary<Digest, CacheRecord> remote;
+                var registrySource = new RegistryCacheSource(registry, reference);
                 if (manifest.Config.MediaType == CacheManifest.ConfigMediaType)
                 {
                     remote = CacheManifest.DeserializeConfig(config);
+                    into.AddCacheMounts(CacheManifest.DeserializeCacheMounts(config), registrySource);
                 }
                 else
                 {
@@ -70,7 +78,7 @@ public sealed class CacheTransfer(ContentStore content, RegistryClient registry)
                         throw new FormatException($"{reference} is an image without an inline cache: build it with --cache-to type=inline");
                     remote = CacheManifest.DeserializeConfig(System.Text.Encoding.UTF8.GetBytes(inline));
                 }
-                into.Add(remote, new RegistryCacheSource(registry, reference));
+                into.Add(remote, registrySource);
                 into.Repositories.Add(reference);
                 return remote.Count;
             default:
@@ -80,8 +88,18 @@ public sealed class CacheTransfer(ContentStore content, RegistryClient registry)
 
     /// <summary>Writes <paramref name="records"/> to <paramref name="spec"/>, reading blobs through <paramref name="blobs"/>.</summary>
     /// <returns>The cache manifest.</returns>
-    public async Task<Descriptor> ExportAsync(CacheSpec spec, IReadOnlyDictionary<Digest, CacheRecord> records, IBlobReader blobs, string? mountFrom,
-        CancellationToken cancellationToken)
+    public Task<Descriptor> ExportAsync(CacheSpec spec, IReadOnlyDictionary<Digest, CacheRecord> records, IBlobReader blobs, string? mountFrom,
+        CancellationToken cancellationToken) =>
+        ExportAsync(spec, records, [], blobs, mountFrom, cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="records"/> and <paramref name="cacheMounts"/> (compressed layers already) to
+    /// <paramref name="spec"/>, reading blobs through <paramref name="blobs"/>. A registry push skips the blobs the
+    /// repository has, so a cache mount imported from it and unchanged is not uploaded again.
+    /// </summary>
+    /// <returns>The cache manifest.</returns>
+    public async Task<Descriptor> ExportAsync(CacheSpec spec, IReadOnlyDictionary<Digest, CacheRecord> records, IReadOnlyList<CacheMountRecord> cacheMounts,
+        IBlobReader blobs, string? mountFrom, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(records);
@@ -89,7 +107,7 @@ public sealed class CacheTransfer(ContentStore content, RegistryClient registry)
         IReadOnlyDictionary<Digest, Descriptor> compressed = await new LayerCompressor(content)
             .CompressLayersAsync(records.Values.Select(r => r.Layer), new LayerWriteOptions(), cancellationToken).ConfigureAwait(false);
         records = records.ToDictionary(r => r.Key, r => compressed.TryGetValue(r.Value.Layer.Digest, out Descriptor? layer) ? r.Value with { Layer = layer } : r.Value);
-        Descriptor manifest = await CacheManifest.WriteAsync(content, records, cancellationToken).ConfigureAwait(false);
+        Descriptor manifest = await CacheManifest.WriteAsync(content, records, cacheMounts, cancellationToken).ConfigureAwait(false);
         var reader = new OverlayReader(content, blobs);
         switch (spec.Type)
         {
@@ -104,13 +122,6 @@ public sealed class CacheTransfer(ContentStore content, RegistryClient registry)
             default:
                 throw new FormatException("--cache-to type=inline is not supported yet");
         }
-    }
-
-    private static IReadOnlyDictionary<Digest, CacheRecord> ReadRecords(ImageManifest manifest, IBlobReader blobs)
-    {
-        if (manifest.Config.MediaType != CacheManifest.ConfigMediaType)
-            throw new FormatException($"not an imgbuild cache: its config is {manifest.Config.MediaType}");
-        return CacheManifest.DeserializeConfig(ImageBlobs.ReadAll(blobs, manifest.Config.Digest));
     }
 
     // The cache's own config and manifest are in the store; layers may have to be fetched through the given reader.

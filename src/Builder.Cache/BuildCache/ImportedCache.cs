@@ -13,6 +13,7 @@ namespace Builder.Cache.BuildCache;
 public sealed class ImportedCache(BlobFetcher fetcher)
 {
     private readonly Dictionary<Digest, CacheRecord> _records = [];
+    private readonly Dictionary<string, CacheMountRecord> _cacheMounts = new(StringComparer.Ordinal);
 
     /// <summary>The registry repositories imported from, for cross-repository mounts when pushing.</summary>
     public List<ImageReference> Repositories { get; } = [];
@@ -33,6 +34,29 @@ public sealed class ImportedCache(BlobFetcher fetcher)
 
     /// <summary>The imported record for <paramref name="key"/>, or null.</summary>
     public CacheRecord? Find(Digest key) => _records.GetValueOrDefault(key);
+
+    /// <summary>
+    /// Adds the cache mounts of one imported cache (earlier imports win for an id found in both); their layers are
+    /// fetched only when a step uses the mount and this machine has none.
+    /// </summary>
+    public void AddCacheMounts(IReadOnlyList<CacheMountRecord> mounts, ICacheBlobSource source)
+    {
+        ArgumentNullException.ThrowIfNull(mounts);
+        ArgumentNullException.ThrowIfNull(source);
+        lock (_cacheMounts)
+        {
+            foreach (CacheMountRecord mount in mounts)
+            {
+                if (_cacheMounts.TryAdd(mount.Id, mount)) fetcher.Register(mount.Layer, token => source.OpenAsync(mount.Layer, token));
+            }
+        }
+    }
+
+    /// <summary>The imported content of cache mount <paramref name="id"/>, or null.</summary>
+    public CacheMountRecord? FindCacheMount(string id)
+    {
+        lock (_cacheMounts) return _cacheMounts.GetValueOrDefault(id);
+    }
 }
 
 /// <summary>Where an imported cache's blobs are read from.</summary>

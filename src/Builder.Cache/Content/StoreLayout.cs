@@ -65,6 +65,13 @@ public sealed class StoreLayout
     public string CacheMounts => Path.Combine(Root, "cache-mounts");
 
     /// <summary>
+    /// The name of cache mount <paramref name="id"/>'s directory under <see cref="CacheMounts"/>: a digest of the id,
+    /// since an id is any string (a target path by default).
+    /// </summary>
+    public static string CacheMountName(string id) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id ?? throw new ArgumentNullException(nameof(id)))))[..32];
+
+    /// <summary>
     /// The markers of <see cref="UnflushedWrites"/>: one file per kernel boot ID under which builds wrote without
     /// waiting for the disk, its time the start of that window.
     /// </summary>

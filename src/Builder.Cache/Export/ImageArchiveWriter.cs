@@ -20,14 +20,22 @@ public static class ImageArchiveWriter
 
     /// <summary>Writes the OCI archive of <paramref name="image"/> to <paramref name="destination"/>.</summary>
     public static Task WriteOciAsync(IBlobReader blobs, ExportedImage image, Stream destination, CancellationToken cancellationToken) =>
-        WriteAsync(blobs, image, destination, dockerManifest: null, cancellationToken);
+        WriteAsync(blobs, image, destination, dockerManifest: null, leaveOut: null, cancellationToken);
 
     /// <summary>
     /// Writes the Docker archive of <paramref name="image"/>. <c>docker load</c> takes a single image, so from an
     /// index the manifest for <paramref name="platform"/> is written.
     /// </summary>
     /// <exception cref="InvalidOperationException">The index has no manifest for <paramref name="platform"/>.</exception>
-    public static Task WriteDockerAsync(IBlobReader blobs, ExportedImage image, Platform platform, Stream destination, CancellationToken cancellationToken)
+    public static Task WriteDockerAsync(IBlobReader blobs, ExportedImage image, Platform platform, Stream destination, CancellationToken cancellationToken) =>
+        WriteDockerAsync(blobs, image, platform, destination, new HashSet<Digest>(), cancellationToken);
+
+    /// <summary>
+    /// Writes the Docker archive of <paramref name="image"/> without the blobs in <paramref name="leaveOut"/>: for a
+    /// Docker engine that has those layers already (see <see cref="DockerImageLoader"/>).
+    /// </summary>
+    internal static Task WriteDockerAsync(IBlobReader blobs, ExportedImage image, Platform platform, Stream destination, IReadOnlySet<Digest> leaveOut,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(image);
@@ -41,10 +49,11 @@ public static class ImageArchiveWriter
         }
         ImageManifest manifest = ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(blobs, root.Digest));
         byte[] dockerManifest = DockerSaveManifest(manifest, image);
-        return WriteAsync(blobs, image with { Root = root }, destination, dockerManifest, cancellationToken);
+        return WriteAsync(blobs, image with { Root = root }, destination, dockerManifest, leaveOut, cancellationToken);
     }
 
-    private static async Task WriteAsync(IBlobReader blobs, ExportedImage image, Stream destination, byte[]? dockerManifest, CancellationToken cancellationToken)
+    private static async Task WriteAsync(IBlobReader blobs, ExportedImage image, Stream destination, byte[]? dockerManifest,
+        IReadOnlySet<Digest>? leaveOut, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(image);
@@ -56,6 +65,7 @@ public static class ImageArchiveWriter
         await WriteDirectoryAsync(tar, "blobs/sha256/", cancellationToken).ConfigureAwait(false);
         foreach (Descriptor descriptor in content.DistinctBy(d => d.Digest).OrderBy(d => d.Digest.ToString(), StringComparer.Ordinal))
         {
+            if (leaveOut?.Contains(descriptor.Digest) == true) continue;
             await using Stream blob = blobs.OpenRead(descriptor.Digest);
             await WriteFileAsync(tar, BlobPath(descriptor.Digest), blob, cancellationToken).ConfigureAwait(false);
         }

@@ -14,11 +14,16 @@ namespace Builder.Cache.Export;
 /// registry does not have or cannot mount from <paramref name="mountFrom"/>); the other outputs read the store.
 /// The local store may keep layers uncompressed; outputs that leave the machine (a push, an OCI or Docker archive,
 /// an OCI layout) get them compressed as the output says, through a <see cref="LayerCompressor"/>.
+/// <c>type=docker</c> without <c>dest</c> loads the image into the Docker engine <paramref name="docker"/> talks to.
 /// </summary>
 public sealed class ImageExporter(ImageStore images, RegistryClient registry, Stream stdout, string workDirectory,
-    Content.IBlobReader? pushBlobs = null, ImageReference? mountFrom = null)
+    Content.IBlobReader? pushBlobs = null, ImageReference? mountFrom = null, DockerEngineClient? docker = null)
 {
     private readonly LayerCompressor _compressor = new(images.Content);
+    private readonly List<DockerLoadResult> _loads = [];
+
+    /// <summary>What the loads into the Docker engine so far did, in order.</summary>
+    public IReadOnlyList<DockerLoadResult> DockerLoads => _loads;
 
     /// <summary>How many layers the exports so far compressed, and how many they found compressed already.</summary>
     public (int Compressed, int Reused) LayersCompressed => (_compressor.LayersCompressed, _compressor.LayersReused);
@@ -51,6 +56,10 @@ public sealed class ImageExporter(ImageStore images, RegistryClient registry, St
                         await registry.PushAsync(pushBlobs ?? images.Content, pushed, name, mount, cancellationToken).ConfigureAwait(false);
                     }
                 }
+                break;
+            case OutputType.Docker when output.Destination is null:
+                if (docker is null) throw new InvalidOperationException("--output type=docker without dest loads into the Docker engine, and this exporter has none");
+                _loads.Add(await new DockerImageLoader(docker).LoadAsync(images.Content, image, platform, cancellationToken).ConfigureAwait(false));
                 break;
             case OutputType.Local:
                 await FilesystemExporter.WriteDirectoryAsync(images.Content, manifest, platform, output.Destination!, cancellationToken).ConfigureAwait(false);

@@ -9,7 +9,10 @@ namespace Builder.Cache.Export;
 /// </summary>
 public sealed record OutputSpec(OutputType Type)
 {
-    /// <summary>The file or directory to write; <c>-</c> is stdout; <see langword="null"/> for image and registry.</summary>
+    /// <summary>
+    /// The file or directory to write; <c>-</c> is stdout; <see langword="null"/> for image and registry, and for
+    /// <c>type=docker</c> the Docker engine (the image is loaded into it, as <c>--load</c>).
+    /// </summary>
     public string? Destination { get; init; }
 
     /// <summary>Names the image gets (<c>name=a,name=b</c> or <c>"name=a,b"</c>), added to the build's tags.</summary>

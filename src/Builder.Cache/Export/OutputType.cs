@@ -21,6 +21,6 @@ public enum OutputType
     /// <summary>An OCI layout directory.</summary>
     OciLayout,
 
-    /// <summary>A Docker archive that <c>docker load</c> reads.</summary>
+    /// <summary>A Docker archive that <c>docker load</c> reads, or without a destination the image loaded into the Docker engine.</summary>
     Docker,
 }

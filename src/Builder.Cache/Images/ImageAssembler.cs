@@ -17,7 +17,7 @@ public static class ImageAssembler
     /// </remarks>
     /// <exception cref="BlobNotFoundException">A layer blob is not available.</exception>
     public static async Task<Descriptor> AssembleAsync(ContentStore content, ImageConfig config, IReadOnlyList<ImageLayer> layers,
-        bool ociMediaTypes, CancellationToken cancellationToken, IBlobReader? available = null)
+        bool ociMediaTypes, CancellationToken cancellationToken, IBlobReader? available = null, IReadOnlyDictionary<string, string>? annotations = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(config);
@@ -29,8 +29,12 @@ public static class ImageAssembler
         ImageConfig complete = config with { RootFs = new RootFs { DiffIds = [.. layers.Select(l => l.DiffId)] } };
         Descriptor configBlob = await content.WriteAsync(MediaTypes.OciConfig, ImageConfigSerializer.Serialize(complete), cancellationToken).ConfigureAwait(false);
         var manifest = new ImageManifest(MediaTypes.OciManifest, configBlob, [.. layers.Select(l => l.Blob)]);
-        if (!ociMediaTypes) manifest = ManifestFlavour.ToDocker(manifest);
+        // A Docker manifest has no annotations: as BuildKit's exporter (EnableOCITypes "annotations"), an image with
+        // manifest annotations is written with OCI media types.
+        if (!ociMediaTypes && annotations is not { Count: > 0 }) manifest = ManifestFlavour.ToDocker(manifest);
         else manifest = ManifestFlavour.ToOci(manifest);
+        if (annotations is { Count: > 0 })
+            manifest = manifest with { Annotations = manifest.Annotations.SetItems(annotations) };
         return await content.WriteAsync(manifest.MediaType, ManifestSerializer.Serialize(manifest), cancellationToken).ConfigureAwait(false);
     }
 }

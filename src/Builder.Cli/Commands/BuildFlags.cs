@@ -18,7 +18,7 @@ internal sealed class BuildFlags
 {
     public Option<string[]> BuildArgs { get; } = new("--build-arg") { Description = "A build argument, NAME=VALUE (or NAME to take it from the environment)" };
     public Option<string?> Platform { get; } = new("--platform") { Description = "The target platform (only this machine's is built)" };
-    public Option<string> Progress { get; } = new("--progress") { Description = "auto (default: tty on a terminal, else plain), tty, plain, rawjson or quiet", DefaultValueFactory = _ => "auto" };
+    public Option<string> Progress { get; } = new("--progress") { Description = "auto (default: tty on a terminal, else plain), tty, plain, rawjson (BuildKit's SolveStatus JSON) or quiet; unlike buildx, a step's output is never clipped", DefaultValueFactory = _ => "auto" };
     public Option<int?> Jobs { get; } = new("--jobs") { Description = "Steps run at once (default: no limit, as BuildKit: every step whose inputs are ready starts)" };
     public Option<string[]> Outputs { get; } = new("--output", "-o") { Description = "Where the result goes: type=image|registry|local|tar|oci|oci-layout|docker[,dest=…][,name=…][,push=true][,compression=gzip|zstd|uncompressed][,oci-mediatypes=false]; repeatable" };
     public Option<bool> NoCache { get; } = new("--no-cache") { Description = "Run every step, without looking in the build cache" };
@@ -27,10 +27,18 @@ internal sealed class BuildFlags
     public Option<string> Network { get; } = new("--network") { Description = "The network of RUN steps without --network: default (the host's), host or none", DefaultValueFactory = _ => "default" };
     public Option<string[]> Labels { get; } = new("--label") { Description = "A label for the image, KEY=VALUE; repeatable" };
     public Option<string[]> CacheFrom { get; } = new("--cache-from") { Description = "Import a build cache: type=registry,ref=REG/REPO:TAG or type=local,src=DIR; repeatable" };
-    public Option<string[]> CacheTo { get; } = new("--cache-to") { Description = "Export the build cache: type=registry,ref=REG/REPO:TAG or type=local,dest=DIR, with mode=min (the final image's layers, default) or mode=max (every step); repeatable" };
+    public Option<string[]> CacheTo { get; } = new("--cache-to") { Description = "Export the build cache: type=registry,ref=REG/REPO:TAG or type=local,dest=DIR, with mode=min (the final image's layers, default) or mode=max (every step), and cache-mounts=true[,cache-mounts-max-size=1GiB] to carry RUN --mount=type=cache contents; repeatable" };
     public Option<string[]> BuildContexts { get; } = new("--build-context") { Description = "A named context for FROM NAME and COPY --from=NAME: NAME=DIR, NAME=docker-image://REF or NAME=oci-layout://DIR[@sha256:…]; repeatable" };
     public Option<string[]> Allow { get; } = new("--allow") { Description = "Grant an entitlement: security.insecure (RUN --security=insecure) or network.host; repeatable, or comma-separated" };
     public Option<string[]> Secrets { get; } = new("--secret") { Description = "A secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VARIABLE; repeatable" };
+    public Option<bool> Pull { get; } = new("--pull") { Description = "Always look up base images in their registry, even when the store has them" };
+    public Option<string[]> AddHosts { get; } = new("--add-host") { Description = "A line for the /etc/hosts of RUN steps, HOST:IP; repeatable" };
+    public Option<string[]> Ulimits { get; } = new("--ulimit") { Description = "A resource limit of RUN steps, NAME=SOFT[:HARD] (nofile=1024:2048); repeatable" };
+    public Option<string?> ShmSize { get; } = new("--shm-size") { Description = "The size of /dev/shm in RUN steps (64m, 1g; default 64m)" };
+    public Option<string[]> Annotations { get; } = new("--annotation") { Description = "An annotation of the image manifest, [manifest:]KEY=VALUE; repeatable" };
+    public Option<string[]> Attest { get; } = new("--attest") { Description = "Attestations (type=sbom|provenance): not supported yet, only type=…,disabled=true" };
+    public Option<string?> Sbom { get; } = new("--sbom") { Description = "An SBOM attestation: not supported yet (false is accepted)" };
+    public Option<string?> Provenance { get; } = new("--provenance") { Description = "A provenance attestation: not supported yet (false is accepted; none is written by default)" };
     public Option<string?> Memory { get; } = new("--memory", "-m") { Description = "Memory limit of each RUN container, e.g. 256m or 1g (a process past it is killed, and the step says so)" };
     public Option<string?> MemorySwap { get; } = new("--memory-swap") { Description = "Memory plus swap limit of each RUN container (-1: unlimited swap; default: twice --memory)" };
     public Option<string?> Cpus { get; } = new("--cpus") { Description = "CPUs each RUN container may use, e.g. 1.5" };
@@ -51,7 +59,8 @@ internal sealed class BuildFlags
     /// <summary>Adds every shared flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { BuildArgs, Platform, Progress, Jobs, Outputs, NoCache, NoCacheFilter, Ssh, Network, Labels, CacheFrom, CacheTo, BuildContexts, Secrets, Allow, Memory, MemorySwap, Cpus, CpuQuota, CpuPeriod, PidsLimit })
+        foreach (Option option in new Option[] { BuildArgs, Platform, Progress, Jobs, Outputs, NoCache, NoCacheFilter, Ssh, Network, Labels, CacheFrom, CacheTo, BuildContexts, Secrets, Allow,
+                                                  Pull, AddHosts, Ulimits, ShmSize, Annotations, Attest, Sbom, Provenance, Memory, MemorySwap, Cpus, CpuQuota, CpuPeriod, PidsLimit })
             command.Options.Add(option);
     }
 
@@ -59,9 +68,9 @@ internal sealed class BuildFlags
     /// <exception cref="FormatException">A flag or <c>SOURCE_DATE_EPOCH</c> is malformed.</exception>
     public BuildRequest Request(ParseResult result, CliEnvironment environment, IEnumerable<string> moreSecrets, IEnumerable<string> moreCacheImports)
     {
-        Oci.Platform platform = Oci.Platform.Current;
-        if (result.GetValue(Platform) is string p && !Oci.Platform.TryParse(p, out platform!))
-            throw new FormatException($"invalid --platform '{p}': write os/arch[/variant], for example linux/arm64");
+        Oci.Platform platform = TargetPlatform(result);
+        RefuseAttestations(result);
+        string network = result.GetValue(Network)!;
         return new BuildRequest
         {
             Targets = [],
@@ -74,14 +83,44 @@ internal sealed class BuildFlags
             NoCache = result.GetValue(NoCache),
             NoCacheStages = [.. (result.GetValue(NoCacheFilter) ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
             Network = result.GetValue(Network) switch { "none" => NetworkMode.None, "host" => NetworkMode.Host, _ => NetworkMode.Default },
+            // As buildx: --network host grants network.host (the RUN steps it puts on the host's network need it).
+            Entitlements = [.. (result.GetValue(Allow) ?? []).SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(ParseEntitlement),
+                            .. network == "host" ? new[] { Entitlement.NetworkHost } : []],
+            Pull = result.GetValue(Pull),
+            ExtraHosts = ExtraHostParser.Parse(result.GetValue(AddHosts) ?? []),
+            Ulimits = UlimitParser.Parse(result.GetValue(Ulimits) ?? []),
+            ShmSize = result.GetValue(ShmSize) is { } shm ? MemoryBytes.Parse("--shm-size", shm) : null,
             RunResources = RunResourcesParser.Parse(result.GetValue(Memory), result.GetValue(MemorySwap), result.GetValue(Cpus),
                 result.GetValue(CpuQuota), result.GetValue(CpuPeriod), result.GetValue(PidsLimit)),
-            Entitlements = [.. (result.GetValue(Allow) ?? []).SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(ParseEntitlement)],
         };
     }
 
+    // --platform: one platform, this machine's; buildx's lists (linux/amd64,linux/arm64) build an index of several.
+    private Oci.Platform TargetPlatform(ParseResult result)
+    {
+        if (result.GetValue(Platform) is not string p) return Oci.Platform.Current;
+        if (p.Contains(',', StringComparison.Ordinal))
+            throw new NotSupportedException($"not supported yet: --platform {p} (several platforms in one build); build one platform at a time");
+        return Oci.Platform.TryParse(p, out Oci.Platform? platform) ? platform
+            : throw new FormatException($"invalid --platform '{p}': write os/arch[/variant], for example linux/arm64");
+    }
+
+    // --sbom, --provenance and --attest add attestation manifests (an index around the image); imgbuild writes none,
+    // which is what their "false"/"disabled=true" ask for.
+    private void RefuseAttestations(ParseResult result)
+    {
+        static bool Disabled(string value) =>
+            value is "false" or "0" || value.Split(',').Any(f => f.Trim() is "disabled=true" or "disabled=1");
+        foreach ((string flag, string? value) in new[] { ("--sbom", result.GetValue(Sbom)), ("--provenance", result.GetValue(Provenance)) }
+                     .Concat((result.GetValue(Attest) ?? []).Select(a => ("--attest", (string?)a))))
+        {
+            if (value is not null && !Disabled(value))
+                throw new NotSupportedException($"not supported yet: {flag} {value} (imgbuild writes no attestation manifests; {flag} false is accepted)");
+        }
+    }
+
     // buildx's --allow names (BuildKit's util/entitlements).
-    private static Entitlement ParseEntitlement(string name) => name switch
+    public static Entitlement ParseEntitlement(string name) => name switch
     {
         "security.insecure" => Entitlement.SecurityInsecure,
         "network.host" => Entitlement.NetworkHost,
@@ -96,16 +135,19 @@ internal sealed class BuildFlags
         NamedContexts = target.NamedContexts.SetItems(BuildContextParser.Parse(result.GetValue(BuildContexts) ?? [])),
         Outputs = target.Outputs.IsDefaultOrEmpty ? [.. (result.GetValue(Outputs) ?? []).Select(OutputSpecParser.Parse)] : target.Outputs,
         CacheExports = [.. (result.GetValue(CacheTo) ?? []).Concat(moreCacheExports).Distinct().Select(c => CacheSpecParser.Parse(c, export: true))],
+        Annotations = target.Annotations.SetItems(AnnotationParser.Parse(result.GetValue(Annotations) ?? [], TargetPlatform(result))),
     };
 
-    /// <summary>The progress renderer <c>--progress</c> asks for.</summary>
-    public IBuildRenderer Renderer(ParseResult result, TextWriter stderr)
+    /// <summary>The progress renderer <c>--progress</c> asks for, or <paramref name="mode"/> when given (<c>-q</c>).</summary>
+    /// <remarks>The tty is coloured unless <c>NO_COLOR</c> is set to anything but empty, as https://no-color.org/ and buildx say.</remarks>
+    public IBuildRenderer Renderer(ParseResult result, TextWriter stderr, CliEnvironment? environment = null, string? mode = null)
     {
-        string mode = result.GetValue(Progress) is "auto" ? (IsTerminal(stderr) ? "tty" : "plain") : result.GetValue(Progress)!;
+        mode ??= result.GetValue(Progress) is "auto" ? (IsTerminal(stderr) ? "tty" : "plain") : result.GetValue(Progress)!;
+        bool color = string.IsNullOrEmpty((environment ?? CliEnvironment.Process).Variable("NO_COLOR"));
         return mode switch
         {
             "rawjson" => new RawJsonProgress(stderr),
-            "tty" => new TtyProgress(stderr, Console.IsErrorRedirected ? 120 : Console.WindowWidth),
+            "tty" => new TtyProgress(stderr, Console.IsErrorRedirected ? 120 : Console.WindowWidth, color),
             "quiet" => new PlainProgress(TextWriter.Null, stderr),
             _ => new PlainProgress(stderr),
         };

@@ -32,7 +32,9 @@ internal static class BuildRunner
         }
         catch (StepFailedException e)
         {
-            renderer.StepFailed(e);
+            // --on-error=shell showed the failure before its shell.
+            if (!ReferenceEquals((request.FailedStepDebugger as FailedStepShell)?.Shown, e))
+                renderer.StepFailed(e, request.Targets.FirstOrDefault(t => t.DockerfilePath == e.Origin?.File)?.DockerfileText);
             return null;
         }
         catch (Exception e) when (StoreRoot.IsUserError(e))

@@ -1,52 +1,74 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using Builder.Cache.Export;
 using Builder.Cli.Compose;
+using Builder.Cli.Options;
 using Builder.Engine;
+using Builder.Oci;
 
 namespace Builder.Cli.Commands;
 
 /// <summary>
-/// <c>imgbuild compose [-f docker-compose.yml] [SERVICE…]</c>: builds every service with a <c>build:</c> section in one
-/// solve, as <c>docker compose build</c> and <c>buildx bake</c> do: one <see cref="BuildRequest"/> with a target per
-/// service, so services run in parallel, a step several services share runs once, and each image is stored under its
-/// names (and pushed with <c>--push</c>). Every flag <c>build</c> has for the whole build applies here the same way.
+/// <c>imgbuild compose [-f FILE…] [-p NAME] [--profile P…] [--env-file F…] [SERVICE…]</c>: builds the services of a
+/// compose project in one solve, as <c>docker compose build</c> and <c>buildx bake</c> do: the project is loaded and
+/// every chosen service checked first (<see cref="ComposeProject"/>), then one <see cref="BuildRequest"/> with a target
+/// per service runs, so services run in parallel, a step several services share runs once, a <c>service:NAME</c>
+/// context is that service's result in the same solve, and each image is stored under its names (and pushed with
+/// <c>--push</c>). Every flag <c>build</c> has for the whole build applies here the same way.
 /// </summary>
 internal static class ComposeCommand
 {
     public static Command Create(StoreRoot store, RegistryAccess registry, TextWriter stdout, TextWriter stderr, CliEnvironment environment)
     {
-        var file = new Option<string>("--file", "-f") { Description = "The compose file", DefaultValueFactory = _ => "docker-compose.yml" };
-        var services = new Argument<string[]>("services") { Description = "The services to build (default: every service with a build: section)", Arity = ArgumentArity.ZeroOrMore };
+        var files = new Option<string[]>("--file", "-f") { Description = "A compose file; repeat to merge override files in order (default: COMPOSE_FILE, else compose.yaml and compose.override.yaml, or docker-compose.yml)" };
+        var projectName = new Option<string?>("--project-name", "-p") { Description = "The project name (default: COMPOSE_PROJECT_NAME, name:, or the project directory's name)" };
+        var projectDirectory = new Option<string?>("--project-directory") { Description = "The directory relative paths and .env are read from (default: the first compose file's)" };
+        var envFiles = new Option<string[]>("--env-file") { Description = "An environment file for interpolation, instead of the project's .env; repeatable, later files win" };
+        var profiles = new Option<string[]>("--profile") { Description = "Enable the services of this profile ('*' for all); repeatable (default: COMPOSE_PROFILES)" };
+        var services = new Argument<string[]>("services") { Description = "The services to build, with the services they depend on (default: every service the profiles enable)", Arity = ArgumentArity.ZeroOrMore };
         var push = new Option<bool>("--push") { Description = "Push each image to the registry its name points at (and keep it in the local store)" };
         var flags = new BuildFlags();
-        var command = new Command("compose", "Build the services of a compose file in one solve") { file, services, push };
+        var command = new Command("compose", "Build the services of a compose project in one solve") { files, projectName, projectDirectory, envFiles, profiles, services, push };
         flags.AddTo(command);
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async _ =>
         {
-            string composeFile = result.GetValue(file)!;
-            if (!File.Exists(composeFile) && composeFile == "docker-compose.yml" && File.Exists("compose.yaml")) composeFile = "compose.yaml";
-            IReadOnlyList<ComposeService> all = ComposeProject.Load(composeFile, environment.Variable);
-            string[] wanted = result.GetValue(services) ?? [];
-            foreach (string name in wanted.Where(w => all.All(s => s.Name != w)))
+            ComposeProject project = ComposeProject.Load(new ComposeLoadOptions
             {
-                stderr.WriteLine($"imgbuild: {composeFile} has no service '{name}' with a build: section");
+                Environment = environment.Variable,
+                Files = [.. result.GetValue(files) ?? []],
+                ProjectName = result.GetValue(projectName),
+                ProjectDirectory = result.GetValue(projectDirectory),
+                EnvFiles = [.. result.GetValue(envFiles) ?? []],
+                Profiles = [.. (result.GetValue(profiles) ?? []).SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+            });
+            foreach (string warning in project.Warnings) stderr.WriteLine($"imgbuild: warning: {warning}");
+            IReadOnlyList<ComposeService> chosen = project.Select(result.GetValue(services) ?? []);
+            if (chosen.Count == 0)
+            {
+                stderr.WriteLine($"imgbuild: {project.File}: no service to build (none of the chosen services has a build: section)");
                 return 1;
             }
-            ComposeService[] chosen = [.. all.Where(s => wanted.Length == 0 || wanted.Contains(s.Name))];
+
             var targets = new List<TargetRequest>();
             foreach (ComposeService service in chosen)
             {
+                ComposeBuild build = service.Build!;
                 TargetRequest target = flags.Target(result, environment, new TargetRequest
                 {
                     Name = service.Name,
-                    ContextDirectory = service.Build.Context,
-                    DockerfileText = await DockerfileReader.ReadAsync(service.Build.Dockerfile, TextReader.Null, cancellationToken).ConfigureAwait(false),
-                    DockerfilePath = service.Build.Dockerfile,
-                    Stage = service.Build.Target,
-                    BuildArgs = service.Build.Args,
-                    Labels = service.Build.Labels,
+                    ContextDirectory = build.Context,
+                    DockerfileText = build.DockerfileInline
+                        ?? await DockerfileReader.ReadAsync(build.Dockerfile, TextReader.Null, cancellationToken).ConfigureAwait(false),
+                    DockerfilePath = build.Dockerfile,
+                    Stage = build.Target,
+                    BuildArgs = build.Args,
+                    Labels = build.Labels,
+                    NamedContexts = NamedContexts(build),
                     Names = [.. service.Names.Select(StoreRoot.ParseReference)],
-                }, service.Build.CacheTo);
+                    Network = build.Network switch { "host" => Graph.NetworkMode.Host, "none" => Graph.NetworkMode.None, "default" => Graph.NetworkMode.Default, _ => null },
+                    NoCache = build.NoCache,
+                    Entitlements = [.. build.Entitlements.Select(BuildFlags.ParseEntitlement)],
+                }, build.CacheTo);
                 // docker compose build --push pushes each image and keeps it in the local store.
                 targets.Add(target with
                 {
@@ -54,10 +76,17 @@ internal static class ComposeCommand
                         : result.GetValue(push) ? target.Outputs.Add(new OutputSpec(OutputType.Registry) { Push = true }) : target.Outputs,
                 });
             }
-            BuildRequest request = flags.Request(result, environment, chosen.SelectMany(s => s.Build.Secrets), chosen.SelectMany(s => s.Build.CacheFrom))
-                with { Targets = [.. targets] };
+            BuildRequest request = flags.Request(result, environment, [], chosen.SelectMany(s => s.Build!.CacheFrom));
+            // Secrets and agents the compose file names read the project's variables (the environment, then .env).
+            request = request with
+            {
+                Targets = [.. targets],
+                Secrets = request.Secrets.SetItems(BuildSecrets.Parse(chosen.SelectMany(s => s.Build!.Secrets).Distinct(), project.Lookup)),
+                SshAgents = request.SshAgents.SetItems(SshAgents.Parse(chosen.SelectMany(s => s.Build!.Ssh).Distinct(), project.Lookup)),
+                Platform = PlatformOf(chosen, project, request.Platform, result.GetValue(flags.Platform) is not null),
+            };
             BuildResult? built = await BuildRunner.RunAsync(EngineSetup.Create(store, registry, result, environment), request,
-                flags.Renderer(result, stderr), environment, cancellationToken).ConfigureAwait(false);
+                flags.Renderer(result, stderr, environment), environment, cancellationToken).ConfigureAwait(false);
             if (built is null) return 1;
             // The names as the compose file writes them (shop/web:1, not docker.io/shop/web:1).
             foreach ((ComposeService service, TargetResult made) in chosen.Zip(built.Targets))
@@ -65,5 +94,22 @@ internal static class ComposeCommand
             return 0;
         }));
         return command;
+    }
+
+    // additional_contexts: service:NAME is that service's target in this request; the rest read as --build-context.
+    private static ImmutableDictionary<string, NamedContextSource> NamedContexts(ComposeBuild build) =>
+        BuildContextParser.Parse(build.AdditionalContexts.Where(c => !c.Value.StartsWith("service:", StringComparison.Ordinal)).Select(c => $"{c.Key}={c.Value}"))
+            .AddRange(build.AdditionalContexts.Where(c => c.Value.StartsWith("service:", StringComparison.Ordinal))
+                .Select(c => KeyValuePair.Create(c.Key, (NamedContextSource)new NamedContextSource.Target(c.Value["service:".Length..]))));
+
+    // build.platforms (or the service's platform:) sets the build's platform, unless --platform does; one build has one.
+    private static Platform PlatformOf(IReadOnlyList<ComposeService> chosen, ComposeProject project, Platform current, bool fromFlag)
+    {
+        if (fromFlag) return current;
+        string[] asked = [.. chosen.SelectMany(s => s.Build!.Platforms).Distinct()];
+        if (asked.Length == 0) return current;
+        if (asked.Length > 1) throw new FormatException($"{project.File}: not supported yet: services built for different platforms ({string.Join(", ", asked)}) in one build");
+        return Platform.TryParse(asked[0], out Platform? platform) ? platform
+            : throw new FormatException($"{project.File}: invalid platform '{asked[0]}': write os/arch[/variant], for example linux/arm64");
     }
 }

@@ -6,7 +6,8 @@ namespace Builder.Cli.Commands;
 /// <summary>
 /// Makes the <see cref="BuildEngine"/> a command uses from its global options and the environment: the store
 /// (<c>--root</c>, <c>$IMGBUILD_ROOT</c>), registries (<c>--insecure-registry</c>, <c>$DOCKER_CONFIG</c>), the size
-/// cap (<c>$IMGBUILD_KEEP_STORAGE</c>) and where runc and git are found (<c>$PATH</c>).
+/// cap (<c>$IMGBUILD_KEEP_STORAGE</c>), where runc and git are found (<c>$PATH</c>) and the Docker engine
+/// <c>--load</c> loads into (<c>$DOCKER_HOST</c>).
 /// </summary>
 internal static class EngineSetup
 {
@@ -21,6 +22,7 @@ internal static class EngineSetup
         InsecureRegistries = [.. result.GetValue(registry.InsecureOption) ?? []],
         StorageCap = StorageCapOf(environment.Variable(KeepStorageVariable)),
         SearchPath = [.. SearchPathOf(environment)],
+        DockerHost = environment.Variable("DOCKER_HOST") is { Length: > 0 } host ? host : Cache.Export.DockerEngineClient.DefaultHost,
     });
 
     /// <summary>An engine for store maintenance (<c>prune</c>): the store and where runc is found, no registries.</summary>

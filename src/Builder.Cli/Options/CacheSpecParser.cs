@@ -43,8 +43,25 @@ internal static class CacheSpecParser
             "max" => CacheExportMode.Max,
             string other => throw new FormatException($"{flag} '{text}': mode={other}: write mode=min or mode=max"),
         };
-        foreach (CsvOption option in options.Options.Where(o => o.Key is not ("type" or "ref" or "dest" or "src" or "mode" or "tag" or "compression" or "oci-mediatypes" or "ignore-error")))
+        // cache-mounts=true (imgbuild's answer to moby/buildkit#1474): the export carries RUN --mount=type=cache contents.
+        bool cacheMounts = (options.LastValue("cache-mounts") ?? "false") switch
+        {
+            "true" when export && type != CacheLocationType.Inline => true,
+            "true" => throw new FormatException($"{flag} '{text}': cache-mounts=true is for --cache-to type=registry or type=local (--cache-from restores what the cache holds)"),
+            "false" => false,
+            string other => throw new FormatException($"{flag} '{text}': cache-mounts={other}: write cache-mounts=true or false"),
+        };
+        long maxSize = CacheSpec.DefaultCacheMountsMaxSize;
+        if (options.LastValue("cache-mounts-max-size") is { } size && !Engine.ByteSize.TryParse(size, out maxSize))
+            throw new FormatException($"{flag} '{text}': cache-mounts-max-size={size}: write a size such as 500MB or 2GiB");
+        foreach (CsvOption option in options.Options.Where(o => o.Key is not ("type" or "ref" or "dest" or "src" or "mode" or "tag" or "compression" or "oci-mediatypes" or "ignore-error" or "cache-mounts" or "cache-mounts-max-size")))
             throw new FormatException($"{flag} '{text}': option '{option.Key}' is not supported yet");
-        return new CacheSpec(type, location) { Mode = mode, Tag = options.LastValue("tag") ?? "latest" };
+        return new CacheSpec(type, location)
+        {
+            Mode = mode,
+            Tag = options.LastValue("tag") ?? "latest",
+            CacheMounts = cacheMounts,
+            CacheMountsMaxSize = maxSize,
+        };
     }
 }

@@ -13,6 +13,7 @@ namespace Builder.Cli.Options;
 internal static class OutputSpecParser
 {
     private const string Flag = "--output";
+    // In the order of OutputType's members.
     private static readonly ImmutableArray<string> TypeNames = ["image", "registry", "local", "tar", "oci", "oci-layout", "docker"];
 
     /// <summary>Parses one <c>--output</c> value.</summary>
@@ -27,17 +28,8 @@ internal static class OutputSpecParser
         CsvOptionList options = CsvOptionList.Parse(Flag, value);
         string typeName = options.LastValue("type")
             ?? throw new FormatException($"{Flag} '{value}' has no type=: one of {string.Join(", ", TypeNames)}");
-        OutputType type = typeName switch
-        {
-            "image" => OutputType.Image,
-            "registry" => OutputType.Registry,
-            "local" => OutputType.Local,
-            "tar" => OutputType.Tar,
-            "oci" => OutputType.Oci,
-            "oci-layout" => OutputType.OciLayout,
-            "docker" => OutputType.Docker,
-            _ => throw new FormatException($"{Flag}: unknown type '{typeName}' ({string.Join(", ", TypeNames)})"),
-        };
+        OutputType type = Enum.GetValues<OutputType>().Where(t => TypeName(t) == typeName).Cast<OutputType?>().FirstOrDefault()
+            ?? throw new FormatException($"{Flag}: unknown type '{typeName}' ({string.Join(", ", TypeNames)})");
         var spec = new OutputSpec(type) { Push = type == OutputType.Registry };
         var names = ImmutableArray.CreateBuilder<string>();
         foreach ((string key, string v) in options.Options)
@@ -66,12 +58,19 @@ internal static class OutputSpecParser
             throw new FormatException($"{Flag}: compression=zstd needs OCI media types (Docker schema 2 has no zstd layer type); drop oci-mediatypes=false");
         if (spec.Compression == LayerCompression.Gzip && spec.CompressionLevel > 9)
             throw new FormatException($"{Flag}: compression-level={spec.CompressionLevel} is for zstd; gzip's levels are 0 to 9");
-        if (type is not (OutputType.Image or OutputType.Registry) && string.IsNullOrEmpty(spec.Destination))
+        // As buildx: type=docker without dest loads the image into the Docker engine (--load).
+        if (type is not (OutputType.Image or OutputType.Registry or OutputType.Docker) && string.IsNullOrEmpty(spec.Destination))
             throw new FormatException($"{Flag} type={typeName} needs dest=PATH (dest=- writes a tar to stdout)");
+        if (type == OutputType.Docker && spec.Destination is "") spec = spec with { Destination = null };
+        if (type == OutputType.Docker && spec.Destination is null && !spec.Tar)
+            throw new FormatException($"{Flag} type=docker,tar=false writes a layout directory: add dest=DIR");
         if (spec.Destination == "-" && (type is OutputType.Local or OutputType.OciLayout || !spec.Tar))
             throw new FormatException($"{Flag} type={typeName} writes a directory: dest=- (stdout) is only for tar outputs");
         return spec;
     }
+
+    /// <summary>The <c>type=</c> name of <paramref name="type"/>, as buildx writes it.</summary>
+    public static string TypeName(OutputType type) => TypeNames[(int)type];
 
     // buildx takes several names in one field, "name=a,b" (quoted, as the field holds a comma).
     private static OutputSpec AddNames(OutputSpec spec, string value, ImmutableArray<string>.Builder names)

@@ -17,8 +17,12 @@ internal interface IBuildRenderer : IBuildProgress
     /// </summary>
     void Diagnostic(DockerfileDiagnostic diagnostic, string? dockerfileText);
 
-    /// <summary>A step failed and the build stopped: its instruction, its status and its last output lines.</summary>
-    void StepFailed(StepFailedException failure);
+    /// <summary>
+    /// A step failed and the build stopped: its instruction, its status and its last output lines. The steps still
+    /// running were stopped by it (buildx shows them CANCELED). <paramref name="dockerfileText"/> is the text of the
+    /// Dockerfile the step's instruction is in, when known, for the excerpt buildx prints.
+    /// </summary>
+    void StepFailed(StepFailedException failure, string? dockerfileText);
 
     /// <summary>The build failed for a reason that is neither a diagnostic nor a step: one sentence, without <c>imgbuild:</c>.</summary>
     void Error(string message);

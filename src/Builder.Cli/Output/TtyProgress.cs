@@ -9,26 +9,37 @@ using Builder.Solver.Scheduling;
 namespace Builder.Cli.Output;
 
 /// <summary>
-/// <c>--progress=tty</c> (and <c>auto</c> on a terminal): a live view like buildx's. A header with the elapsed time and
-/// steps done, each finished step printed once with its time or CACHED, and below them a region redrawn ten times a
-/// second with the running steps, their timers and their last output lines. A failed step's output is printed in
-/// full, never clipped, when the build ends. Diagnostics and errors are printed above the redrawn region.
+/// <c>--progress=tty</c> (and <c>auto</c> on a terminal): a live view like buildx's (progressui/display.go). A header
+/// <c>[+] Building 3.2s (7/9)</c>, each finished step printed once with its time (prefixed <c>CACHED</c>,
+/// <c>ERROR</c> or <c>CANCELED</c>), and below them a region redrawn ten times a second with the running steps, their
+/// timers and their last output lines. Finished lines are coloured as buildx colours them (blue, red for an error,
+/// yellow for a step another step's failure stopped) unless <c>NO_COLOR</c> is set. A failed build ends with the
+/// header marked <c>FINISHED</c>, then the failed step's whole output (never clipped), the Dockerfile excerpt and the
+/// error. Diagnostics and errors are printed above the redrawn region.
 /// </summary>
 internal sealed class TtyProgress : IBuildRenderer, IDisposable
 {
     private const int TailLines = 6;
+    // aec's BlueF, RedF, YellowF and Reset: what progressui/init.go picks on Linux.
+    private const string Blue = "\x1b[34m", Red = "\x1b[31m", Yellow = "\x1b[33m", Reset = "\x1b[0m";
     private readonly TextWriter _writer;
     private readonly int _width;
+    private readonly bool _color;
     private readonly object _gate = new();
     private readonly DateTime _start = DateTime.UtcNow;
-    private readonly Dictionary<StepKey, Running> _running = [];
+    private readonly Dictionary<object, Running> _running = [];
     private readonly Timer _timer;
     private int _started, _finished, _drawnLines;
+    private bool _closed, _stopped;
 
-    public TtyProgress(TextWriter writer, int width)
+    /// <param name="writer">The terminal.</param>
+    /// <param name="width">Its width in columns.</param>
+    /// <param name="color">Whether to colour finished steps (false when <c>NO_COLOR</c> is set).</param>
+    public TtyProgress(TextWriter writer, int width, bool color = true)
     {
         _writer = writer;
         _width = Math.Max(40, width);
+        _color = color;
         _timer = new Timer(_ => Redraw(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
     }
 
@@ -42,12 +53,20 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
 
     public void Started(BuildStep step, StepKey key)
     {
-        lock (_gate) _running[key] = new Running(++_started, Describe(step));
+        if (StepLabel.IsShown(step)) Start(key, StepLabel.Of(step));
     }
 
-    public void Cached(BuildStep step, StepKey key) => Done(key, "CACHED");
+    public void Cached(BuildStep step, StepKey key)
+    {
+        lock (_gate)
+        {
+            if (!StepLabel.IsShown(step)) return;
+            if (!_running.ContainsKey(key)) Start(key, StepLabel.Of(step));
+            Done(key, "CACHED ", TimeSpan.Zero, Blue);
+        }
+    }
 
-    // Shown as the running step's first line until the h15 progress rework gives reasons a place of their own.
+    // Why the step runs (moby/buildkit#2567): shown as the running step's first lines.
     public void CacheMissed(BuildStep step, StepKey key, IReadOnlyList<string> reasons)
     {
         foreach (string reason in reasons)
@@ -62,8 +81,19 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
         }
     }
 
-    public void Finished(BuildStep step, StepKey key, TimeSpan elapsed) =>
-        Done(key, elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s");
+    public void Finished(BuildStep step, StepKey key, TimeSpan elapsed) => Done(key, "", elapsed, Blue);
+
+    public void ActivityStarted(BuildActivity activity) => Start(activity, TerminalText.Escape(activity.Name));
+
+    public void ActivityStatus(BuildActivity activity, string status)
+    {
+        lock (_gate)
+        {
+            if (_running.TryGetValue(activity, out Running? running)) running.Output.Add(status);
+        }
+    }
+
+    public void ActivityFinished(BuildActivity activity, TimeSpan elapsed) => Done(activity, "", elapsed, Blue);
 
     public void Message(BuildMessage message) =>
         Above(() => _writer.WriteLine(TerminalText.EscapeLines(message.Level == BuildMessageLevel.Warning ? $"imgbuild: warning: {message.Text}" : message.Text)));
@@ -71,14 +101,29 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
     public void Diagnostic(DockerfileDiagnostic diagnostic, string? dockerfileText) =>
         Above(() => DiagnosticPrinter.Print(_writer, diagnostic, dockerfileText));
 
-    /// <summary>The steps still running with their whole output (the failed one among them), then the failure.</summary>
-    public void StepFailed(StepFailedException failure)
+    /// <summary>
+    /// The failed step as ERROR, the steps it stopped as CANCELED, the final header, then the failed step's whole
+    /// output, the Dockerfile excerpt and the error (display.go's done, then printErrorLogs).
+    /// </summary>
+    public void StepFailed(StepFailedException failure, string? dockerfileText)
     {
         lock (_gate)
         {
-            PrintUnfinished();
-            _writer.WriteLine($"imgbuild: {TerminalText.EscapeLines(failure.Message)}");
-            DrawRegion();
+            ClearRegion();
+            string name = StepLabel.Of(failure.Step);
+            List<string> output = _running.TryGetValue(failure.Key, out Running? failed) ? failed.Output : [];
+            if (failed is not null) name = failed.Title;
+            foreach ((object key, Running running) in _running.OrderBy(r => r.Value.Number).ToList())
+            {
+                bool isFailed = ReferenceEquals(running, failed);
+                _running.Remove(key);
+                _finished++;
+                _writer.WriteLine(Paint(Fit($" => {(isFailed ? "ERROR " : "CANCELED ")}{running.Title}", Seconds(DateTime.UtcNow - running.Started)), isFailed ? Red : Yellow));
+            }
+            DrawHeader(final: true);
+            _closed = true;
+            FailureSummary.Print(_writer, failure, name, output, dockerfileText);
+            _writer.Flush();
         }
     }
 
@@ -87,6 +132,14 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
     // As plain: the digest goes to standard output; the region's last draw (Dispose) shows the steps done.
     public void Completed(BuildCompletion result)
     {
+    }
+
+    private void Start(object key, string title)
+    {
+        lock (_gate)
+        {
+            if (!_running.ContainsKey(key)) _running[key] = new Running(++_started, title);
+        }
     }
 
     // Writes lines that stay, above the region of running steps.
@@ -100,37 +153,25 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
         }
     }
 
-    private void Done(StepKey key, string status)
+    private void Done(object key, string prefix, TimeSpan elapsed, string color)
     {
         lock (_gate)
         {
             if (!_running.Remove(key, out Running? running)) return;
             _finished++;
             ClearRegion();
-            _writer.WriteLine(Fit($" => {running.Title}", status));
+            _writer.WriteLine(Paint(Fit($" => {prefix}{running.Title}", Seconds(elapsed)), color));
             DrawRegion();
         }
     }
 
-    /// <summary>Prints the whole output of the steps still running (a failure stops the build with them).</summary>
-    public void PrintUnfinished()
-    {
-        lock (_gate)
-        {
-            ClearRegion();
-            foreach (Running running in _running.Values.OrderBy(r => r.Number))
-            {
-                _writer.WriteLine($" => ERROR {running.Title}");
-                foreach (string line in running.Output) _writer.WriteLine($"    {TerminalText.Escape(line)}");
-            }
-            _running.Clear();
-        }
-    }
+    private string Paint(string line, string color) => _color ? color + line + Reset : line;
 
     private void Redraw()
     {
         lock (_gate)
         {
+            if (_stopped) return;
             ClearRegion();
             DrawRegion();
         }
@@ -149,19 +190,23 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
 
     private void DrawRegion()
     {
-        var lines = new List<string>
-        {
-            Fit($"[+] Building {Seconds(DateTime.UtcNow - _start)} ({_finished}/{_started})", ""),
-        };
+        if (_closed || _stopped) return;
+        var lines = new List<string> { Header(final: false) };
         foreach (Running running in _running.Values.OrderBy(r => r.Number))
         {
             lines.Add(Fit($" => {running.Title}", Seconds(DateTime.UtcNow - running.Started)));
-            foreach (string output in running.Output.TakeLast(TailLines)) lines.Add(Fit($" => => {output}", ""));
+            foreach (string output in running.Output.TakeLast(TailLines)) lines.Add(Fit($" => => # {output}", ""));
         }
         _writer.Write(string.Join("", lines.Select(l => l + "\n")));
         _writer.Flush();
         _drawnLines = lines.Count;
     }
+
+    // The last header, which stays: FINISHED when every step started has ended, as display.go marks it.
+    private void DrawHeader(bool final) => _writer.WriteLine(Header(final));
+
+    private string Header(bool final) =>
+        Fit($"[+] Building {Seconds(DateTime.UtcNow - _start)} ({_finished}/{_started}){(final && _finished == _started && _started > 0 ? " FINISHED" : "")}", "");
 
     // One terminal row: the text clipped to the width with the status right-aligned (the full output is kept).
     private string Fit(string text, string status)
@@ -175,7 +220,19 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
 
     private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s";
 
-    private static string Describe(BuildStep step) => step.Origin is { } origin ? $"[{origin.StartLine}] {TerminalText.Escape(origin.Instruction)}" : step.GetType().Name;
+    /// <summary>
+    /// Stops redrawing and leaves what is on the screen as it is, so another program (<c>--on-error=shell</c>'s shell)
+    /// can use the terminal; later lines are written below it.
+    /// </summary>
+    public void StopRedrawing()
+    {
+        _timer.Change(Timeout.Infinite, Timeout.Infinite);
+        lock (_gate)
+        {
+            _stopped = true;
+            _drawnLines = 0;
+        }
+    }
 
     public void Dispose()
     {
@@ -183,7 +240,9 @@ internal sealed class TtyProgress : IBuildRenderer, IDisposable
         lock (_gate)
         {
             ClearRegion();
-            DrawRegion();
+            if (_closed) return;
+            DrawHeader(final: true);
+            _closed = true;
         }
     }
 }

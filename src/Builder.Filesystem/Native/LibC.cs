@@ -14,7 +14,7 @@ internal static partial class LibC
     private const string Library = "libc";
 
     // errno values (asm-generic/errno-base.h)
-    public const int ENOENT = 2, EINTR = 4, EWOULDBLOCK = 11, ENOTDIR = 20, EINVAL = 22, ERANGE = 34, ENODATA = 61;
+    public const int ENOENT = 2, EINTR = 4, EWOULDBLOCK = 11, EACCES = 13, ENOTDIR = 20, EINVAL = 22, ERANGE = 34, ENODATA = 61;
 
     // fcntl.h: open flags, AT_* and flock operations
     public const int O_RDONLY = 0x0, O_RDWR = 0x2, O_CREAT = 0x40, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
@@ -59,6 +59,9 @@ internal static partial class LibC
     [LibraryImport(Library, EntryPoint = "lchown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int LChown(string path, uint owner, uint group);
 
+    [LibraryImport(Library, EntryPoint = "fchown", SetLastError = true)]
+    public static partial int FChown(SafeHandle fd, uint owner, uint group);
+
     [LibraryImport(Library, EntryPoint = "chmod", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Chmod(string path, uint mode);
 
@@ -89,4 +92,17 @@ internal static partial class LibC
 
     [LibraryImport(Library, EntryPoint = "move_mount", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int MoveMount(int fromDirectory, string fromPath, int toDirectory, string toPath, uint flags);
+
+    // dirent.h: a directory read as getdents gives it, each entry's type from the directory itself (no lstat).
+    public const byte DT_UNKNOWN = 0, DT_DIR = 4, DT_LNK = 10;
+
+    [LibraryImport(Library, EntryPoint = "opendir", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial nint OpenDir(string path);
+
+    // struct dirent64 (glibc, x64 and arm64): d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name (NUL-terminated).
+    [LibraryImport(Library, EntryPoint = "readdir64", SetLastError = true)]
+    public static partial nint ReadDir64(nint directory);
+
+    [LibraryImport(Library, EntryPoint = "closedir", SetLastError = true)]
+    public static partial int CloseDir(nint directory);
 }

@@ -1,3 +1,5 @@
+using Builder.Filesystem.Native;
+
 namespace Builder.Filesystem.Patterns;
 
 /// <summary>
@@ -109,24 +111,27 @@ internal static class ContextWalker
         string root = Path.GetFullPath(contextDirectory);
         return directory =>
         {
-            var info = new DirectoryInfo(directory.Length == 0 ? root : Path.Combine(root, directory));
-            var entries = new List<ContextEntry>();
-            IEnumerable<FileSystemInfo> children = info.EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false });
+            List<(string Name, DirectoryReader.EntryType Type)> children;
             try
             {
-                foreach (FileSystemInfo child in children)
-                {
-                    // Only the link itself is looked at (readlink): a link is reported, never followed.
-                    ContextEntryKind kind = child.LinkTarget is not null ? ContextEntryKind.Symlink
-                        : child is DirectoryInfo ? ContextEntryKind.Directory
-                        : ContextEntryKind.File;
-                    entries.Add(new ContextEntry(directory.Length == 0 ? child.Name : directory + "/" + child.Name, kind));
-                }
+                // Each entry's type from the directory itself (d_type): a link is reported, never followed or read.
+                children = DirectoryReader.Read(directory.Length == 0 ? root : Path.Combine(root, directory));
             }
             catch (UnauthorizedAccessException e)
             {
                 // Named by its place in the context; the walk above ignores this for a directory it only passes through.
                 throw new UnauthorizedAccessException($"cannot list '{(directory.Length == 0 ? "." : directory)}' in the build context {root}: permission denied", e);
+            }
+            var entries = new List<ContextEntry>(children.Count);
+            foreach ((string name, DirectoryReader.EntryType type) in children)
+            {
+                ContextEntryKind kind = type switch
+                {
+                    DirectoryReader.EntryType.SymbolicLink => ContextEntryKind.Symlink,
+                    DirectoryReader.EntryType.Directory => ContextEntryKind.Directory,
+                    _ => ContextEntryKind.File,
+                };
+                entries.Add(new ContextEntry(directory.Length == 0 ? name : directory + "/" + name, kind));
             }
             entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
             return entries;

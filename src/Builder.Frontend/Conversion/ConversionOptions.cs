@@ -24,6 +24,15 @@ public sealed record ConversionOptions
     /// <summary>The network of RUN steps without <c>--network</c> (the build's <c>--network</c>).</summary>
     public Builder.Graph.NetworkMode DefaultNetwork { get; init; } = Builder.Graph.NetworkMode.Default;
 
+    /// <summary>Lines every RUN container's <c>/etc/hosts</c> gets (the build's <c>--add-host</c>).</summary>
+    public ImmutableArray<Builder.Graph.ExtraHost> ExtraHosts { get; init; } = [];
+
+    /// <summary>Resource limits of every RUN process (the build's <c>--ulimit</c>).</summary>
+    public ImmutableArray<Builder.Graph.Ulimit> Ulimits { get; init; } = [];
+
+    /// <summary>The size in bytes of every RUN container's <c>/dev/shm</c> (the build's <c>--shm-size</c>), or null for the default 64 MiB.</summary>
+    public long? ShmSize { get; init; }
+
     /// <summary>Labels added to the target's image config (the build's <c>--label</c>), over the Dockerfile's.</summary>
     public ImmutableDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
 

@@ -87,7 +87,7 @@ internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState s
                 }
                 inputs.Add(new FileStep([new MkfileAction("/" + heredoc.Name, 0b110_100_100, [.. Encoding.UTF8.GetBytes(content)])])
                 {
-                    Inputs = [new ScratchStep()], Origin = dockerfile.Origin(instruction),
+                    Inputs = [new ScratchStep()], Origin = dockerfile.Origin(instruction, stage),
                 });
                 actions.Add(Copy(inputs.Count - 1, "/" + heredoc.Name));
                 continue;
@@ -103,14 +103,14 @@ internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState s
                     throw Error(instruction, $"'{path}' is not a valid URL", "write a full http(s) URL, for example https://example.com/app.tar.gz");
                 }
                 string fileName = url.Segments.Length > 0 && url.Segments[^1] != "/" ? Uri.UnescapeDataString(url.Segments[^1]) : "index.html";
-                inputs.Add(new HttpSourceStep(url, digest, fileName) { Origin = dockerfile.Origin(instruction) });
+                inputs.Add(new HttpSourceStep(url, digest, fileName) { Origin = dockerfile.Origin(instruction, stage) });
                 actions.Add(Copy(inputs.Count - 1, "/" + fileName));
                 continue;
             }
             if (isAdd && from is null && IsGit(path))
             {
                 (string remote, string? reference, string? subdirectory) = SplitGit(path);
-                inputs.Add(new GitSourceStep(remote, reference, keepGitDir, subdirectory) { Origin = dockerfile.Origin(instruction) });
+                inputs.Add(new GitSourceStep(remote, reference, keepGitDir, subdirectory) { Origin = dockerfile.Origin(instruction, stage) });
                 actions.Add(Copy(inputs.Count - 1, "/"));
                 continue;
             }
@@ -156,7 +156,7 @@ internal sealed class CopyConverter(DockerfileConverter dockerfile, StageState s
                 [.. dockerfile.Options.IgnorePatterns]);
         }
 
-        stage.Root = new FileStep(actions.ToImmutable()) { Inputs = inputs.ToImmutable(), Origin = dockerfile.Origin(instruction) };
+        stage.Root = new FileStep(actions.ToImmutable()) { Inputs = inputs.ToImmutable(), Origin = dockerfile.Origin(instruction, stage) };
         stage.AddHistory(instruction, instruction.Syntax.Text.Trim() + " # buildkit", emptyLayer: false);
     }
 

@@ -120,32 +120,9 @@ public sealed class DockerfileConverter
     private Dictionary<string, string> GlobalEnvironment()
     {
         if (_globalEnvironment is not null) return new(_globalEnvironment, StringComparer.Ordinal);
-        var environment = PredefinedArgs();
+        var environment = PredefinedArgs.Of(_options, _froms[^1].StageName);
         foreach ((string name, string value) in _globalArgs) environment[name] = value;
         return environment;
-    }
-
-    /// <summary>
-    /// BuildKit's defaultArgs (dockerfile2llb/platform.go): TARGETPLATFORM, TARGETOS… BUILDVARIANT from the build's
-    /// platforms and TARGETSTAGE (the target's name, or "default"), each replaced by a --build-arg of its name.
-    /// </summary>
-    private Dictionary<string, string> PredefinedArgs()
-    {
-        Platform target = _options.TargetPlatform, build = _options.BuildPlatform;
-        string targetStage = _options.Target ?? _froms[^1].StageName ?? string.Empty;
-        var predefined = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["BUILDPLATFORM"] = build.ToString(), ["BUILDOS"] = build.OS, ["BUILDOSVERSION"] = string.Empty,
-            ["BUILDARCH"] = build.Architecture, ["BUILDVARIANT"] = build.Variant,
-            ["TARGETPLATFORM"] = target.ToString(), ["TARGETOS"] = target.OS, ["TARGETOSVERSION"] = string.Empty,
-            ["TARGETARCH"] = target.Architecture, ["TARGETVARIANT"] = target.Variant,
-            ["TARGETSTAGE"] = targetStage.Length == 0 ? "default" : targetStage,
-        };
-        foreach (string name in predefined.Keys.ToArray())
-        {
-            if (_options.BuildArgs.TryGetValue(name, out string? given)) predefined[name] = given;
-        }
-        return predefined;
     }
 
     private int TargetIndex()
@@ -275,6 +252,7 @@ public sealed class DockerfileConverter
     {
         if (_options.NamedContexts.TryGetValue(reference, out NamedContext? named))
         {
+            if (named.Target is { } target) return target.Step;
             if (named.Directory is not null) return NamedDirectory(reference, instruction);
             (_, Digest? namedDigest) = await _resolver.ResolveAsync(named.Image!, stage.Platform, cancellationToken).ConfigureAwait(false);
             return new ImageSourceStep(named.Image!, stage.Platform) { ResolvedDigest = namedDigest, Origin = Origin(instruction) };
@@ -309,9 +287,19 @@ public sealed class DockerfileConverter
 
         StageState stage;
         int parent = FindStage(baseName);
+        // BuildKit's stage name in progress: none when the Dockerfile has one stage, stage-i when the stage has no name.
+        var naming = new StepNaming(_froms.Count == 1 ? null : from.StageName ?? "stage-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            _stageInstructions[index].Count(StepNaming.IsNumbered));
         NamedContext? named = _options.NamedContexts.GetValueOrDefault(baseName);
         if (named?.Image is { } namedImage) baseName = namedImage.ToString();
-        if (named?.Directory is not null)
+        if (named?.Target is { } built)
+        {
+            // FROM another target of the build: its result and config, as FROM an image it would have pushed; its
+            // ONBUILD triggers run here as an image's do.
+            stage = new StageState(from.StageName, built.Step, new ImageConfigBuilder(built.Config), platform);
+            await ApplyOnbuildTriggersAsync(stage, built.Config.Config.OnBuild, baseName, cancellationToken).ConfigureAwait(false);
+        }
+        else if (named?.Directory is not null)
         {
             // FROM a directory: the stage starts as a copy of its files on an empty filesystem, with an empty config.
             BuildStep files = new FileStep([new CopyAction(1, "/", "/")]) { Inputs = [new ScratchStep(), NamedDirectory(baseName, from)], Origin = Origin(from) };
@@ -321,7 +309,8 @@ public sealed class DockerfileConverter
         {
             StageState parentStage = await StageAsync(parent, cancellationToken).ConfigureAwait(false);
             ImmutableArray<string> parentTriggers = [.. parentStage.Config.OnBuild];
-            stage = new StageState(from.StageName, parentStage.Root, new ImageConfigBuilder(parentStage.Config), parentStage.Platform, parentStage);
+            naming.Total += parentTriggers.Length;
+            stage = new StageState(from.StageName, parentStage.Root, new ImageConfigBuilder(parentStage.Config), parentStage.Platform, parentStage) { Naming = naming };
             // BuildKit runs the ONBUILD triggers a stage inherits whether its base is an image or another stage
             // (toDispatchState calls dispatchOnBuildTriggers for every stage; parity case onbuild-trigger).
             await ApplyOnbuildTriggersAsync(stage, parentTriggers, baseName, cancellationToken).ConfigureAwait(false);
@@ -331,7 +320,7 @@ public sealed class DockerfileConverter
             // BuildKit's emptyImage: a scratch stage starts with WorkingDir "/" and the default PATH (parity case scratch-copy).
             // (StageState gives every config without PATH the default one.)
             var scratch = new ImageConfigBuilder(ImageConfig.Empty(platform)) { WorkingDir = "/" };
-            stage = new StageState(from.StageName, new ScratchStep { Origin = Origin(from) }, scratch, platform);
+            stage = new StageState(from.StageName, new ScratchStep { Origin = Origin(from) }, scratch, platform) { Naming = naming };
         }
         else
         {
@@ -342,8 +331,12 @@ public sealed class DockerfileConverter
                     "write a lower-case image name such as alpine:3.20 or registry:5000/team/app@sha256:…, or the name of an earlier stage");
             }
             (ImageConfig config, Digest? digest) = await _resolver.ResolveAsync(image, platform, cancellationToken).ConfigureAwait(false);
-            stage = new StageState(from.StageName, new ImageSourceStep(image, platform) { ResolvedDigest = digest, Origin = Origin(from) },
-                new ImageConfigBuilder(config), platform);
+            // The FROM of an image is step 1 (its name has the digest it resolved to, as BuildKit's has); the triggers
+            // of the base image count among the stage's steps.
+            naming.Total += 1 + config.Config.OnBuild.Length;
+            string fromName = naming.From((digest is { } resolved ? image.WithDigest(resolved) : image).ToString());
+            stage = new StageState(from.StageName, new ImageSourceStep(image, platform) { ResolvedDigest = digest, Origin = Origin(from) with { Name = fromName } },
+                new ImageConfigBuilder(config), platform) { Naming = naming };
             await ApplyOnbuildTriggersAsync(stage, config.Config.OnBuild, baseName, cancellationToken).ConfigureAwait(false);
         }
 
@@ -362,6 +355,7 @@ public sealed class DockerfileConverter
         if (triggers.IsDefaultOrEmpty) return;
         stage.Config.ClearOnBuild();
         var converter = new InstructionConverter(this, stage);
+        if (stage.Naming is { } naming) naming.InOnbuild = true;
         foreach (string trigger in triggers)
         {
             DockerfileSyntax syntax = DockerfileParser.Parse(trigger, $"ONBUILD of {baseName}");
@@ -375,16 +369,23 @@ public sealed class DockerfileConverter
                 await converter.ConvertAsync(instruction, cancellationToken).ConfigureAwait(false);
             }
         }
+        if (stage.Naming is { } named) named.InOnbuild = false;
     }
 
     // The whole directory of a named context, read like the build context.
     private ContextSourceStep NamedDirectory(string name, Instruction instruction) =>
         new(ContextSourceStep.NamedPrefix + name) { Origin = Origin(instruction) };
 
-    internal StepOrigin Origin(Instruction instruction) =>
+    /// <summary>
+    /// Where <paramref name="instruction"/> is. With its <paramref name="stage"/>, the origin of a step that instruction
+    /// makes also has its progress name (<see cref="StepNaming"/>), expanded with the variables in scope now.
+    /// </summary>
+    internal StepOrigin Origin(Instruction instruction, StageState? stage = null) =>
         new(_dockerfile.File, instruction.Syntax.Span.StartLine, instruction.Syntax.LastLine, instruction.Syntax.Text.Trim())
         {
             Stage = StageAt(instruction.Syntax.Span.StartLine),
+            Name = stage?.Naming is { } naming && StepNaming.IsNumbered(instruction)
+                ? naming.Of(instruction, _lexer, stage.ExpansionEnvironment()) : null,
         };
 
     // The stage an instruction's line falls in: the last FROM at or above it (ONBUILD triggers carry their FROM's line).

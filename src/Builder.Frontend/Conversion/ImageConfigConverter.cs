@@ -71,7 +71,7 @@ internal sealed partial class ImageConfigConverter(DockerfileConverter dockerfil
                 FileOwner? owner = current[0].Length == 0 ? null : new FileOwner(current[0], current.Length == 2 ? current[1] : null);
                 stage.Root = new FileStep([new MkdirAction(directory, 0b111_101_101, MakeParents: true, Owner: owner)])
                 {
-                    Inputs = [stage.Root], Origin = dockerfile.Origin(instruction),
+                    Inputs = [stage.Root], Origin = dockerfile.Origin(instruction, stage),
                 };
                 break;
             case VolumeInstruction volume:

@@ -27,6 +27,10 @@ internal sealed class RunConverter(DockerfileConverter dockerfile, StageState st
             mounts.Add(await MountAsync(run, spec, expand, inputs, sshCount, cancellationToken).ConfigureAwait(false));
             if (spec.Type == MountType.Ssh) sshCount++;
         }
+        // --shm-size: BuildKit's dockerfile2llb adds a tmpfs of that size on /dev/shm to every RUN (convert.go,
+        // dispatchRun), after the RUN's own mounts.
+        if (dockerfile.Options.ShmSize is > 0 and { } shmSize)
+            mounts.Add(new TmpfsMount("/dev/shm") { Size = shmSize });
 
         stage.Root = new ExecStep(args, stage.RunEnvironment(dockerfile.Options.BuildArgs), stage.WorkingDirectory, stage.Config.User ?? string.Empty)
         {
@@ -34,7 +38,9 @@ internal sealed class RunConverter(DockerfileConverter dockerfile, StageState st
             Mounts = mounts.ToImmutable(),
             Network = expand.Optional(run.Network) switch { "none" => NetworkMode.None, "host" => NetworkMode.Host, _ => dockerfile.Options.DefaultNetwork },
             Security = run.Security == "insecure" ? SecurityMode.Insecure : SecurityMode.Sandbox,
-            Origin = dockerfile.Origin(run),
+            ExtraHosts = dockerfile.Options.ExtraHosts,
+            Ulimits = dockerfile.Options.Ulimits,
+            Origin = dockerfile.Origin(run, stage),
         };
         stage.AddHistory(run, "RUN " + string.Join(' ', args) + " # buildkit", emptyLayer: false);
     }
@@ -56,7 +62,7 @@ internal sealed class RunConverter(DockerfileConverter dockerfile, StageState st
             string path = HeredocDirectory + script.Name;
             var file = new FileStep([new MkfileAction("/" + script.Name, 0b111_101_101, [.. Encoding.UTF8.GetBytes(content)])])
             {
-                Inputs = [new ScratchStep()], Origin = dockerfile.Origin(run),
+                Inputs = [new ScratchStep()], Origin = dockerfile.Origin(run, stage),
             };
             inputs.Add(file);
             mounts.Add(new BindMount(inputs.Count - 1, "/" + script.Name, path));

@@ -49,6 +49,9 @@ internal sealed class StageState
 
     public string? Name { get; }
 
+    /// <summary>The progress names of the stage's steps; null for a stage not converted from a FROM.</summary>
+    public StepNaming? Naming { get; init; }
+
     public BuildStep Root { get; set; }
 
     public ImageConfigBuilder Config { get; }

@@ -63,6 +63,9 @@ public static class DiagnosticCodes
     /// </summary>
     public const string EntitlementNotGranted = "IB1021";
 
+    /// <summary>A build check fired and the Dockerfile says <c># check=error=true</c> (BuildKit's lint violation error).</summary>
+    public const string BuildCheckFailed = "IB1022";
+
     /// <summary>A line continuation has an empty line in it (a warning, as in BuildKit).</summary>
     public const string EmptyContinuationLine = "IB1101";
 

@@ -30,12 +30,15 @@ internal sealed class ShellLexer
     /// <param name="word">The word as written in the Dockerfile.</param>
     /// <param name="environment">The variables in scope. Its comparer decides whether names are case-sensitive.</param>
     /// <param name="usedVariables">Receives each name that was looked up and found (BuildKit's "matches").</param>
+    /// <param name="unsetVariables">Receives each name that was looked up and not found, once, in the order met
+    /// (BuildKit's "nonmatches", which the UndefinedVar check reports).</param>
     /// <exception cref="ShellExpansionException">The word cannot be expanded.</exception>
-    public string ProcessWord(string word, IReadOnlyDictionary<string, string> environment, ISet<string>? usedVariables = null)
+    public string ProcessWord(string word, IReadOnlyDictionary<string, string> environment, ISet<string>? usedVariables = null,
+        ICollection<string>? unsetVariables = null)
     {
         ArgumentNullException.ThrowIfNull(word);
         ArgumentNullException.ThrowIfNull(environment);
-        return new ShellWordScanner(this, word, environment, usedVariables).Expand(splitWords: false).Word;
+        return new ShellWordScanner(this, word, environment, usedVariables, unsetVariables).Expand(splitWords: false).Word;
     }
 
     /// <summary>

@@ -21,12 +21,15 @@ internal sealed class ShellWordScanner
     private readonly ShellLexerOptions _options;
     private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly ISet<string>? _usedVariables;
+    private readonly ICollection<string>? _unsetVariables;
     private int _position;
     private int _nesting;
     private bool _rawEscapes;
 
-    public ShellWordScanner(ShellLexer lexer, string text, IReadOnlyDictionary<string, string> environment, ISet<string>? usedVariables)
+    public ShellWordScanner(ShellLexer lexer, string text, IReadOnlyDictionary<string, string> environment, ISet<string>? usedVariables,
+        ICollection<string>? unsetVariables = null)
     {
+        _unsetVariables = unsetVariables;
         _text = text;
         _escape = lexer.EscapeCharacter;
         _options = lexer.Options;
@@ -371,6 +374,7 @@ internal sealed class ShellWordScanner
             return true;
         }
 
+        if (_unsetVariables is not null && !_unsetVariables.Contains(name)) _unsetVariables.Add(name);
         value = "";
         return false;
     }

@@ -40,40 +40,9 @@ public static class InstructionParser
     public static Instruction Parse(InstructionSyntax syntax)
     {
         if (Parsers.TryGetValue(syntax.Name, out var parse)) return parse(syntax);
-        string? nearest = Nearest(syntax.Name);
+        string? nearest = NearestWord.Find(syntax.Name, Parsers.Keys);
         throw new DockerfileException(new DockerfileDiagnostic(DiagnosticCodes.UnknownInstruction, syntax.KeywordSpan,
             syntax.Text, $"unknown instruction: {syntax.Keyword}" + (nearest is null ? "" : $" (did you mean {nearest}?)"),
             nearest is null ? "instructions are: " + string.Join(", ", Parsers.Keys) : null));
-    }
-
-    // The instruction within edit distance 2 (or a third of the word), BuildKit's "did you mean" rule in spirit.
-    private static string? Nearest(string word)
-    {
-        if (word.Length > 64) return null;
-        (string? best, int distance) = (null, int.MaxValue);
-        foreach (string name in Parsers.Keys)
-        {
-            int d = EditDistance(word, name);
-            if (d < distance) (best, distance) = (name, d);
-        }
-        return distance <= Math.Max(2, word.Length / 3) ? best : null;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j] + 1, current[j - 1] + 1));
-            }
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Builder.Frontend.Diagnostics;
 
 namespace Builder.Frontend.Syntax;
@@ -18,21 +17,24 @@ internal sealed class DirectiveReader(string file)
 
     public string? Syntax { get; private set; }
 
-    public ImmutableArray<string> CheckSkip { get; private set; } = [];
+    public string? Check { get; private set; }
 
-    public bool CheckError { get; private set; }
+    public int CheckLine { get; private set; }
 
-    public ParserDirectives Directives => new(EscapeToken, Syntax, CheckSkip, CheckError);
+    public ParserDirectives Directives => new(EscapeToken, Syntax, Check, CheckLine);
 
-    /// <summary>Looks at one line (leading whitespace already removed) while directives may still appear.</summary>
-    public void Read(string line, int lineNumber)
+    /// <summary>
+    /// Looks at one line (leading whitespace already removed) while directives may still appear; true when the line
+    /// was a directive (BuildKit then leaves it out of the comments before the first instruction).
+    /// </summary>
+    public bool Read(string line, int lineNumber)
     {
-        if (_done) return;
+        if (_done) return false;
         if (!WordGrammar.TryReadDirective(line, out string name, out string value)
             || !KnownDirectives.Contains(name.ToLowerInvariant()))
         {
             _done = true;
-            return;
+            return false;
         }
         name = name.ToLowerInvariant();
         if (!_seen.Add(name))
@@ -54,33 +56,10 @@ internal sealed class DirectiveReader(string file)
                 Syntax = value;
                 break;
             case "check":
-                ReadCheck(value, lineNumber, line);
+                (Check, CheckLine) = (value, lineNumber);
                 break;
         }
-    }
-
-    // # check=skip=<name,...|all>;error=<true|false> (Dockerfile reference, "check").
-    private void ReadCheck(string value, int lineNumber, string line)
-    {
-        foreach (string part in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            string[] keyValue = part.Split('=', 2, StringSplitOptions.TrimEntries);
-            string key = keyValue[0].ToLowerInvariant();
-            string setting = keyValue.Length == 2 ? keyValue[1] : string.Empty;
-            if (key == "skip")
-            {
-                CheckSkip = [.. setting.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-            }
-            else if (key == "error" && bool.TryParse(setting, out bool error))
-            {
-                CheckError = error;
-            }
-            else
-            {
-                throw Error(lineNumber, line, $"invalid check directive '{part}'",
-                    "write '# check=skip=<check,...|all>' and/or 'error=true|false', separated by ';'");
-            }
-        }
+        return true;
     }
 
     private DockerfileException Error(int lineNumber, string line, string message, string hint) =>

@@ -20,12 +20,19 @@ public static class DockerfileParser
         var directives = new DirectiveReader(file);
         var instructions = ImmutableArray.CreateBuilder<InstructionSyntax>();
         var warnings = ImmutableArray.CreateBuilder<DockerfileDiagnostic>();
+        // BuildKit's PrevComment: the comment lines since the last instruction (a bare '#' starts them again), which
+        // --call targets shows as a stage's description and the InvalidDefinitionDescription check reads.
+        var comments = new List<string>();
 
         while (lines.TryNext(out string raw, out int lineNumber))
         {
             string first = raw.TrimStart();
-            directives.Read(first, lineNumber);
-            if (IsComment(first)) continue;
+            bool directive = directives.Read(first, lineNumber);
+            if (IsComment(first))
+            {
+                if (!directive) ReadComment(raw, comments);
+                continue;
+            }
 
             char escape = directives.EscapeToken;
             int leading = raw.Length - first.Length;
@@ -64,7 +71,8 @@ public static class DockerfileParser
                     "remove the empty line, or end it with the escape character; empty continuation lines will become errors",
                     DiagnosticSeverity.Warning));
             }
-            instructions.Add(HeredocBodies.Read(instruction, lines));
+            instructions.Add(HeredocBodies.Read(instruction, lines) with { Comments = [.. comments] });
+            comments.Clear();
         }
 
         if (instructions.Count == 0)
@@ -74,6 +82,14 @@ public static class DockerfileParser
                 "start it with a FROM instruction, for example: FROM alpine:3.20"));
         }
         return new DockerfileSyntax(file, directives.Directives, instructions.ToImmutable(), warnings.ToImmutable());
+    }
+
+    // BuildKit's parser takes the text after the line's first character, trimmed, so an indented comment keeps its '#'.
+    private static void ReadComment(string raw, List<string> comments)
+    {
+        string comment = raw[1..].Trim();
+        if (comment.Length == 0) comments.Clear();
+        else comments.Add(comment);
     }
 
     // BuildKit: a line whose first non-blank character is '#' is a comment (also inside a continuation).

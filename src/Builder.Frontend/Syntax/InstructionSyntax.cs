@@ -33,6 +33,12 @@ public sealed record InstructionSyntax(
     /// <summary>The last line of the instruction, including its heredoc bodies.</summary>
     public int LastLine { get; init; } = Span.EndLine;
 
+    /// <summary>
+    /// The comment lines right above the instruction, '#' and surrounding blanks removed (BuildKit's PrevComment:
+    /// empty lines do not end them, a bare '#' does; directives are not comments).
+    /// </summary>
+    public ImmutableArray<string> Comments { get; init; } = [];
+
     /// <summary>The source span of a word of this instruction.</summary>
     public SourceSpan SpanOf(SyntaxWord word) => Map.SpanOf(word.Offset, word.Length);
 

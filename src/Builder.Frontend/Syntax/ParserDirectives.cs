@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Builder.Frontend.Syntax;
 
 /// <summary>
@@ -7,10 +5,14 @@ namespace Builder.Frontend.Syntax;
 /// </summary>
 /// <param name="EscapeToken">The escape and line-continuation character: <c>\</c> (default) or <c>`</c>.</param>
 /// <param name="Syntax">The frontend image named by <c># syntax=</c>, if any.</param>
-/// <param name="CheckSkip">Build checks named in <c># check=skip=a,b</c> (or <c>all</c>).</param>
-/// <param name="CheckError">True for <c># check=error=true</c>: check warnings fail the build.</param>
-public sealed record ParserDirectives(char EscapeToken, string? Syntax, ImmutableArray<string> CheckSkip, bool CheckError)
+/// <param name="Check">
+/// The value of <c># check=</c> as written (<c>skip=a,b;error=true</c>), or null. It is read by
+/// <see cref="Checks.CheckConfig.TryParse"/> when checks run, as BuildKit reads it in its linter (a bad value fails
+/// the build there, not the parse).
+/// </param>
+/// <param name="CheckLine">The line of the <c># check=</c> directive, 0 when there is none.</param>
+public sealed record ParserDirectives(char EscapeToken, string? Syntax, string? Check = null, int CheckLine = 0)
 {
     /// <summary>The directives of a Dockerfile that has none.</summary>
-    public static ParserDirectives Default { get; } = new('\\', null, [], false);
+    public static ParserDirectives Default { get; } = new('\\', null);
 }

@@ -109,9 +109,19 @@ public sealed class SelectedContext
     /// <summary>Fails when the selected entry <paramref name="info"/> is no longer the kind, mode or link it was hashed as.</summary>
     internal void Check(FileSystemInfo info)
     {
-        if (!_entries.TryGetValue(RelativeOf(info.FullName), out Entry? entry)) return; // not hashed here: nothing to compare
+        if (!_entries.ContainsKey(RelativeOf(info.FullName))) return; // not hashed here: nothing to compare
         info.Refresh();
-        if (HostFiles.Describe(info.FullName) is not { } now || ContentHasher.Describe(now, info.FullName) != (entry.Kind, entry.Mode)) throw Changed(info.FullName);
+        Check(info.FullName, HostFiles.Describe(info.FullName));
+    }
+
+    /// <summary>
+    /// Fails when the selected entry at <paramref name="path"/>, as one lstat just described it (<paramref name="now"/>;
+    /// null when it is gone), is no longer the kind, mode or link it was hashed as.
+    /// </summary>
+    internal void Check(string path, HostEntry? now)
+    {
+        if (!_entries.TryGetValue(RelativeOf(path), out Entry? entry)) return; // not hashed here: nothing to compare
+        if (now is not { } described || ContentHasher.Describe(described, path) != (entry.Kind, entry.Mode)) throw Changed(path);
     }
 
     /// <summary>

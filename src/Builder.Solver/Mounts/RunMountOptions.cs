@@ -12,4 +12,7 @@ public sealed record RunMountOptions(string CacheMountRoot, ImmutableDictionary<
 {
     /// <summary>SSH agent sockets on this machine by id (<c>--ssh default=$SSH_AUTH_SOCK</c>), for <c>RUN --mount=type=ssh</c>.</summary>
     public ImmutableDictionary<string, string> SshAgents { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Cache mount contents imported with <c>--cache-from</c>, restored into a cache mount this machine does not have yet.</summary>
+    public ICacheMountImport? ImportedCacheMounts { get; init; }
 }

@@ -96,8 +96,7 @@ internal sealed class RunMounts : IDisposable
 
     private async Task CacheAsync(CacheMount cache, IReadOnlyList<IReadOnlyList<string>> inputs, RunMountOptions options, CancellationToken cancellationToken)
     {
-        string name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(cache.Id)))[..32];
-        string directory = Path.Combine(options.CacheMountRoot, name);
+        string directory = Path.Combine(options.CacheMountRoot, StoreLayout.CacheMountName(cache.Id));
         Directory.CreateDirectory(options.CacheMountRoot);
         // locked: one user at a time. private would get a fresh instance in BuildKit; here it waits like locked.
         if (cache.Sharing != CacheSharing.Shared)
@@ -106,7 +105,11 @@ internal sealed class RunMounts : IDisposable
         {
             string temporary = $"{directory}.{Guid.NewGuid():N}";
             Directory.CreateDirectory(temporary);
-            if (cache.FromInput is { } from && inputs[from].Count > 0)
+            // A cache imported with --cache-from fills a mount this machine does not have (a fresh CI runner); a
+            // local one, even empty, is never replaced.
+            bool restored = options.ImportedCacheMounts is { } imported
+                && await imported.TryRestoreAsync(cache.Id, temporary, cancellationToken).ConfigureAwait(false);
+            if (!restored && cache.FromInput is { } from && inputs[from].Count > 0)
             {
                 string seed = RootedPath.Resolve(inputs[from][0], cache.Source ?? "/");
                 if (Directory.Exists(seed)) CopyTree(seed, temporary);

@@ -95,6 +95,12 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
             _ => throw new NotSupportedException($"not supported yet: {step.Describe()} when building"),
         };
         if (recipe is not null) Explainer!.Remember(step, recipe, explained);
+        // A base image an earlier build unpacked needs nothing: BuildKit shows such a FROM as CACHED.
+        if (step is ImageSourceStep && result.LowerDirectories is [string root] && Directory.Exists(root))
+        {
+            progress.Cached(step, key);
+            return result;
+        }
         progress.Finished(step, key, clock.Elapsed);
         return result;
     }

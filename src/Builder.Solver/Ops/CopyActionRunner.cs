@@ -170,6 +170,9 @@ internal static class CopyActionRunner
             public DirectoryInfo Source { get; } = source;
             public string Target { get; } = target;
             public bool Made { get; set; }
+
+            // Made by this copy, so empty but for what the copy puts there: nothing in it needs looking up.
+            public bool Created { get; set; }
         }
 
         public void Copy(string match, string source)
@@ -196,7 +199,8 @@ internal static class CopyActionRunner
 
         private void Copy(FileSystemInfo source, string components, string target, bool overwriteTargetMetadata, MatchInfo parentIncluded, MatchInfo parentExcluded)
         {
-            bool targetExisted = Exists(target, null);
+            // In a directory this copy created, only what it copied there exists, and each name is copied once.
+            bool targetExisted = !(components.Length > 0 && _parents.Count > 0 && _parents[^1] is { Made: true, Created: true }) && Exists(target, null);
             bool include = true, excludedHere = false;
             MatchInfo included = default, excluded = default;
             if (components.Length > 0)
@@ -213,7 +217,7 @@ internal static class CopyActionRunner
                 if (targetExisted) RemoveFileTarget(target);
             }
 
-            bool copyInfo = include, restoreTime = false;
+            bool copyInfo = include, restoreTime = false, infoCopied = false;
             if (isDirectory)
             {
                 if (!include && !MayIncludeBelow(components, excludedHere)) return;
@@ -243,10 +247,10 @@ internal static class CopyActionRunner
             }
             else
             {
-                CopyFile(source, target);
+                infoCopied = CopyFile(source, target);
             }
 
-            if (copyInfo) CopyFileInfo(source, target);
+            if (copyInfo && !infoCopied) CopyFileInfo(source, target);
             else if (restoreTime && targetExisted) Directory.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
         }
 
@@ -268,7 +272,7 @@ internal static class CopyActionRunner
             if (include)
             {
                 created = CopyDirectoryOnly(source, target, overwriteTargetMetadata);
-                parent.Made = true;
+                (parent.Made, parent.Created) = (true, created);
             }
             _parents.Add(parent);
             try
@@ -293,7 +297,8 @@ internal static class CopyActionRunner
             foreach (PendingDirectory parent in _parents)
             {
                 if (parent.Made) continue;
-                if (CopyDirectoryOnly(parent.Source, parent.Target, overwriteTargetMetadata)) CopyFileInfo(parent.Source, parent.Target);
+                parent.Created = CopyDirectoryOnly(parent.Source, parent.Target, overwriteTargetMetadata);
+                if (parent.Created) CopyFileInfo(parent.Source, parent.Target);
                 parent.Made = true;
             }
         }
@@ -333,14 +338,18 @@ internal static class CopyActionRunner
             else File.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
         }
 
-        private void CopyFile(FileSystemInfo source, string target)
+        // Copies a regular file and, unless it became a hard link of one copied before, its owner, mode and time
+        // (copyFileInfo's order) through the open copy, so no path is walked again: true when it did those too.
+        private bool CopyFile(FileSystemInfo source, string target)
         {
+            // One lstat: the link count, and what the context check compares.
+            HostEntry? described = HostFiles.Describe(source.FullName);
             // Files that are hard links of each other in the source stay hard links in the copy, as fsutil keeps them.
-            if (HostFiles.Identity(source.FullName) is { Links: > 1 } identity)
+            if (described?.Identity is { Links: > 1 } identity)
             {
                 if (_linked.TryGetValue((identity.Device, identity.Inode), out string? first))
                 {
-                    if (HostFiles.TryHardLink(first, target)) return;
+                    if (HostFiles.TryHardLink(first, target)) return false;
                 }
                 else
                 {
@@ -348,11 +357,20 @@ internal static class CopyActionRunner
                 }
             }
 
-            job.Context?.Check(source);
+            job.Context?.Check(source.FullName, described);
             using var input = new FileStream(source.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
             using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
             if (job.Context is null) input.CopyTo(output, 1 << 16);
             else job.Context.CopyFile(input, output);
+
+            // FileStream.SafeFileHandle moves the file offset to the stream's position (an lseek) each time it is read.
+            Microsoft.Win32.SafeHandles.SafeFileHandle copied = output.SafeFileHandle;
+            (uint uid, uint gid) = job.Owner ?? (job.Context is not null ? (0u, 0u) : HostFiles.Owner(source.FullName));
+            FileOwnership.Set(copied, target, uid, gid);
+            int mode = described?.Permissions ?? (int)source.UnixFileMode;
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(copied, (UnixFileMode)(job.Mode.Apply(mode, isDirectory: false) & 0xFFF));
+            File.SetLastWriteTimeUtc(copied, source.LastWriteTimeUtc);
+            return true;
         }
 
         private static FileSystemInfo Info(string path)

@@ -29,6 +29,13 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
     /// <summary>The cgroup limits of every RUN container (<c>--memory</c>, <c>--cpus</c>, <c>--pids-limit</c>…); none by default.</summary>
     public ContainerResources Resources { get; init; } = ContainerResources.None;
 
+    /// <summary>
+    /// Where the container of a RUN whose process fails is handed, kept as the failure left it (filesystem, mounts,
+    /// bundle), for <c>--on-error=shell</c>; it also travels in <see cref="ExecFailedException.Container"/>. The
+    /// receiver owns it. Null (the default): a failed RUN's container is removed at once.
+    /// </summary>
+    public Action<FailedRunContainer>? KeepFailed { get; init; }
+
     /// <summary>Runs <paramref name="step"/> on the filesystem of its input 0; its mounts read the other inputs (each as its lower directories, top first).</summary>
     /// <exception cref="ExecFailedException">The process exited non-zero.</exception>
     /// <exception cref="ContainerUserException">The step's user is not in the image.</exception>
@@ -39,35 +46,27 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
         ArgumentNullException.ThrowIfNull(inputDirectories);
         ArgumentNullException.ThrowIfNull(output);
         Directory.CreateDirectory(workRoot);
-        using Snapshot snapshot = snapshotter.Create(inputDirectories[0], workRoot);
-        ContainerUser user = ContainerUserResolver.Resolve(step.User, snapshot.RootFilesystem);
-        Directory.CreateDirectory(RootedPath.Resolve(snapshot.RootFilesystem, step.WorkingDirectory));
-        string unique = Guid.NewGuid().ToString("N")[..12];
-        string id = ContainerPrefix + unique;
-        // The bundle's name is short: an SSH agent socket in it must fit a unix socket path (108 bytes).
-        string bundle = Bundles?.CreateBundle(unique) ?? Path.Combine(workRoot, id);
+        Snapshot snapshot = snapshotter.Create(inputDirectories[0], workRoot);
+        string? bundle = null;
+        RunMounts? mounts = null;
+        // Set once a failed RUN's container is handed to KeepFailed, which then owns the snapshot, mounts and bundle.
+        bool kept = false;
         try
         {
-            return await RunInBundleAsync(step, inputDirectories, mountOptions, snapshot, user, id, bundle, output, layerOptions, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            // Secret files live in the bundle: it goes whatever happens.
-            if (Directory.Exists(bundle)) Directory.Delete(bundle, recursive: true);
-        }
-    }
-
-    private async Task<CommittedLayer> RunInBundleAsync(ExecStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories, RunMountOptions mountOptions,
-        Snapshot snapshot, ContainerUser user, string id, string bundle, Action<ContainerOutputLine> output, LayerWriteOptions layerOptions,
-        CancellationToken cancellationToken)
-    {
-        using (RunMounts mounts = await RunMounts.PrepareAsync(step, inputDirectories, mountOptions, bundle, cancellationToken).ConfigureAwait(false))
-        {
+            ContainerUser user = ContainerUserResolver.Resolve(step.User, snapshot.RootFilesystem);
+            Directory.CreateDirectory(RootedPath.Resolve(snapshot.RootFilesystem, step.WorkingDirectory));
+            string unique = Guid.NewGuid().ToString("N")[..12];
+            string id = ContainerPrefix + unique;
+            // The bundle's name is short: an SSH agent socket in it must fit a unix socket path (108 bytes).
+            bundle = Bundles?.CreateBundle(unique) ?? Path.Combine(workRoot, id);
+            mounts = await RunMounts.PrepareAsync(step, inputDirectories, mountOptions, bundle, cancellationToken).ConfigureAwait(false);
             var spec = new ContainerSpec(snapshot.RootFilesystem, new ContainerProcess(step.Args, [.. step.Env, .. mounts.Env, .. SshAuthSocket(step, mounts)], step.WorkingDirectory, user))
             {
                 Mounts = [.. mounts.Mounts],
                 Network = step.Network == NetworkMode.None ? ContainerNetwork.None : ContainerNetwork.Host,
                 Privileged = step.Security == SecurityMode.Insecure,
+                ExtraHosts = step.ExtraHosts,
+                Ulimits = step.Ulimits,
                 Resources = Resources,
             };
             var tail = new Queue<string>();
@@ -81,18 +80,41 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
                 output(line);
             }
             int status;
+            long? memoryLimit = null;
             try
             {
                 status = await runtime.RunAsync(id, spec, bundle, Record, cancellationToken).ConfigureAwait(false);
             }
             catch (MemoryLimitReachedException oom)
             {
-                throw new ExecFailedException(step.Args, oom.ExitCode, [.. tail], oom.LimitBytes);
+                (status, memoryLimit) = (oom.ExitCode, oom.LimitBytes);
             }
-            if (status != 0) throw new ExecFailedException(step.Args, status, [.. tail]);
+            if (status != 0)
+            {
+                FailedRunContainer? container = null;
+                if (KeepFailed is { } keep)
+                {
+                    container = new FailedRunContainer(runtime, spec, id, bundle, [mounts, snapshot]);
+                    kept = true;
+                    keep(container);
+                }
+                throw new ExecFailedException(step.Args, status, [.. tail], memoryLimit) { Container = container };
+            }
+            // Mounts are released (and their stubs removed by the runtime) before the changes become a layer.
+            mounts.Dispose();
+            mounts = null;
+            return await committer.CommitAsync(snapshot, layerOptions, cancellationToken).ConfigureAwait(false);
         }
-        // Mounts are released (and their stubs removed by the runtime) before the changes become a layer.
-        return await committer.CommitAsync(snapshot, layerOptions, cancellationToken).ConfigureAwait(false);
+        finally
+        {
+            if (!kept)
+            {
+                mounts?.Dispose();
+                snapshot.Dispose();
+                // Secret files live in the bundle: it goes whatever happens.
+                if (bundle is not null && Directory.Exists(bundle)) Directory.Delete(bundle, recursive: true);
+            }
+        }
     }
 
     // As BuildKit's exec: SSH_AUTH_SOCK names the first forwarded agent unless the step's environment sets it.

@@ -29,4 +29,19 @@ public interface IBuildProgress
 
     /// <summary>The build said something that belongs to no step: a cache imported, an export written, a warning.</summary>
     void Message(BuildMessage message);
+
+    /// <summary>An activity that is no step began (loading the Dockerfile, a base image's metadata, exporting).</summary>
+    void ActivityStarted(BuildActivity activity)
+    {
+    }
+
+    /// <summary>A part of a running activity finished, as BuildKit reports a vertex's status: <c>naming to docker.io/library/app:1</c>.</summary>
+    void ActivityStatus(BuildActivity activity, string status)
+    {
+    }
+
+    /// <summary>An activity finished after <paramref name="elapsed"/>.</summary>
+    void ActivityFinished(BuildActivity activity, TimeSpan elapsed)
+    {
+    }
 }

@@ -19,6 +19,12 @@ public sealed record ContainerSpec(string RootFilesystem, ContainerProcess Proce
     /// </summary>
     public string Hostname { get; init; } = "buildkitsandbox";
 
+    /// <summary>Lines added to <c>/etc/hosts</c> after the standard ones (<c>--add-host</c>).</summary>
+    public ImmutableArray<Builder.Graph.ExtraHost> ExtraHosts { get; init; } = [];
+
+    /// <summary>The process's resource limits (<c>--ulimit</c>); empty: it inherits imgbuild's.</summary>
+    public ImmutableArray<Builder.Graph.Ulimit> Ulimits { get; init; } = [];
+
     /// <summary><c>RUN --security=insecure</c>: all capabilities and no masked paths.</summary>
     public bool Privileged { get; init; }
 

@@ -20,4 +20,12 @@ public interface IContainerRuntime
     /// <exception cref="OperationCanceledException">Cancelled; the container was killed and deleted first.</exception>
     Task<int> RunAsync(string containerId, ContainerSpec spec, string bundleDirectory, Action<ContainerOutputLine> output,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs container <paramref name="containerId"/> as <see cref="RunAsync"/> does, but attached to this process's
+    /// standard input, output and error (a terminal when <see cref="ContainerProcess.Terminal"/> is set), for an
+    /// interactive process such as <c>--on-error=shell</c>'s; returns its exit status. Leaves nothing behind either.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled; the container was killed and deleted first.</exception>
+    Task<int> RunAttachedAsync(string containerId, ContainerSpec spec, string bundleDirectory, CancellationToken cancellationToken);
 }

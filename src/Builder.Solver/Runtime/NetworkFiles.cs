@@ -9,12 +9,17 @@ namespace Builder.Solver.Runtime;
 public static class NetworkFiles
 {
     /// <summary>Writes the three files into <paramref name="bundleDirectory"/> and returns their mounts.</summary>
-    public static ImmutableArray<ContainerMount> Write(string bundleDirectory, string hostname)
+    /// <param name="bundleDirectory">The container's bundle.</param>
+    /// <param name="hostname">The container's hostname.</param>
+    /// <param name="extraHosts">Lines for <c>--add-host</c>, written <c>IP\tHOST</c> after the standard ones as BuildKit's
+    /// executor writes them (executor/oci/hosts.go).</param>
+    public static ImmutableArray<ContainerMount> Write(string bundleDirectory, string hostname, IEnumerable<Builder.Graph.ExtraHost>? extraHosts = null)
     {
         ArgumentNullException.ThrowIfNull(bundleDirectory);
         string hosts = Path.Combine(bundleDirectory, "hosts");
         File.WriteAllText(hosts,
-            $"127.0.0.1\tlocalhost {hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+            $"127.0.0.1\tlocalhost {hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n" +
+            string.Concat((extraHosts ?? []).Select(h => $"{h.Address}\t{h.Host}\n")));
         string resolv = Path.Combine(bundleDirectory, "resolv.conf");
         File.WriteAllText(resolv, File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "nameserver 8.8.8.8\n");
         string hostnameFile = Path.Combine(bundleDirectory, "hostname");

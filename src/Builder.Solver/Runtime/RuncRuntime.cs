@@ -17,11 +17,27 @@ public sealed class RuncRuntime(string runcPath, string stateDirectory) : IConta
 
     /// <inheritdoc />
     /// <exception cref="MemoryLimitReachedException">The process failed because the container reached its memory limit.</exception>
-    public async Task<int> RunAsync(string containerId, ContainerSpec spec, string bundleDirectory,
+    public Task<int> RunAsync(string containerId, ContainerSpec spec, string bundleDirectory,
         Action<ContainerOutputLine> output, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(output);
+        return RunContainerAsync(containerId, spec, bundleDirectory, output, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// With <see cref="ContainerProcess.Terminal"/> set, <c>runc run</c> in the foreground makes the pseudo-terminal
+    /// itself, puts the caller's terminal in raw mode, copies between the two and passes on window size changes
+    /// (runc's tty.go), so the shell has line editing, job control and Ctrl-C as in <c>docker run -it</c>.
+    /// </remarks>
+    public Task<int> RunAttachedAsync(string containerId, ContainerSpec spec, string bundleDirectory, CancellationToken cancellationToken) =>
+        RunContainerAsync(containerId, spec, bundleDirectory, output: null, cancellationToken);
+
+    // output null: the process inherits this process's standard streams.
+    private async Task<int> RunContainerAsync(string containerId, ContainerSpec spec, string bundleDirectory,
+        Action<ContainerOutputLine>? output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
         Directory.CreateDirectory(bundleDirectory);
         Directory.CreateDirectory(StateDirectory);
         // Only a limited container gets a cgroup path of imgbuild's: its parent outlives runc, to read whether the
@@ -29,18 +45,19 @@ public sealed class RuncRuntime(string runcPath, string stateDirectory) : IConta
         ContainerCgroup? cgroup = spec.Resources.IsEmpty || spec.CgroupsPath is not null ? null : new ContainerCgroup(containerId);
         var withNetworkFiles = spec with
         {
-            Mounts = [.. NetworkFiles.Write(bundleDirectory, spec.Hostname), .. spec.Mounts],
+            Mounts = [.. NetworkFiles.Write(bundleDirectory, spec.Hostname, spec.ExtraHosts), .. spec.Mounts],
             CgroupsPath = cgroup?.CgroupsPath ?? spec.CgroupsPath,
         };
         await File.WriteAllBytesAsync(Path.Combine(bundleDirectory, "config.json"), RuntimeSpecWriter.Write(withNetworkFiles), cancellationToken)
             .ConfigureAwait(false);
         MountStubs stubs = MountStubs.Record(spec.RootFilesystem, withNetworkFiles.Mounts);
 
+        bool attached = output is null;
         var start = new ProcessStartInfo(runcPath)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            RedirectStandardInput = !attached,
+            RedirectStandardOutput = !attached,
+            RedirectStandardError = !attached,
             UseShellExecute = false,
         };
         foreach (string argument in new[] { "--root", StateDirectory, "run", "--bundle", bundleDirectory, containerId })
@@ -49,9 +66,12 @@ public sealed class RuncRuntime(string runcPath, string stateDirectory) : IConta
         try
         {
             process.Start();
-            process.StandardInput.Close();
-            Task stdout = PumpAsync(process.StandardOutput, false, output);
-            Task stderr = PumpAsync(process.StandardError, true, output);
+            Task pumped = Task.CompletedTask;
+            if (output is not null)
+            {
+                process.StandardInput.Close();
+                pumped = Task.WhenAll(PumpAsync(process.StandardOutput, false, output), PumpAsync(process.StandardError, true, output));
+            }
             try
             {
                 await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
@@ -61,7 +81,7 @@ public sealed class RuncRuntime(string runcPath, string stateDirectory) : IConta
                 await StopAsync(containerId, process).ConfigureAwait(false);
                 throw;
             }
-            await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+            await pumped.ConfigureAwait(false);
             if (process.ExitCode != 0 && cgroup is not null && spec.Resources.MemoryBytes is { } limit && cgroup.MemoryLimitReached(limit))
                 throw new MemoryLimitReachedException(limit, process.ExitCode);
             return process.ExitCode;

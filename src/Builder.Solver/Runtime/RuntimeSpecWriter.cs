@@ -93,7 +93,7 @@ public static class RuntimeSpecWriter
     {
         ContainerProcess process = spec.Process;
         json.WriteStartObject("process");
-        json.WriteBoolean("terminal", false);
+        json.WriteBoolean("terminal", process.Terminal);
         json.WriteStartObject("user");
         json.WriteNumber("uid", process.User.Uid);
         json.WriteNumber("gid", process.User.Gid);
@@ -112,8 +112,23 @@ public static class RuntimeSpecWriter
         foreach (string set in new[] { "bounding", "effective", "permitted" })
             WriteStrings(json, set, capabilities);
         json.WriteEndObject();
-        // No rlimits: the process inherits imgbuild's, as a dockerd container inherits the daemon's. Raising
-        // RLIMIT_NOFILE here failed in runc ("operation not permitted") when imgbuild's hard limit is lower.
+        // Without --ulimit, no rlimits: the process inherits imgbuild's, as a dockerd container inherits the daemon's
+        // (BuildKit clears the spec's defaults the same way, executor/oci/spec.go). Raising RLIMIT_NOFILE by default
+        // failed in runc ("operation not permitted") when imgbuild's hard limit is lower.
+        if (!spec.Ulimits.IsEmpty)
+        {
+            json.WriteStartArray("rlimits");
+            foreach (Builder.Graph.Ulimit limit in spec.Ulimits)
+            {
+                json.WriteStartObject();
+                json.WriteString("type", "RLIMIT_" + limit.Name.ToUpperInvariant());
+                // -1 (unlimited) is RLIM_INFINITY, the all-ones 64-bit value, as Go's uint64(-1) gives it.
+                json.WriteNumber("hard", unchecked((ulong)limit.Hard));
+                json.WriteNumber("soft", unchecked((ulong)limit.Soft));
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
         json.WriteBoolean("noNewPrivileges", !spec.Privileged);
         json.WriteEndObject();
     }

@@ -16,6 +16,13 @@ namespace Builder.Solver.Sources;
 public sealed class BaseImageProvider(ImageStore images, RegistryClient registry, BlobFetcher? fetcher = null)
 {
     private readonly BlobFetcher _fetcher = fetcher ?? new BlobFetcher();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(ImageReference, Platform), Lazy<Task<BaseImage>>> _pulled = new();
+
+    /// <summary>
+    /// <c>--pull</c>: a name with a tag is resolved in its registry even when the store has it, as BuildKit's
+    /// <c>ResolveModeForcePull</c>; once per build, so every <c>FROM</c> of one name sees the same image.
+    /// </summary>
+    public bool ForcePull { get; init; }
 
     public string RootfsDirectory => images.Content.Layout.Rootfs;
 
@@ -36,8 +43,17 @@ public sealed class BaseImageProvider(ImageStore images, RegistryClient registry
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(platform);
+        // A digest names one image: the store's copy is that image, pulled or not.
+        if (ForcePull && reference.Digest is null)
+            return await _pulled.GetOrAdd((reference, platform), key => new(() => ResolveManifestAsync(reference, platform, fromRegistry: true, cancellationToken))).Value
+                .ConfigureAwait(false);
+        return await ResolveManifestAsync(reference, platform, fromRegistry: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<BaseImage> ResolveManifestAsync(ImageReference reference, Platform platform, bool fromRegistry, CancellationToken cancellationToken)
+    {
         Descriptor manifestDescriptor;
-        if (await FindLocalAsync(reference, platform, cancellationToken).ConfigureAwait(false) is { } local)
+        if (!fromRegistry && await FindLocalAsync(reference, platform, cancellationToken).ConfigureAwait(false) is { } local)
         {
             manifestDescriptor = local;
         }

@@ -28,4 +28,33 @@ public sealed class CacheManifestTests
     {
         Assert.Throws<FormatException>(() => CacheManifest.DeserializeConfig("""{"architecture":"amd64"}"""u8));
     }
+
+    [Fact]
+    public void Config_WithCacheMounts_RoundTripsThemBesideTheRecords()
+    {
+        var records = new Dictionary<Digest, CacheRecord> { [D("k1")] = new CacheRecord(new Descriptor(MediaTypes.OciLayerGzip, D("l1"), 10), D("d1")) };
+        CacheMountRecord[] mounts =
+        [
+            new("/root/.nuget/packages", new Descriptor(MediaTypes.OciLayerGzip, D("m2"), 30), D("md2")),
+            new("apt", new Descriptor(MediaTypes.OciLayerGzip, D("m1"), 20), D("md1")),
+        ];
+
+        byte[] config = CacheManifest.SerializeConfig(records, mounts);
+
+        static object Flat(CacheMountRecord m) => (m.Id, m.Layer.MediaType, m.Layer.Digest, m.Layer.Size, m.DiffId);
+        Assert.Equal(mounts.OrderBy(m => m.Id, StringComparer.Ordinal).Select(Flat), CacheManifest.DeserializeCacheMounts(config).Select(Flat));
+        Assert.Single(CacheManifest.DeserializeConfig(config));
+    }
+
+    [Fact]
+    public void Config_WithoutCacheMounts_KeepsItsBytesAndReadsNoMounts()
+    {
+        var records = new Dictionary<Digest, CacheRecord> { [D("k1")] = new CacheRecord(new Descriptor(MediaTypes.OciLayerGzip, D("l1"), 10), D("d1")) };
+
+        byte[] config = CacheManifest.SerializeConfig(records, []);
+
+        Assert.Equal(CacheManifest.SerializeConfig(records), config);
+        Assert.DoesNotContain("cacheMounts", System.Text.Encoding.UTF8.GetString(config), StringComparison.Ordinal);
+        Assert.Empty(CacheManifest.DeserializeCacheMounts(config));
+    }
 }

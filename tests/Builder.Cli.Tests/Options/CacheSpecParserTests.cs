@@ -35,11 +35,31 @@ public sealed class CacheSpecParserTests
     [InlineData("type=registry,ref=r/c,max", "--cache-to 'type=registry,ref=r/c,max': 'max' is not key=value")]
     [InlineData("type=local,\"dest=/x", "unterminated quote")]
     [InlineData("a/b,c/d", "several references in one value")]
+    [InlineData("type=registry,ref=r/c,cache-mounts=yes", "cache-mounts=yes: write cache-mounts=true or false")]
+    [InlineData("type=inline,cache-mounts=true", "cache-mounts=true is for --cache-to type=registry or type=local")]
+    [InlineData("type=registry,ref=r/c,cache-mounts=true,cache-mounts-max-size=lots", "cache-mounts-max-size=lots: write a size")]
     public void Parse_BadValues_SayWhatIsWrong(string text, string message)
     {
         var error = Assert.Throws<FormatException>(() => CacheSpecParser.Parse(text, export: true));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_CacheMounts_ReadsTheFlagAndTheCap()
+    {
+        CacheSpec spec = CacheSpecParser.Parse("type=registry,ref=r/c,cache-mounts=true,cache-mounts-max-size=500MiB", export: true);
+
+        Assert.True(spec.CacheMounts);
+        Assert.Equal(500L << 20, spec.CacheMountsMaxSize);
+    }
+
+    [Fact]
+    public void Parse_NoCacheMounts_IsOffWithTheDefaultCap()
+    {
+        CacheSpec spec = CacheSpecParser.Parse("type=registry,ref=r/c", export: true);
+
+        Assert.Equal((false, 1L << 30), (spec.CacheMounts, spec.CacheMountsMaxSize));
     }
 
     [Fact]

@@ -23,6 +23,14 @@ public sealed class OutputSpecParserTests
         Assert.Equal((OutputType.Tar, "-"), (spec.Type, spec.Destination));
     }
 
+    [Fact]
+    public void Parse_DockerWithoutDest_IsTheDockerEngine()
+    {
+        OutputSpec spec = OutputSpecParser.Parse("type=docker,name=app:1");
+
+        Assert.Equal((OutputType.Docker, null, true), (spec.Type, spec.Destination, spec.Tar));
+    }
+
     [Theory]
     [InlineData("type=oci,dest=a.tar", OutputType.Oci, true)]
     [InlineData("type=oci,dest=dir,tar=false", OutputType.Oci, false)]

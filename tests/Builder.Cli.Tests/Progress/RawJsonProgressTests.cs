@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Text;
 using System.Text.Json;
 using Builder.Cli.Output;
 using Builder.Frontend.Diagnostics;
@@ -10,7 +10,10 @@ using Builder.Solver.Scheduling;
 
 namespace Builder.Cli.Tests.Progress;
 
-/// <summary>The shape of each <c>--progress=rawjson</c> event, read back as a reader would.</summary>
+/// <summary>
+/// Each <c>--progress=rawjson</c> line read back as a reader of buildx's rawjson would: BuildKit's
+/// <c>client.SolveStatus</c> (vertexes, statuses, logs, warnings), and imgbuild's extra <c>"imgbuild"</c> field.
+/// </summary>
 public sealed class RawJsonProgressTests
 {
     private readonly StringWriter _written = new();
@@ -19,30 +22,38 @@ public sealed class RawJsonProgressTests
     public RawJsonProgressTests() => _progress = new RawJsonProgress(_written);
 
     private static ExecStep Run(string command, int line) =>
-        new(["/bin/sh", "-c", command], [], "/", "") { Inputs = [new ScratchStep()], Origin = new StepOrigin("/src/Dockerfile", line, line, $"RUN {command}") };
+        new(["/bin/sh", "-c", command], [], "/", "")
+        {
+            Inputs = [new ScratchStep()], Origin = new StepOrigin("/src/Dockerfile", line, line, $"RUN {command}") { Name = $"[build {line}/9] RUN {command}" },
+        };
 
-    private List<JsonElement> Events() =>
+    private List<JsonElement> Lines() =>
         [.. _written.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement)];
 
-    private JsonElement Last() => Events()[^1];
+    private JsonElement Last() => Lines()[^1];
 
     private static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out JsonElement value) ? value.GetString() : null;
 
-    [Fact]
-    public void Started_NumbersStepsAndCarriesNameFileAndLine()
-    {
-        ExecStep first = Run("make", 4), second = Run("make test", 5);
+    private static string[] Fields(JsonElement e) => [.. e.EnumerateObject().Select(p => p.Name)];
 
-        _progress.Started(first, StepKey.Of(first));
+    [Fact]
+    public void Started_IsAVertexWithDigestInputsNameAndStartTime()
+    {
+        ExecStep first = Run("make", 4);
+        ExecStep second = Run("make test", 5) with { Inputs = [first] };
+        DateTimeOffset before = DateTimeOffset.UtcNow;
+
         _progress.Started(second, StepKey.Of(second));
 
-        JsonElement e = Last();
-        Assert.Equal(("started", 2, StepKey.Of(second).ToString(), "RUN make test", "/src/Dockerfile", 5),
-            (Text(e, "event"), e.GetProperty("step").GetInt32(), Text(e, "key"), Text(e, "name"), Text(e, "file"), e.GetProperty("line").GetInt32()));
+        JsonElement vertex = Assert.Single(Last().GetProperty("vertexes").EnumerateArray());
+        Assert.Equal(["digest", "inputs", "name", "started"], Fields(vertex));
+        Assert.Equal((StepKey.Of(second).ToString(), StepKey.Of(first).ToString(), "[build 5/9] RUN make test"),
+            (Text(vertex, "digest"), vertex.GetProperty("inputs")[0].GetString(), Text(vertex, "name")));
+        Assert.InRange(vertex.GetProperty("started").GetDateTimeOffset(), before, DateTimeOffset.UtcNow);
     }
 
     [Fact]
-    public void CacheMissed_IsAMissEventWithItsReasons()
+    public void CacheMissed_IsAnImgbuildMissEventWithItsVertexAndReasons()
     {
         ExecStep step = Run("make", 4);
         StepKey key = StepKey.Of(step);
@@ -50,13 +61,13 @@ public sealed class RawJsonProgressTests
 
         _progress.CacheMissed(step, key, ["context file changed: a.c (1 file)", "build arg or env V changed"]);
 
-        JsonElement e = Last();
-        Assert.Equal(("miss", 1), (Text(e, "event"), e.GetProperty("step").GetInt32()));
+        JsonElement e = Last().GetProperty("imgbuild");
+        Assert.Equal(("miss", key.ToString(), "[build 4/9] RUN make"), (Text(e, "event"), Text(e, "vertex"), Text(e, "name")));
         Assert.Equal(["context file changed: a.c (1 file)", "build arg or env V changed"], e.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
     }
 
     [Fact]
-    public void CachedOutputDone_CarryTheStepNumberAndTheirFields()
+    public void OutputCachedDone_AreLogsInBase64AndCompletedVertexes()
     {
         ExecStep step = Run("make", 4);
         StepKey key = StepKey.Of(step);
@@ -66,19 +77,41 @@ public sealed class RawJsonProgressTests
         _progress.Cached(step, key);
         _progress.Finished(step, key, TimeSpan.FromMilliseconds(1250));
 
-        List<JsonElement> events = Events();
-        Assert.Equal(("output", 1, "stderr", "warning: unused"), (Text(events[1], "event"), events[1].GetProperty("step").GetInt32(), Text(events[1], "stream"), Text(events[1], "text")));
-        Assert.Equal(("cached", 1), (Text(events[2], "event"), events[2].GetProperty("step").GetInt32()));
-        Assert.Equal(("done", 1, 1.25), (Text(events[3], "event"), events[3].GetProperty("step").GetInt32(), events[3].GetProperty("seconds").GetDouble()));
+        List<JsonElement> lines = Lines();
+        JsonElement log = Assert.Single(lines[1].GetProperty("logs").EnumerateArray());
+        Assert.Equal((key.ToString(), 2, "warning: unused\n"), (Text(log, "vertex"), log.GetProperty("stream").GetInt32(), Encoding.UTF8.GetString(log.GetProperty("data").GetBytesFromBase64())));
+        JsonElement cached = lines[2].GetProperty("vertexes")[0];
+        Assert.True(cached.GetProperty("cached").GetBoolean());
+        Assert.True(cached.GetProperty("completed").GetDateTimeOffset() >= cached.GetProperty("started").GetDateTimeOffset());
+        Assert.False(lines[3].GetProperty("vertexes")[0].TryGetProperty("cached", out _));
     }
 
     [Fact]
-    public void Message_InfoAndWarning_AreMessageAndWarningEvents()
+    public void Activity_IsAVertexWithItsStatuses()
+    {
+        var exporting = new BuildActivity("exporting to image");
+
+        _progress.ActivityStarted(exporting);
+        _progress.ActivityStatus(exporting, "naming to docker.io/library/app:1");
+        _progress.ActivityFinished(exporting, TimeSpan.FromSeconds(1));
+
+        List<JsonElement> lines = Lines();
+        string digest = Text(lines[0].GetProperty("vertexes")[0], "digest")!;
+        Assert.StartsWith("sha256:", digest, StringComparison.Ordinal);
+        JsonElement status = lines[1].GetProperty("statuses")[0];
+        Assert.Equal(("naming to docker.io/library/app:1", digest), (Text(status, "id"), Text(status, "vertex")));
+        Assert.True(status.TryGetProperty("completed", out _));
+        Assert.Equal(("exporting to image", digest), (Text(lines[2].GetProperty("vertexes")[0], "name"), Text(lines[2].GetProperty("vertexes")[0], "digest")));
+    }
+
+    [Fact]
+    public void Message_InfoAndWarning_AreImgbuildMessageAndWarning()
     {
         _progress.Message(BuildMessage.Info("imported the cache"));
         _progress.Message(BuildMessage.Warning("cannot import the cache"));
 
-        Assert.Equal([("message", "imported the cache"), ("warning", "cannot import the cache")], Events().Select(e => (Text(e, "event"), Text(e, "text"))));
+        Assert.Equal([("message", "imported the cache"), ("warning", "cannot import the cache")],
+            Lines().Select(e => e.GetProperty("imgbuild")).Select(e => (Text(e, "event"), Text(e, "text"))));
     }
 
     [Fact]
@@ -89,7 +122,8 @@ public sealed class RawJsonProgressTests
 
         _progress.Diagnostic(diagnostic, "FROM a\n\nRUN --bad-flag make\n");
 
-        JsonElement e = Last();
+        JsonElement e = Last().GetProperty("imgbuild");
+        Assert.False(Last().TryGetProperty("warnings", out _));
         Assert.Equal(("diagnostic", "error", "IB1008", "/src/Dockerfile"), (Text(e, "event"), Text(e, "severity"), Text(e, "code"), Text(e, "file")));
         Assert.Equal((3, 5, 3, 14), (e.GetProperty("line").GetInt32(), e.GetProperty("column").GetInt32(), e.GetProperty("endLine").GetInt32(), e.GetProperty("endColumn").GetInt32()));
         Assert.Equal(("RUN --bad-flag make", "unknown flag '--bad-flag' for RUN", "RUN accepts --mount, --network and --security"),
@@ -97,27 +131,35 @@ public sealed class RawJsonProgressTests
     }
 
     [Fact]
-    public void Diagnostic_Warning_HasWarningSeverityAndNoHintWhenNone()
+    public void Diagnostic_Warning_IsAlsoBuildKitsVertexWarning()
     {
         _progress.Diagnostic(new DockerfileDiagnostic(DiagnosticCodes.EmptyContinuationLine, SourceSpan.At("Dockerfile", 2, 1), "RUN a \\", "empty continuation line",
             Severity: DiagnosticSeverity.Warning), null);
 
-        JsonElement e = Last();
-        Assert.Equal("warning", Text(e, "severity"));
-        Assert.False(e.TryGetProperty("hint", out _));
+        JsonElement warning = Assert.Single(Last().GetProperty("warnings").EnumerateArray());
+        Assert.Equal((1, $"{DiagnosticCodes.EmptyContinuationLine}: empty continuation line (line 2)", "Dockerfile", 2),
+            (warning.GetProperty("level").GetInt32(), Encoding.UTF8.GetString(warning.GetProperty("short").GetBytesFromBase64()),
+             Text(warning.GetProperty("sourceInfo"), "filename"), warning.GetProperty("range")[0].GetProperty("start").GetProperty("line").GetInt32()));
+        Assert.Equal("warning", Text(Last().GetProperty("imgbuild"), "severity"));
+        Assert.False(Last().GetProperty("imgbuild").TryGetProperty("hint", out _));
     }
 
     [Fact]
-    public void StepFailed_FailedRun_IsOneErrorWithStepPlaceStatusAndLastLines()
+    public void StepFailed_FailedVertexHasTheErrorAndRunningOnesAreCanceled()
     {
-        ExecStep step = Run("make", 4);
+        ExecStep step = Run("make", 4), other = Run("sleep 9", 6);
         _progress.Started(step, StepKey.Of(step));
+        _progress.Started(other, StepKey.Of(other));
 
-        _progress.StepFailed(new StepFailedException(step, new ExecFailedException(step.Args, 2, ["compiling", "cc: error", "make: *** [all] Error 2"])));
+        _progress.StepFailed(new StepFailedException(step, new ExecFailedException(step.Args, 2, ["compiling", "cc: error", "make: *** [all] Error 2"])), null);
 
-        JsonElement e = Last();
-        Assert.Equal(("error", 1, "RUN make", "/src/Dockerfile", 4, 4, 2),
-            (Text(e, "event"), e.GetProperty("step").GetInt32(), Text(e, "instruction"), Text(e, "file"), e.GetProperty("line").GetInt32(),
+        JsonElement[] vertexes = [.. Last().GetProperty("vertexes").EnumerateArray()];
+        Assert.Equal([(StepKey.Of(step).ToString(), "process \"/bin/sh -c make\" did not complete successfully: exit code: 2"), (StepKey.Of(other).ToString(), "context canceled")],
+            vertexes.Select(v => (Text(v, "digest"), Text(v, "error"))));
+        Assert.All(vertexes, v => Assert.True(v.TryGetProperty("completed", out _)));
+        JsonElement e = Last().GetProperty("imgbuild");
+        Assert.Equal(("error", StepKey.Of(step).ToString(), "RUN make", "/src/Dockerfile", 4, 4, 2),
+            (Text(e, "event"), Text(e, "vertex"), Text(e, "instruction"), Text(e, "file"), e.GetProperty("line").GetInt32(),
              e.GetProperty("endLine").GetInt32(), e.GetProperty("exitCode").GetInt32()));
         Assert.Equal(["compiling", "cc: error", "make: *** [all] Error 2"], e.GetProperty("lastLines").EnumerateArray().Select(l => l.GetString()));
         Assert.Equal("process \"/bin/sh -c make\" did not complete successfully: exit code: 2", Text(e, "message"));
@@ -128,32 +170,22 @@ public sealed class RawJsonProgressTests
     {
         ExecStep step = Run("make", 4);
 
-        _progress.StepFailed(new StepFailedException(step, new IOException("disk full")));
+        _progress.StepFailed(new StepFailedException(step, new IOException("disk full")), null);
 
-        JsonElement e = Last();
+        JsonElement e = Last().GetProperty("imgbuild");
         Assert.False(e.TryGetProperty("exitCode", out _));
-        Assert.False(e.TryGetProperty("step", out _));
         Assert.Empty(e.GetProperty("lastLines").EnumerateArray());
         Assert.Equal("disk full", Text(e, "message"));
     }
 
     [Fact]
-    public void EveryEvent_SaysWhenItHappened()
-    {
-        DateTimeOffset before = DateTimeOffset.UtcNow;
-        _progress.Message(BuildMessage.Info("imported the cache"));
-
-        DateTimeOffset time = DateTimeOffset.Parse(Text(Last(), "time")!, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(time, before, DateTimeOffset.UtcNow);
-    }
-
-    [Fact]
-    public void Error_IsAnErrorEventWithOnlyItsMessage()
+    public void Error_IsAnImgbuildErrorWithOnlyItsMessage()
     {
         _progress.Error("building needs runc: install it with 'apt-get install runc'");
 
-        JsonElement e = Last();
-        Assert.Equal(["time", "event", "message"], e.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["imgbuild"], Fields(Last()));
+        JsonElement e = Last().GetProperty("imgbuild");
+        Assert.Equal(["event", "message"], Fields(e));
         Assert.Equal("building needs runc: install it with 'apt-get install runc'", Text(e, "message"));
     }
 
@@ -164,7 +196,7 @@ public sealed class RawJsonProgressTests
 
         _progress.Completed(new BuildCompletion("final", [ImageReference.Parse("reg:5000/app:1"), ImageReference.Parse("reg:5000/app:latest")], manifest, config));
 
-        JsonElement e = Last();
+        JsonElement e = Last().GetProperty("imgbuild");
         Assert.Equal(("result", "final", manifest.ToString(), config.ToString()), (Text(e, "event"), Text(e, "target"), Text(e, "manifestDigest"), Text(e, "configDigest")));
         Assert.Equal(["reg:5000/app:1", "reg:5000/app:latest"], e.GetProperty("names").EnumerateArray().Select(n => n.GetString()));
     }

@@ -18,8 +18,12 @@ internal static class RepositoryPaths
         throw new InvalidOperationException($"no Builder.sln above {AppContext.BaseDirectory}");
     }
 
-    /// <summary>The folder, or a failure that says where it was looked for: a missing corpus must not pass.</summary>
+    /// <summary>
+    /// The folder, or a failure that says where it was looked for: a missing corpus must not pass. Only the
+    /// conformance tests read ../shared; every other test runs from a clone alone.
+    /// </summary>
     public static string RequireDirectory(string path) =>
         Directory.Exists(path) ? path : throw new DirectoryNotFoundException(
-            $"conformance data not found at {Path.GetFullPath(path)}: clone the project with ../shared beside it");
+            $"the conformance tests need BuildKit's test vectors at {Path.GetFullPath(path)}, which is not there: " +
+            $"put the shared corpus beside the clone ({Path.GetFullPath(Path.Combine(Root, "..", "shared", "conformance"))}, as CI has it)");
 }

@@ -32,9 +32,12 @@ public sealed class ExecStepRunnerFakeRuntimeTests : IDisposable
         _content = new ContentStore(Path.Combine(_root, "store"));
     }
 
-    private Task<CommittedLayer> RunAsync(IContainerRuntime runtime, ExecStep step)
+    private Task<CommittedLayer> RunAsync(IContainerRuntime runtime, ExecStep step, Action<FailedRunContainer>? keepFailed = null)
     {
-        var runner = new ExecStepRunner(new CopySnapshotter(), runtime, new SnapshotCommitter(_content, _work, Path.Combine(_root, "layers")), _work);
+        var runner = new ExecStepRunner(new CopySnapshotter(), runtime, new SnapshotCommitter(_content, _work, Path.Combine(_root, "layers")), _work)
+        {
+            KeepFailed = keepFailed,
+        };
         var mounts = new RunMountOptions(Path.Combine(_root, "cache-mounts"), ImmutableDictionary<string, byte[]>.Empty, new CopySnapshotter(), _work);
         return runner.RunAsync(step, [(IReadOnlyList<string>)[_lower]], mounts, _output.Enqueue, new LayerWriteOptions(), CancellationToken.None);
     }
@@ -97,6 +100,51 @@ public sealed class ExecStepRunnerFakeRuntimeTests : IDisposable
         await RunAsync(runtime, Step());
 
         Assert.False(Directory.Exists(Assert.Single(runtime.Runs).BundleDirectory));
+    }
+
+    [Fact]
+    public async Task RunAsync_FailedWithKeepFailed_ShellRunsFromTheRunsOwnSpecOnTheFailedFilesystem()
+    {
+        var runtime = new FakeContainerRuntime((spec, _) =>
+        {
+            if (spec.Process.Terminal) return File.Exists(Path.Combine(spec.RootFilesystem, "half-built")) ? 0 : 9;
+            File.WriteAllText(Path.Combine(spec.RootFilesystem, "half-built"), "yes");
+            return 2;
+        });
+        var kept = new List<FailedRunContainer>();
+
+        var error = await Assert.ThrowsAsync<ExecFailedException>(() => RunAsync(runtime, Step(user: "app", cwd: "/srv"), kept.Add));
+        using FailedRunContainer container = Assert.Single(kept);
+        int status = await container.RunAttachedAsync(["/bin/sh"], ["TERM=xterm"], CancellationToken.None);
+
+        Assert.Same(container, error.Container);
+        Assert.Equal(0, status); // the shell saw what the failed RUN wrote
+        ContainerSpec run = Assert.Single(runtime.Runs).Spec;
+        (_, ContainerSpec shell, string bundle) = Assert.Single(runtime.AttachedRuns);
+        Assert.Equal(run.RootFilesystem, shell.RootFilesystem);
+        Assert.Equal(run.Mounts, shell.Mounts);
+        Assert.Equal((run.Network, run.Privileged, run.Hostname), (shell.Network, shell.Privileged, shell.Hostname));
+        Assert.Equal((run.Process.User, run.Process.WorkingDirectory), (shell.Process.User, shell.Process.WorkingDirectory));
+        Assert.Equal(["PATH=/bin", "TERM=xterm"], shell.Process.Env.AsEnumerable());
+        Assert.Equal(["/bin/sh"], shell.Process.Args.AsEnumerable());
+        Assert.True(shell.Process.Terminal);
+        Assert.False(run.Process.Terminal);
+        container.Dispose();
+        Assert.False(Directory.Exists(bundle));
+        Assert.False(Directory.Exists(run.RootFilesystem));
+    }
+
+    [Fact]
+    public async Task RunAsync_FailedWithoutKeepFailed_RemovesTheContainerAtOnce()
+    {
+        var runtime = new FakeContainerRuntime((_, _) => 2);
+
+        var error = await Assert.ThrowsAsync<ExecFailedException>(() => RunAsync(runtime, Step()));
+
+        Assert.Null(error.Container);
+        (_, ContainerSpec spec, string bundle) = Assert.Single(runtime.Runs);
+        Assert.False(Directory.Exists(bundle));
+        Assert.False(Directory.Exists(spec.RootFilesystem));
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

@@ -20,4 +20,14 @@ internal sealed class FakeContainerRuntime(Func<ContainerSpec, Action<ContainerO
         Runs.Enqueue((containerId, spec, bundleDirectory));
         return Task.FromResult(process(spec, output));
     }
+
+    /// <summary>The specs run attached (an <c>--on-error=shell</c> process), each with its container id and bundle.</summary>
+    public ConcurrentQueue<(string ContainerId, ContainerSpec Spec, string BundleDirectory)> AttachedRuns { get; } = new();
+
+    public Task<int> RunAttachedAsync(string containerId, ContainerSpec spec, string bundleDirectory, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        AttachedRuns.Enqueue((containerId, spec, bundleDirectory));
+        return Task.FromResult(process(spec, _ => { }));
+    }
 }
