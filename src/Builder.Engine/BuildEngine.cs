@@ -75,7 +75,7 @@ public sealed class BuildEngine(EngineOptions options)
             CacheImports = request.CacheImports,
             DockerHost = options.DockerHost,
             ForcePull = request.Pull,
-            RunResources = request.RunResources,
+            RunResources = request.RunResources.ToContainerResources(),
             NoCacheReason = step => request.NoCache ? "--no-cache"
                 : noCacheSteps.Contains(StepKey.Of(step)) ? "no cache asked for this target (compose no_cache)" : $"--no-cache-filter {step.Origin?.Stage}",
             ExplainOnly = request.Explain,

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Builder.Cache.BuildCache;
 using Builder.Graph;
 using Builder.Oci;
-using Builder.Solver.Runtime;
 
 namespace Builder.Engine;
 
@@ -69,7 +68,7 @@ public sealed record BuildRequest
     /// The cgroup limits of every RUN container (<c>--memory</c>, <c>--memory-swap</c>, <c>--cpus</c>, <c>--pids-limit</c>);
     /// none by default. They do not change a step's cache key: a limit changes how a step runs, not what it makes.
     /// </summary>
-    public ContainerResources RunResources { get; init; } = ContainerResources.None;
+    public RunLimits RunResources { get; init; } = RunLimits.None;
 
     /// <summary>
     /// Explain instead of building (<c>imgbuild build --explain</c>): every RUN and file step is looked up in the cache

@@ -1,6 +1,6 @@
-using Builder.Graph;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Builder.Engine;
 
 namespace Builder.Cli.Options;
 
@@ -14,7 +14,7 @@ internal static partial class RunResourcesParser
     private const long MinimumMemory = 6 * 1024 * 1024;
 
     /// <exception cref="FormatException">A malformed or contradictory value: one line with a hint.</exception>
-    public static ContainerResources Parse(string? memory, string? memorySwap, string? cpus, long? cpuQuota, long? cpuPeriod, long? pidsLimit)
+    public static RunLimits Parse(string? memory, string? memorySwap, string? cpus, long? cpuQuota, long? cpuPeriod, long? pidsLimit)
     {
         long? memoryBytes = memory is null ? null : Bytes("--memory", memory);
         if (memoryBytes < MinimumMemory)
@@ -36,15 +36,15 @@ internal static partial class RunResourcesParser
             if (!decimal.TryParse(cpus, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal count) || count <= 0)
                 throw new FormatException($"invalid --cpus '{cpus}': write a number of CPUs, for example --cpus 1.5");
             // docker run --cpus: NanoCPUs, applied as a quota over a 100 ms period (moby daemon/oci_linux.go).
-            quota = (long)Math.Round(count * ContainerResources.DefaultCpuPeriod);
-            period = ContainerResources.DefaultCpuPeriod;
+            quota = (long)Math.Round(count * RunLimits.DefaultCpuPeriod);
+            period = RunLimits.DefaultCpuPeriod;
         }
         // The kernel refuses a CFS quota or period under 1 ms, and a period over 1 s (kernel/sched/core.c).
         if (quota is < 1000)
             throw new FormatException($"--cpu-quota {quota} is below 1000 microseconds, the kernel's minimum");
         if (period is < 1000 or > 1_000_000)
             throw new FormatException($"--cpu-period {period} is outside 1000..1000000 microseconds");
-        return new ContainerResources
+        return new RunLimits
         {
             MemoryBytes = memoryBytes,
             MemorySwapBytes = swap,

@@ -1,4 +1,3 @@
-using Builder.Graph;
 using System.Collections.Immutable;
 
 namespace Builder.Solver.Runtime;

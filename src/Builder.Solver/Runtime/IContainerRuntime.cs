@@ -1,4 +1,3 @@
-using Builder.Graph;
 using Builder.Solver.Progress;
 
 namespace Builder.Solver.Runtime;

@@ -1,4 +1,3 @@
-using Builder.Graph;
 namespace Builder.Solver.Runtime;
 
 /// <summary>

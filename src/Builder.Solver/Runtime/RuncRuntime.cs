@@ -145,6 +145,8 @@ public sealed class RuncRuntime(string runcPath, string stateDirectory) : IConta
     {
         ArgumentException.ThrowIfNullOrEmpty(containerId);
         await RuncAsync(["--root", StateDirectory, "delete", "--force", containerId], cancellationToken).ConfigureAwait(false);
+        // A limited container's parent cgroup (ContainerCgroup) is imgbuild's to remove, also for a build that was killed.
+        new ContainerCgroup(containerId).Remove();
         string state = Path.Combine(StateDirectory, containerId);
         if (!Directory.Exists(state)) return true;
         // runc refuses a state it cannot load (a runc killed while writing it); with no process left, the folder is all there is.

@@ -1,4 +1,3 @@
-using Builder.Graph;
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Text.Json;

@@ -24,7 +24,7 @@ public sealed class RunResourcesParserTests
     }
 
     [Fact]
-    public void Parse_NoFlags_NoLimits() => Assert.True(RunResourcesParser.Parse(null, null, null, null, null, 0).IsEmpty);
+    public void Parse_NoFlags_NoLimits() => Assert.Equal(Builder.Engine.RunLimits.None, RunResourcesParser.Parse(null, null, null, null, null, 0));
 
     [Theory]
     [InlineData("lots", null, null, "invalid --memory 'lots'")]

@@ -1,4 +1,3 @@
-using Builder.Graph;
 using System.Text.Json;
 using Builder.Solver.Runtime;
 

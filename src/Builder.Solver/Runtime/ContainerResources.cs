@@ -1,10 +1,8 @@
-namespace Builder.Graph;
+namespace Builder.Solver.Runtime;
 
 /// <summary>
 /// The cgroup limits of a build container: the runtime spec's <c>linux.resources</c> (runtime-spec 1.0.2, config-linux
 /// "Control groups"), which runc applies on cgroup v1 and v2 alike. A value left null is no limit, as without the flag.
-/// Like <see cref="NetworkMode"/> it says how RUN steps execute, so it lives with the graph's contract that front ends,
-/// the engine and the runtime share; unlike a step's network it is build-wide and never part of a cache key.
 /// </summary>
 public sealed record ContainerResources
 {
@@ -24,7 +22,7 @@ public sealed record ContainerResources
     /// <summary><c>cpu.quota</c>: microseconds of CPU time per <see cref="CpuPeriod"/> (<c>--cpu-quota</c>, or <c>--cpus</c> × period).</summary>
     public long? CpuQuota { get; init; }
 
-    /// <summary><c>cpu.period</c> in microseconds; null is the kernel's 100,000 (100 ms), which <c>--cpus</c> assumes.</summary>
+    /// <summary><c>cpu.period</c> in microseconds; null is the kernel's 100,000 (100 ms).</summary>
     public long? CpuPeriod { get; init; }
 
     /// <summary><c>pids.limit</c>: the most processes and threads at once (<c>--pids-limit</c>).</summary>
@@ -32,9 +30,6 @@ public sealed record ContainerResources
 
     /// <summary>True when no limit is set.</summary>
     public bool IsEmpty => MemoryBytes is null && MemorySwapBytes is null && CpuQuota is null && CpuPeriod is null && PidsLimit is null;
-
-    /// <summary>The period <c>--cpus</c> is converted with (Docker's <c>NanoCPUs</c> → 100 ms period).</summary>
-    public const long DefaultCpuPeriod = 100_000;
 
     /// <summary>The memory+swap limit runc gets: <see cref="MemorySwapBytes"/>, else twice the memory limit.</summary>
     public long? EffectiveMemorySwap => MemorySwapBytes ?? (MemoryBytes is { } memory ? 2 * memory : null);
