@@ -38,11 +38,12 @@ public sealed class CacheMissReasonTests : IDisposable
         return context;
     }
 
-    // The "#N miss: …" lines of the step whose start line ends with the instruction.
+    // The "#N miss: …" lines of the step whose header ends with the instruction (as progress names it, variables
+    // expanded); plain progress prints a step's header again when it resumes after another step's lines.
     private static List<string> Reasons(string progress, string instruction)
     {
         string[] lines = progress.Split('\n');
-        string start = lines.Single(l => l.StartsWith('#') && l.EndsWith("] " + instruction, StringComparison.Ordinal));
+        string start = lines.Where(l => l.StartsWith('#') && l.EndsWith("] " + instruction, StringComparison.Ordinal)).Distinct().Single();
         string prefix = start[..start.IndexOf(' ', StringComparison.Ordinal)] + " miss: ";
         return [.. lines.Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).Select(l => l[prefix.Length..])];
     }
