@@ -29,7 +29,15 @@ internal sealed partial class ImageConfigConverter(DockerfileConverter dockerfil
             case EnvInstruction env:
                 // Every pair expands with the variables as they were before the instruction: the Dockerfile
                 // reference's "ENV abc=bye def=$abc" gives def the old abc, as BuildKit does (parity case stage-from-stage).
-                foreach (KeyValue pair in env.Variables) stage.SetEnv(expand.Word(pair.Key), expand.Word(pair.Value));
+                foreach (KeyValue pair in env.Variables)
+                {
+                    string name = expand.Word(pair.Key);
+                    // BuildKit adds "=VALUE" to the config's Env for a name that expands to nothing; imgbuild refuses it.
+                    if (name.Length == 0)
+                        throw new DockerfileException(new DockerfileDiagnostic(DiagnosticCodes.NotSupportedYet, instruction.Syntax.Span, instruction.Syntax.Text,
+                            $"not supported yet: ENV name '{pair.Key}' is empty after expansion", "define the variable the name uses, or write the name itself"));
+                    stage.SetEnv(name, expand.Word(pair.Value));
+                }
                 break;
             case ArgInstruction arg:
                 // Each default expands with the variables as they are after the declarations before it on the line.

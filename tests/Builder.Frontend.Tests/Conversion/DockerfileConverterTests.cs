@@ -556,4 +556,15 @@ public sealed class DockerfileConverterTests
         Assert.Null(made.Single(m => m.Path == "/root-owned").Owner);
         Assert.Equal(new FileOwner("app", "staff"), made.Single(m => m.Path == "/home/app/work").Owner);
     }
+
+    [Fact]
+    public async Task Env_NameEmptyAfterExpansion_IsAnErrorAtItsLineNotACrash()
+    {
+        // Found by the fuzz test: "ENV $X=1" with X undefined. BuildKit adds "=1" to the config; imgbuild says it
+        // does not support that, at the instruction, instead of failing inside the config builder.
+        var error = await Assert.ThrowsAsync<DockerfileException>(() => Convert("FROM scratch\nENV $UNDEFINED=1\n"));
+
+        Assert.Equal((DiagnosticCodes.NotSupportedYet, 2), (error.Diagnostic.Code, error.Diagnostic.Span.StartLine));
+        Assert.Contains("ENV name '$UNDEFINED' is empty after expansion", error.Diagnostic.Message, StringComparison.Ordinal);
+    }
 }
