@@ -77,7 +77,7 @@ public sealed class BadInputBuildTests : IDisposable
     }
 
     [Fact]
-    public void Build_UnreadableContextFile_OneLineNamingItInTheContext()
+    public void Build_UnreadableContextFile_ErrorNamesItInTheContext()
     {
         RequiredTool.RequireRoot();
         RequiredTool.Find("setpriv", "util-linux");
@@ -97,6 +97,8 @@ public sealed class BadInputBuildTests : IDisposable
             environment: new Dictionary<string, string> { ["HOME"] = home, ["DOTNET_CLI_HOME"] = home });
 
         Assert.NotEqual(0, status);
-        Assert.Equal($"imgbuild: context .: cannot read 'secret.txt' in the build context {context}: permission denied\n", stderr);
+        // The failed context step as buildx reports a failed vertex (its summary block, then the error), naming the file.
+        Assert.Contains($"cannot read 'secret.txt' in the build context {context}: permission denied", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 }
