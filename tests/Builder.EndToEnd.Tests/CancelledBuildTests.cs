@@ -14,6 +14,7 @@ public sealed class CancelledBuildTests : IDisposable
     public async Task Build_InterruptedDuringRun_StopsAndLeavesNothingBehind()
     {
         RequiredTool.RequireRoot();
+        RequiredTool.RequireInterruptible();
         string context = Directory.CreateDirectory(Path.Combine(_root, "context")).FullName;
         File.WriteAllText(Path.Combine(context, "Dockerfile"), $"FROM {_registry.SeedBusybox("library/busybox")}\nRUN echo started && sleep 600\n");
         string store = Path.Combine(_root, "store");

@@ -217,6 +217,7 @@ public sealed class MSBuildPublishTests : IDisposable
     public async Task Publish_CancelledDuringARun_ImgbuildCleansUp()
     {
         RequiredTool.RequireRoot();
+        RequiredTool.RequireInterruptible();
         File.WriteAllText(Path.Combine(_project, "Dockerfile"), $"FROM {_registry.SeedBusybox("library/busybox")}\nRUN echo started && sleep 600\n");
         (System.Diagnostics.Process startedPublish, Task started) = ProcessRunner.StartWatching("dotnet", PackagedProject.PublishArguments(), " started",
             PackagedProject.Environment(_root), _project);

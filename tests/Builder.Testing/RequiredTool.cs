@@ -27,6 +27,19 @@ public static class RequiredTool
             throw new InvalidOperationException("this test needs root (overlayfs mounts, runc, chown): run the suite as root, as CI does");
     }
 
+    /// <summary>
+    /// Fails unless SIGINT reaches the processes this one starts. A shell starts a background job with SIGINT ignored
+    /// (<c>bash test.sh &amp;</c> from a script), every child inherits that, and a Ctrl-C test would then wait for its
+    /// timeout instead of testing anything: it says so at once.
+    /// </summary>
+    public static void RequireInterruptible()
+    {
+        string? ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        if (ignored is not null && (Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & (1UL << (2 - 1))) != 0)
+            throw new InvalidOperationException("SIGINT is ignored in this test process, so the processes it starts cannot be interrupted: " +
+                "run the suite in the foreground (a shell ignores SIGINT in background jobs), as CI does");
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern uint geteuid();
 }
