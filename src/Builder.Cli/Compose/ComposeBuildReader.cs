@@ -87,7 +87,10 @@ internal sealed class ComposeBuildReader(string file, string projectDirectory, F
                 p => p.Key, p => p.Value.Contains(':', StringComparison.Ordinal) ? p.Value : Path.GetFullPath(Path.Combine(projectDirectory, p.Value))),
             NoCache = Boolean(build, "no_cache", at) ?? false,
             Pull = Boolean(build, "pull", at) ?? false,
-            ExtraHosts = Checked(at + ".extra_hosts", () => ExtraHostParser.Parse(Pairs(build, "extra_hosts", at, fromEnvironment: false).Select(p => $"{p.Key}={p.Value}"))),
+            ExtraHosts = Checked(at + ".extra_hosts", () => ExtraHostParser.Parse(Pairs(build, "extra_hosts", at, fromEnvironment: false)
+                // Sorted by host: the pairs are a hash map (compose-go's HostsList is a Go map too, in random order), and
+                // the RUN's /etc/hosts and cache key must not change from one run to the next.
+                .OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))),
             Ulimits = Checked(at + ".ulimits", () => UlimitParser.Parse(Ulimits(build, at))),
             ShmSize = Text(build, "shm_size", at) is { } shm ? Checked(at + ".shm_size", () => MemoryBytes.Parse("shm_size", shm)) : null,
             Platforms = platforms,
