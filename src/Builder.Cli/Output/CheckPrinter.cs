@@ -36,8 +36,7 @@ internal static class CheckPrinter
     /// </summary>
     public static void PrintJson(TextWriter writer, IReadOnlyList<CheckWarning> warnings, string dockerfileText, string fileName, string? buildError)
     {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        JsonOutput.WriteLine(writer, json =>
         {
             json.WriteStartObject();
             json.WriteStartArray("warnings");
@@ -78,8 +77,7 @@ internal static class CheckPrinter
                 json.WriteEndObject();
             }
             json.WriteEndObject();
-        }
-        writer.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+        }, indented: true);
     }
 
     /// <summary>After a build (buildx's printWarnings, expanded): the count, then each warning with its rule page and excerpt.</summary>

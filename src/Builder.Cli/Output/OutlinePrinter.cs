@@ -47,8 +47,7 @@ internal static class OutlinePrinter
     /// <summary><c>--call outline,format=json</c>: one JSON object, written without reflection (the CLI is NativeAOT).</summary>
     public static void PrintJson(TextWriter writer, BuildOutline outline)
     {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream))
+        JsonOutput.WriteLine(writer, json =>
         {
             json.WriteStartObject();
             json.WriteString("name", outline.Name);
@@ -76,7 +75,6 @@ internal static class OutlinePrinter
                 json.WriteEndArray();
             }
             json.WriteEndObject();
-        }
-        writer.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        });
     }
 }

@@ -25,8 +25,7 @@ internal static class TargetsPrinter
     /// <summary><c>--call targets,format=json</c>: one JSON array, written without reflection (the CLI is NativeAOT).</summary>
     public static void PrintJson(TextWriter writer, IReadOnlyList<StageTarget> targets)
     {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream))
+        JsonOutput.WriteLine(writer, json =>
         {
             json.WriteStartArray();
             foreach (StageTarget target in targets)
@@ -42,7 +41,6 @@ internal static class TargetsPrinter
                 json.WriteEndObject();
             }
             json.WriteEndArray();
-        }
-        writer.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        });
     }
 }
