@@ -298,6 +298,49 @@ public sealed class MSBuildPublishTests : IDisposable
         Assert.Equal(baseImage, container.GetProperty("Labels").GetProperty("org.opencontainers.image.base.name").GetString());
     }
 
+    // A base named by digest is pulled by that digest, and the label names it.
+    [Fact]
+    public void Publish_OnABaseNamedByDigest_LabelsThatDigest()
+    {
+        RequiredTool.RequireRoot();
+        string seeded = _registry.SeedBusybox("library/busybox");
+        string digest = Skopeo("--format", "{{.Digest}}", $"docker://{seeded}").Trim();
+        string baseImage = $"{_registry.Host}/library/busybox@{digest}";
+        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <ContainerBaseImage>{baseImage}</ContainerBaseImage>
+                <ContainerRegistry>{_registry.Host}</ContainerRegistry>
+              </PropertyGroup>
+            </Project>
+            """);
+
+        var publish = Publish();
+
+        Assert.True(publish.Status == 0, publish.Output);
+        using var config = System.Text.Json.JsonDocument.Parse(Skopeo("--config", $"docker://{_registry.Host}/sample:1.0"));
+        System.Text.Json.JsonElement labels = config.RootElement.GetProperty("config").GetProperty("Labels");
+        Assert.Equal(digest, labels.GetProperty("org.opencontainers.image.base.digest").GetString());
+        Assert.Equal(baseImage, labels.GetProperty("org.opencontainers.image.base.name").GetString());
+    }
+
+    [Fact]
+    public void Publish_BaseImageNotInItsRegistry_FailsWithIB4102NamingIt()
+    {
+        RequiredTool.RequireRoot();
+        string missing = $"{_registry.Host}/library/missing:1";
+        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup><ContainerBaseImage>{missing}</ContainerBaseImage></PropertyGroup>
+            </Project>
+            """);
+
+        var publish = Publish();
+
+        Assert.NotEqual(0, publish.Status);
+        Assert.Contains($"error IB4102: cannot pull the base image {missing} (ContainerBaseImage): ", publish.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Publish_CancelledDuringARun_ImgbuildCleansUp()
     {
