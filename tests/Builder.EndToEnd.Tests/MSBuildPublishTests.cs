@@ -324,6 +324,31 @@ public sealed class MSBuildPublishTests : IDisposable
         Assert.Equal(baseImage, labels.GetProperty("org.opencontainers.image.base.name").GetString());
     }
 
+    // The SDK adds @(ContainerLabel) only when ContainerGenerateLabels is on (CreateNewImage), so false means no labels.
+    [Fact]
+    public void Publish_ContainerGenerateLabelsFalse_LeavesOutEveryLabel()
+    {
+        RequiredTool.RequireRoot();
+        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <ContainerBaseImage>{_registry.SeedBusybox("library/busybox")}</ContainerBaseImage>
+                <ContainerRegistry>{_registry.Host}</ContainerRegistry>
+                <ContainerGenerateLabels>false</ContainerGenerateLabels>
+              </PropertyGroup>
+              <ItemGroup><ContainerLabel Include="org.example.team" Value="blue" /></ItemGroup>
+            </Project>
+            """);
+
+        var publish = Publish();
+
+        Assert.True(publish.Status == 0, publish.Output);
+        using var config = System.Text.Json.JsonDocument.Parse(Skopeo("--config", $"docker://{_registry.Host}/sample:1.0"));
+        System.Text.Json.JsonElement container = config.RootElement.GetProperty("config");
+        Assert.False(container.TryGetProperty("Labels", out System.Text.Json.JsonElement labels) && labels.ValueKind == System.Text.Json.JsonValueKind.Object
+            && labels.EnumerateObject().Any(), labels.ToString());
+    }
+
     [Fact]
     public void Publish_BaseImageNotInItsRegistry_FailsWithIB4102NamingIt()
     {
