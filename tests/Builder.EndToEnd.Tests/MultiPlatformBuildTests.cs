@@ -62,6 +62,22 @@ public sealed class MultiPlatformBuildTests : IDisposable
     }
 
     [Fact]
+    public void PlatformArm64_AfterANativeBuildNamedTheBaseInTheStore_StillTakesTheArm64Base()
+    {
+        RequiredTool.RequireRoot();
+        // The native build unpacks the base and names it in the store: that name holds the amd64 image only.
+        var native = Imgbuild(Context($"FROM {_base}\nRUN echo native > /native\n"));
+        Assert.True(native.Status == 0, native.Err);
+        string name = $"{_registry.Host}/app/cross:after-native";
+
+        var cross = Imgbuild("--platform", "linux/arm64", "-t", name, "--push", Context($"FROM {_base}\nCOPY hello.txt /hello.txt\n"));
+
+        Assert.True(cross.Status == 0, cross.Err);
+        JsonElement manifest = Skopeo("inspect", "--raw", "--tls-verify=false", $"docker://{name}");
+        Assert.Equal(MultiPlatformBaseImage.Arm64LayerDigests[0], manifest.GetProperty("layers")[0].GetProperty("digest").GetString());
+    }
+
+    [Fact]
     public void TwoPlatforms_Push_GivesAnIndexWithTwoManifests()
     {
         RequiredTool.RequireRoot();
