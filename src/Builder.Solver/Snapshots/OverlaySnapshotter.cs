@@ -131,7 +131,10 @@ public sealed class OverlaySnapshotter(bool volatileMounts = false) : ISnapshott
             string lower = Directory.CreateDirectory(Path.Combine(workRoot, "overlay-probe-" + Guid.NewGuid().ToString("N"))).FullName;
             try
             {
-                using Snapshot probe = new OverlaySnapshotter().Create([lower], workRoot);
+                // The probe is thrown away, so it mounts volatile: unmounting an ordinary overlay syncs the whole file
+                // system under the store (tens of milliseconds, more with other writers' dirty pages), and every
+                // step that needs a snapshot waits for the probe (issue 12).
+                using Snapshot probe = new OverlaySnapshotter(volatileMounts: true).Create([lower], workRoot);
                 File.WriteAllText(Path.Combine(probe.RootFilesystem, "probe"), "");
                 return true;
             }
