@@ -432,13 +432,13 @@ internal sealed class BuildSession : IDisposable
         try
         {
             _bundles.Dispose();
-            // Ended snapshots' folders are deleted in the background; the workspace goes after them.
-            _snapshotCleanup.Drain();
             // Steps release their own snapshots; anything still mounted (a step that failed to) must go before the folder.
             MountTable.UnmountUnder(_workspace.Directory);
         }
         finally
         {
+            // Ended snapshots' folders are deleted in the background (unmounted already); the workspace goes after them.
+            _snapshotCleanup.Drain();
             _workspace.Dispose();
             _lease.Dispose();
         }
