@@ -77,6 +77,7 @@ internal sealed class BuildSession : IDisposable
 {
     private readonly FileLock _lease;
     private readonly BuildWorkspace _workspace;
+    private readonly SnapshotCleanup _snapshotCleanup = new();
     private readonly BundleTmpfs _bundles;
     private readonly StatCache _statCache;
     private readonly HttpClient _downloads = new();
@@ -105,7 +106,7 @@ internal sealed class BuildSession : IDisposable
         _bundles = new BundleTmpfs(Path.Combine(_work, "b"));
         ISnapshotter snapshotter = new ProbingSnapshotter(_work,
             () => progress.Message(BuildMessage.Warning("overlayfs is not available here; using the copying snapshotter (slower)")),
-            volatileMounts: !flushWrites);
+            volatileMounts: !flushWrites, _snapshotCleanup);
         Fetcher = new BlobFetcher();
         Bases = new BaseImageProvider(images, registry, Fetcher) { ForcePull = options.ForcePull };
         var committer = new SnapshotCommitter(images.Content, _work, layout.Layers, flushBlobs: flushWrites);
@@ -442,6 +443,8 @@ internal sealed class BuildSession : IDisposable
         }
         finally
         {
+            // Ended snapshots' folders are deleted in the background (unmounted already); the workspace goes after them.
+            _snapshotCleanup.Drain();
             _workspace.Dispose();
             _lease.Dispose();
         }

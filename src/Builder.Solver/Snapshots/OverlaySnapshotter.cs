@@ -9,7 +9,11 @@ namespace Builder.Solver.Snapshots;
 /// then does not sync the whole upper file system, which on a large COPY costs as much as the copy. For a store whose
 /// <c>UnflushedWrites</c> window is open; a kernel without the option gets ordinary mounts.
 /// </param>
-public sealed class OverlaySnapshotter(bool volatileMounts = false) : ISnapshotter
+/// <param name="cleanup">
+/// Where an ended snapshot's working folder is deleted: in the background through a build's <see cref="SnapshotCleanup"/>,
+/// or, without one, before <see cref="Snapshot.Commit"/> or <see cref="Snapshot.Dispose()"/> returns.
+/// </param>
+public sealed class OverlaySnapshotter(bool volatileMounts = false, SnapshotCleanup? cleanup = null) : ISnapshotter
 {
     // Cleared the first time the kernel refuses "volatile".
     private static bool s_kernelTakesVolatile = true;
@@ -36,7 +40,7 @@ public sealed class OverlaySnapshotter(bool volatileMounts = false) : ISnapshott
             : [Directory.CreateDirectory(Path.Combine(directory, "empty")).FullName];
         string options = Options(lowers, upper, work, Volatile);
         if (options.Length > MaxOptionsLength && TryMountLayerByLayer(directory, merged, lowers, upper, work, Volatile))
-            return new OverlaySnapshot(directory, merged, upper, lowerDirectories);
+            return new OverlaySnapshot(directory, merged, upper, lowerDirectories, cleanup);
         if (options.Length > MaxOptionsLength)
         {
             // The whole option string must fit in one page: deep stacks name their layers through short links.
@@ -57,7 +61,7 @@ public sealed class OverlaySnapshotter(bool volatileMounts = false) : ISnapshott
             Directory.Delete(directory, recursive: true);
             throw;
         }
-        return new OverlaySnapshot(directory, merged, upper, lowerDirectories);
+        return new OverlaySnapshot(directory, merged, upper, lowerDirectories, cleanup);
     }
 
     private static void MountOverlay(string merged, string options)
@@ -131,7 +135,10 @@ public sealed class OverlaySnapshotter(bool volatileMounts = false) : ISnapshott
             string lower = Directory.CreateDirectory(Path.Combine(workRoot, "overlay-probe-" + Guid.NewGuid().ToString("N"))).FullName;
             try
             {
-                using Snapshot probe = new OverlaySnapshotter().Create([lower], workRoot);
+                // The probe is thrown away, so it mounts volatile: unmounting an ordinary overlay syncs the whole file
+                // system under the store (tens of milliseconds, more with other writers' dirty pages), and every
+                // step that needs a snapshot waits for the probe (issue 12).
+                using Snapshot probe = new OverlaySnapshotter(volatileMounts: true).Create([lower], workRoot);
                 File.WriteAllText(Path.Combine(probe.RootFilesystem, "probe"), "");
                 return true;
             }
@@ -153,7 +160,8 @@ public sealed class OverlaySnapshotter(bool volatileMounts = false) : ISnapshott
     // overlayfs option values separate with ',' and ':'; both are escaped with a backslash.
     private static string Escape(string path) => path.Replace("\\", "\\\\").Replace(",", "\\,").Replace(":", "\\:");
 
-    private sealed class OverlaySnapshot(string directory, string merged, string upper, IReadOnlyList<string> lowers) : Snapshot
+    private sealed class OverlaySnapshot(string directory, string merged, string upper, IReadOnlyList<string> lowers, SnapshotCleanup? cleanup)
+        : Snapshot
     {
         private bool _disposed;
 
@@ -170,7 +178,7 @@ public sealed class OverlaySnapshotter(bool volatileMounts = false) : ISnapshott
             _disposed = true;
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             Directory.Move(upper, destination);
-            Directory.Delete(directory, recursive: true);
+            DeleteFolder();
         }
 
         protected override void Dispose(bool disposing)
@@ -178,7 +186,14 @@ public sealed class OverlaySnapshotter(bool volatileMounts = false) : ISnapshott
             if (_disposed) return;
             _disposed = true;
             LinuxMount.Unmount(merged);
-            Directory.Delete(directory, recursive: true);
+            DeleteFolder();
+        }
+
+        // Unmounted, and its changes moved away (or dropped): nothing reads the folder again.
+        private void DeleteFolder()
+        {
+            if (cleanup is not null) cleanup.Delete(directory);
+            else Directory.Delete(directory, recursive: true);
         }
     }
 }

@@ -7,11 +7,12 @@ namespace Builder.Solver.Snapshots;
 /// <param name="workRoot">Where the probe mounts.</param>
 /// <param name="fellBack">Told once when overlayfs is not available and snapshots are copies.</param>
 /// <param name="volatileMounts">Overlay mounts skip syncing their upper file system (<see cref="OverlaySnapshotter"/>).</param>
-public sealed class ProbingSnapshotter(string workRoot, Action fellBack, bool volatileMounts = false) : ISnapshotter
+/// <param name="cleanup">Where overlay snapshots' working folders are deleted in the background (<see cref="OverlaySnapshotter"/>).</param>
+public sealed class ProbingSnapshotter(string workRoot, Action fellBack, bool volatileMounts = false, SnapshotCleanup? cleanup = null) : ISnapshotter
 {
     private readonly Lazy<ISnapshotter> _chosen = new(() =>
     {
-        if (OverlaySnapshotter.IsSupported(workRoot)) return new OverlaySnapshotter(volatileMounts);
+        if (OverlaySnapshotter.IsSupported(workRoot)) return new OverlaySnapshotter(volatileMounts, cleanup);
         fellBack();
         return new CopySnapshotter();
     });

@@ -68,6 +68,39 @@ public sealed class OverlaySnapshotterTests : IDisposable
     }
 
     [Fact]
+    public void Commit_WithCleanup_KeepsChangesAtOnceAndDeletesTheFolderInTheBackground()
+    {
+        RequiredTool.RequireRoot();
+        string bottom = Layer("bottom", ("a", "bottom"));
+        var cleanup = new SnapshotCleanup();
+        string destination = Path.Combine(_work, "layers", "committed");
+
+        Snapshot snapshot = new OverlaySnapshotter(volatileMounts: true, cleanup).Create([bottom], _work);
+        File.WriteAllText(Path.Combine(snapshot.RootFilesystem, "c"), "new");
+        snapshot.Commit(destination);
+
+        Assert.Equal("new", File.ReadAllText(Path.Combine(destination, "c")));
+        Assert.DoesNotContain(File.ReadAllText("/proc/self/mountinfo").Split('\n'), line => line.Contains(_work, StringComparison.Ordinal));
+        cleanup.Drain();
+        Assert.Equal(["bottom", "layers"], Directory.GetFileSystemEntries(_work).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Dispose_WithCleanup_UnmountsAtOnceAndDeletesTheFolderByDrain()
+    {
+        RequiredTool.RequireRoot();
+        string bottom = Layer("bottom", ("a", "bottom"));
+        var cleanup = new SnapshotCleanup();
+
+        using (Snapshot snapshot = new OverlaySnapshotter(volatileMounts: true, cleanup).Create([bottom], _work))
+            File.WriteAllText(Path.Combine(snapshot.RootFilesystem, "c"), "dropped");
+
+        Assert.DoesNotContain(File.ReadAllText("/proc/self/mountinfo").Split('\n'), line => line.Contains(_work, StringComparison.Ordinal));
+        cleanup.Drain();
+        Assert.Equal(["bottom"], Directory.GetFileSystemEntries(_work).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Create_NoLowerLayers_GivesEmptyWritableRoot()
     {
         RequiredTool.RequireRoot();
