@@ -39,8 +39,10 @@ public sealed class BuildEngine(EngineOptions options)
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(progress);
         if (request.Targets.IsDefaultOrEmpty) throw new ArgumentException("a build request needs at least one target", nameof(request));
-        if (request.Platform != Platform.Current)
-            throw new NotSupportedException($"--platform '{request.Platform}': only {Platform.Current} (this machine's platform) can be built");
+        ImmutableArray<Platform> platforms = request.Platforms;
+        if (platforms.IsDefaultOrEmpty) throw new ArgumentException("a build request needs at least one platform", nameof(request));
+        if (platforms.Distinct().Count() != platforms.Length)
+            throw new ArgumentException($"the platforms {string.Join(",", platforms)} name one platform twice", nameof(request));
         string runc = Find("runc") ?? throw new InvalidOperationException("building needs runc: install it with 'apt-get install runc'");
 
         var images = new ImageStore(new ContentStore(options.StoreRoot));
@@ -49,6 +51,7 @@ public sealed class BuildEngine(EngineOptions options)
         var noCacheSteps = new HashSet<StepKey>();
         OutputSpec[][] outputs = [.. request.Targets.Select(t => t.Outputs.IsDefaultOrEmpty ? [new OutputSpec(OutputType.Image)] : t.Outputs.ToArray())];
         OutputSpec first = outputs[0][0];
+        if (platforms.Length > 1) MultiPlatformOutputs.Check(outputs.SelectMany(o => o));
         // As BuildKit's Docker worker: a layer for the local image store is never compressed at step time. Compressing
         // dominates a big COPY or an apt RUN, and only what leaves the machine needs it; the exporters and push
         // compress such layers when they need to (LayerCompressor), once. An output that leaves the machine during the
@@ -89,7 +92,11 @@ public sealed class BuildEngine(EngineOptions options)
 
         var contextNames = new Dictionary<string, string>(StringComparer.Ordinal) { [Path.GetFullPath(request.Targets[0].ContextDirectory)] = ContextSourceStep.DefaultName };
         var namedDirectories = new Dictionary<string, string>(StringComparer.Ordinal);
-        var targets = new BuildTarget[request.Targets.Length];
+        // One converted target per platform and request target: targets[platform][target].
+        BuildTarget[][] targets = [.. platforms.Select(_ => new BuildTarget[request.Targets.Length])];
+        // BuildKit's implicitTarget: with no --platform the image keeps its base image's platform; one other than this
+        // machine's (or several) is asked for. (A --platform naming this machine alone is taken as not asked for.)
+        bool platformGiven = platforms.Length > 1 || platforms[0] != Platform.Current;
         var checkWarnings = new List<CheckWarning>();
         foreach (int index in ConversionOrder(request.Targets))
         {
@@ -104,11 +111,6 @@ public sealed class BuildEngine(EngineOptions options)
             }
             ImmutableDictionary<string, NamedContext> named = await NamedContextImporter.ResolveAsync(
                 target.NamedContexts.Where(n => n.Value is not NamedContextSource.Target).ToImmutableDictionary(), images, cancellationToken).ConfigureAwait(false);
-            foreach ((string name, NamedContextSource source) in target.NamedContexts)
-            {
-                if (source is NamedContextSource.Target other)
-                    named = named.SetItem(name, new NamedContext(null, null) { Target = targets[IndexOf(request.Targets, other.Name)] });
-            }
             foreach ((string name, NamedContext context) in named.Where(n => n.Value.Directory is not null))
             {
                 if (namedDirectories.TryGetValue(name, out string? other) && other != context.Directory)
@@ -122,37 +124,53 @@ public sealed class BuildEngine(EngineOptions options)
             ImmutableArray<string> ignorePatterns;
             using (ProgressActivity loading = ProgressActivity.Start(progress, "[internal] load .dockerignore"))
                 ignorePatterns = DockerIgnoreFile.Load(target.ContextDirectory, target.DockerfilePath);
-            var conversion = new ConversionOptions
+            for (int p = 0; p < platforms.Length; p++)
             {
-                Target = target.Stage,
-                BuildArgs = epoch is { } e && !target.BuildArgs.ContainsKey(SourceDateEpoch.Name)
-                    ? target.BuildArgs.SetItem(SourceDateEpoch.Name, e.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))
-                    : target.BuildArgs,
-                TargetPlatform = request.Platform,
-                IgnorePatterns = ignorePatterns,
-                DefaultNetwork = target.Network ?? request.Network,
-                ExtraHosts = request.ExtraHosts.AddRange(target.ExtraHosts),
-                Ulimits = [.. request.Ulimits.Where(u => target.Ulimits.All(t => t.Name != u.Name)), .. target.Ulimits],
-                ShmSize = target.ShmSize ?? request.ShmSize,
-                Labels = target.Labels,
-                NamedContexts = named,
-                ContextName = contextName,
-            };
-            // As BuildKit: every build runs the checks and shows what fired; with # check=error=true they fail it,
-            // after conversion (whose errors come first).
-            CheckReport checks = await session.CheckAsync(target.DockerfileText, target.DockerfilePath, conversion, cancellationToken).ConfigureAwait(false);
-            foreach (CheckWarning warning in checks.Warnings) progress.Message(BuildMessage.Warning(warning.Short));
-            checkWarnings.AddRange(checks.Warnings);
-            targets[index] = await session.ConvertAsync(target.DockerfileText, target.DockerfilePath, conversion, cancellationToken).ConfigureAwait(false);
-            if (checks.ErrorMessage is { } failed) throw CheckFailure(checks, failed, target.DockerfilePath);
-            EntitlementCheck.Require(targets[index], request.Entitlements.Union(target.Entitlements));
-            if (target.NoCache) noCacheSteps.UnionWith(new BuildGraph(targets[index]).Steps().Select(StepKey.Of));
+                ImmutableDictionary<string, NamedContext> namedHere = named;
+                foreach ((string name, NamedContextSource source) in target.NamedContexts)
+                {
+                    if (source is NamedContextSource.Target other)
+                        namedHere = namedHere.SetItem(name, new NamedContext(null, null) { Target = targets[p][IndexOf(request.Targets, other.Name)] });
+                }
+                var conversion = new ConversionOptions
+                {
+                    Target = target.Stage,
+                    BuildArgs = epoch is { } e && !target.BuildArgs.ContainsKey(SourceDateEpoch.Name)
+                        ? target.BuildArgs.SetItem(SourceDateEpoch.Name, e.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))
+                        : target.BuildArgs,
+                    TargetPlatform = platforms[p],
+                    TargetPlatformGiven = platformGiven,
+                    IgnorePatterns = ignorePatterns,
+                    DefaultNetwork = target.Network ?? request.Network,
+                    ExtraHosts = request.ExtraHosts.AddRange(target.ExtraHosts),
+                    Ulimits = [.. request.Ulimits.Where(u => target.Ulimits.All(t => t.Name != u.Name)), .. target.Ulimits],
+                    ShmSize = target.ShmSize ?? request.ShmSize,
+                    Labels = target.Labels,
+                    NamedContexts = namedHere,
+                    ContextName = contextName,
+                };
+                // As BuildKit: every build runs the checks and shows what fired; with # check=error=true they fail it,
+                // after conversion (whose errors come first). Once, for the first platform: the rules read the Dockerfile.
+                CheckReport? checks = null;
+                if (p == 0)
+                {
+                    checks = await session.CheckAsync(target.DockerfileText, target.DockerfilePath, conversion, cancellationToken).ConfigureAwait(false);
+                    foreach (CheckWarning warning in checks.Warnings) progress.Message(BuildMessage.Warning(warning.Short));
+                    checkWarnings.AddRange(checks.Warnings);
+                }
+                targets[p][index] = await session.ConvertAsync(target.DockerfileText, target.DockerfilePath, conversion, cancellationToken).ConfigureAwait(false);
+                if (checks?.ErrorMessage is { } failed) throw CheckFailure(checks, failed, target.DockerfilePath);
+                EntitlementCheck.Require(targets[p][index], request.Entitlements.Union(target.Entitlements));
+                if (target.NoCache) noCacheSteps.UnionWith(new BuildGraph(targets[p][index]).Steps().Select(StepKey.Of));
+            }
         }
 
         IReadOnlyList<StepState> states;
         try
         {
-            states = await session.SolveAsync(targets, request.Jobs ?? int.MaxValue, cancellationToken).ConfigureAwait(false);
+            // Every platform's targets in one solve: what they share (the context, stages built FROM
+            // --platform=$BUILDPLATFORM) is key-equal and runs once.
+            states = await session.SolveAsync([.. targets.SelectMany(t => t)], request.Jobs ?? int.MaxValue, cancellationToken).ConfigureAwait(false);
         }
         catch (Solver.Scheduling.StepFailedException failure) when (request.FailedStepDebugger is not null
             && failure.InnerException is ExecFailedException { Container: not null })
@@ -176,12 +194,22 @@ public sealed class BuildEngine(EngineOptions options)
         for (int i = 0; i < request.Targets.Length; i++)
         {
             TargetRequest target = request.Targets[i];
-            Descriptor manifest = await session.AssembleAsync(targets[i], states[i], outputs[i][0].OciMediaTypes, epoch,
-                target.CacheExports.Any(c => c.Type == CacheLocationType.Inline), target.Annotations, cancellationToken).ConfigureAwait(false);
-            await session.ExportAsync(manifest, states[i], outputs[i], target.Names, request.Platform, request.StandardOutput, cancellationToken).ConfigureAwait(false);
-            await session.ExportCacheAsync(target.CacheExports, [states[i]], CacheMountArchive.IdsUsedBy([targets[i]]), cancellationToken).ConfigureAwait(false);
-            Digest config = ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(images.Content, manifest.Digest)).Config.Digest;
-            results.Add(new TargetResult(target.Name, targets[i].StageName, manifest, config, target.Names));
+            StepState[] perPlatform = [.. platforms.Select((_, p) => states[p * request.Targets.Length + i])];
+            var manifests = new Descriptor[platforms.Length];
+            for (int p = 0; p < platforms.Length; p++)
+            {
+                manifests[p] = await session.AssembleAsync(targets[p][i], perPlatform[p], outputs[i][0].OciMediaTypes, epoch,
+                    target.CacheExports.Any(c => c.Type == CacheLocationType.Inline), target.Annotations, cancellationToken).ConfigureAwait(false);
+            }
+            Descriptor image = platforms.Length == 1 ? manifests[0]
+                : await ImageAssembler.AssembleIndexAsync(images.Content, [.. manifests.Zip(platforms)], cancellationToken).ConfigureAwait(false);
+            await session.ExportAsync(image, perPlatform, outputs[i], target.Names, platforms[0], request.StandardOutput, cancellationToken).ConfigureAwait(false);
+            await session.ExportCacheAsync(target.CacheExports, perPlatform, CacheMountArchive.IdsUsedBy([.. targets.Select(t => t[i])]), cancellationToken).ConfigureAwait(false);
+            // An index has no config: as buildx, its digest is the image ID (--iidfile, -q).
+            Digest config = platforms.Length == 1
+                ? ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(images.Content, image.Digest)).Config.Digest
+                : image.Digest;
+            results.Add(new TargetResult(target.Name, targets[0][i].StageName, image, config, target.Names));
         }
         await session.FinishAsync(options.StorageCap, cancellationToken).ConfigureAwait(false);
         return new BuildResult(results.MoveToImmutable()) { CheckWarnings = [.. checkWarnings] };

@@ -25,8 +25,21 @@ public sealed record BuildRequest
     /// <summary>Build caches to import (<c>--cache-from</c>); one that cannot be read is a warning.</summary>
     public ImmutableArray<CacheSpec> CacheImports { get; init; } = [];
 
-    /// <summary>The platform to build for; only this machine's is built.</summary>
-    public Platform Platform { get; init; } = Platform.Current;
+    /// <summary>
+    /// The platforms to build for (<c>--platform a,b</c>), distinct, in the order the image index lists them: each target
+    /// is converted and solved once per platform in one solve (steps that do not depend on the platform, such as the
+    /// context and <c>FROM --platform=$BUILDPLATFORM</c> stages, are key-equal and run once), and several platforms
+    /// give an image index with one manifest per platform. A RUN in a stage of another architecture than this
+    /// machine's is refused (no emulation yet).
+    /// </summary>
+    public ImmutableArray<Platform> Platforms { get; init; } = [Platform.Current];
+
+    /// <summary>The first of <see cref="Platforms"/>; setting it builds for that one platform alone.</summary>
+    public Platform Platform
+    {
+        get => Platforms[0];
+        init => Platforms = [value];
+    }
 
     /// <summary>
     /// <c>SOURCE_DATE_EPOCH</c> from the caller's environment; a <c>SOURCE_DATE_EPOCH</c> build arg of a target wins

@@ -329,14 +329,20 @@ internal sealed class BuildSession : IDisposable
         return layers;
     }
 
-    /// <summary>Sends the image where <paramref name="outputs"/> say, fetching the layers they need.</summary>
-    public async Task ExportAsync(Descriptor manifest, StepState state, IReadOnlyList<OutputSpec> outputs, ImmutableArray<ImageReference> names, Platform platform,
+    /// <summary>
+    /// Sends the image (a manifest, or an index over <paramref name="states"/>' manifests) where <paramref name="outputs"/>
+    /// say, fetching the layers they need.
+    /// </summary>
+    public async Task ExportAsync(Descriptor manifest, IReadOnlyList<StepState> states, IReadOnlyList<OutputSpec> outputs, ImmutableArray<ImageReference> names, Platform platform,
         Stream? standardOutput, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(states);
         // Outputs other than a registry push read every layer from the store: fetch what the imported caches hold.
         if (outputs.Any(e => e.Type != OutputType.Registry))
-            await Materializer.EnsureBlobsAsync(state.Layers, cancellationToken).ConfigureAwait(false);
+        {
+            foreach (StepState state in states)
+                await Materializer.EnsureBlobsAsync(state.Layers, cancellationToken).ConfigureAwait(false);
+        }
         using DockerEngineClient? docker = outputs.Any(o => o.Type == OutputType.Docker && o.Destination is null) ? new DockerEngineClient(_dockerHost) : null;
         var exporter = new ImageExporter(Images, Registry, standardOutput ?? Stream.Null, _work, Fetcher.ReaderOver(Images.Content), Imported.Repositories.FirstOrDefault(), docker);
         foreach (OutputSpec output in outputs)

@@ -21,6 +21,9 @@ internal sealed class ContainerDockerfile
     /// <summary>The SDK's <c>ContainerAppCommandInstruction</c> values.</summary>
     public const string EntrypointInstruction = "Entrypoint", DefaultArgsInstruction = "DefaultArgs", NoneInstruction = "None";
 
+    // The stage holding the platform's publish output when PublishPerPlatform.
+    private const string PublishStage = "publish";
+
     private readonly List<string> _errors = [];
     private readonly List<string> _warnings = [];
     private readonly Dictionary<string, string> _valueArguments = new(StringComparer.Ordinal);
@@ -61,6 +64,12 @@ internal sealed class ContainerDockerfile
     public IReadOnlyList<string> EntrypointItems { get; init; } = [];
     public IReadOnlyList<string> EntrypointArgs { get; init; } = [];
 
+    /// <summary>
+    /// Whether each platform's files come from its own publish output (several runtime identifiers): a stage FROM
+    /// <see cref="ContainerPlatform.PublishContextFrom"/> holds them, and the COPY reads that stage, not the context.
+    /// </summary>
+    public bool PublishPerPlatform { get; init; }
+
     /// <summary>What is wrong with the properties, one sentence each naming the property; empty when the Dockerfile is good.</summary>
     public IReadOnlyList<string> Errors => _errors;
 
@@ -80,7 +89,8 @@ internal sealed class ContainerDockerfile
         foreach ((string name, string value) in Labels)
             if (CheckName("ContainerLabel", name)) body.Append("LABEL ").Append(name).Append('=').Append(Quote(value)).Append('\n');
         body.Append("WORKDIR ").Append(Quote(WorkingDirectory)).Append('\n');
-        body.Append("COPY ").Append(Json([".", WorkingDirectory.EndsWith('/') ? WorkingDirectory : WorkingDirectory + "/"])).Append('\n');
+        body.Append(PublishPerPlatform ? "COPY --from=" + PublishStage + " " : "COPY ")
+            .Append(Json([".", WorkingDirectory.EndsWith('/') ? WorkingDirectory : WorkingDirectory + "/"])).Append('\n');
         foreach ((string name, string value) in EnvironmentVariables)
             if (CheckName("ContainerEnvironmentVariable", name)) body.Append("ENV ").Append(name).Append('=').Append(Quote(value)).Append('\n');
         foreach ((string port, string type) in Ports)
@@ -109,6 +119,7 @@ internal sealed class ContainerDockerfile
 
         // The comment has no '=' so the parser never reads it as a directive.
         var text = new StringBuilder("# Written by Builder.MSBuild from the project's container properties\n");
+        if (PublishPerPlatform) text.Append("FROM ").Append(ContainerPlatform.PublishContextFrom).Append(" AS ").Append(PublishStage).Append('\n');
         text.Append("FROM ").Append(BaseImage);
         if (BaseImageDigest is { Length: > 0 } digest)
             text.Append(BaseImage.Contains('@') ? "" : "@" + digest);

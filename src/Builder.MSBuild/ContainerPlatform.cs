@@ -27,7 +27,25 @@ internal static class ContainerPlatform
         };
     }
 
-    /// <summary>This machine's platform, the only one imgbuild builds for.</summary>
+    /// <summary>
+    /// The named context (<c>--build-context</c>) holding one platform's publish output in a build for several runtime
+    /// identifiers: <c>imgbuild-publish-</c> and the platform's TARGETARCH and TARGETVARIANT (<c>amd64</c>, <c>armv7</c>).
+    /// </summary>
+    public static string PublishContextName(string platform)
+    {
+        string[] parts = platform.Split('/');
+        return PublishContextPrefix + string.Concat(parts.Skip(1));
+    }
+
+    /// <summary>
+    /// <see cref="PublishContextName"/> as a generated Dockerfile's FROM names it: BuildKit expands no variable in
+    /// <c>COPY --from</c>, so a stage FROM this name (the predefined platform ARGs expand in FROM) holds the files.
+    /// </summary>
+    public const string PublishContextFrom = PublishContextPrefix + "${TARGETARCH}${TARGETVARIANT}";
+
+    private const string PublishContextPrefix = "imgbuild-publish-";
+
+    /// <summary>This machine's platform (the default when no runtime identifier says otherwise).</summary>
     public static string Current => RuntimeInformation.OSArchitecture switch
     {
         Architecture.X64 => "linux/amd64",

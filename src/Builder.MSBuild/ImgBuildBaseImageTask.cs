@@ -41,7 +41,7 @@ public sealed class ImgBuildBaseImageTask : Microsoft.Build.Utilities.Task
     /// <summary><c>ContainerRuntimeIdentifier</c> (the SDK defaults it to <c>RuntimeIdentifier</c>, else <c>linux-</c> and the SDK's architecture).</summary>
     public string? ContainerRuntimeIdentifier { get; set; }
 
-    /// <summary><c>ContainerRuntimeIdentifiers</c>: several mean an image index, which imgbuild does not build yet.</summary>
+    /// <summary><c>ContainerRuntimeIdentifiers</c>: several (without <c>ContainerRuntimeIdentifier</c>) mean an image index of their platforms.</summary>
     public string? ContainerRuntimeIdentifiers { get; set; }
 
     /// <summary><c>ContainerFamily</c>: the suffix of the inferred base image's tag (<c>noble-chiseled</c>, <c>alpine</c>).</summary>
@@ -51,40 +51,58 @@ public sealed class ImgBuildBaseImageTask : Microsoft.Build.Utilities.Task
     [Output]
     public string BaseImage { get; private set; } = "";
 
-    /// <summary>The runtime identifier the image is for.</summary>
+    /// <summary>The runtime identifier the image is for; empty for an image index of several.</summary>
     [Output]
     public string RuntimeIdentifier { get; private set; } = "";
 
-    /// <summary>The OCI platform the image is for (<c>linux/amd64</c>).</summary>
+    /// <summary>The OCI platform the image is for (<c>linux/amd64</c>), or the platforms of an index separated by ',' (<c>--platform</c>'s form).</summary>
     [Output]
     public string Platform { get; private set; } = "";
+
+    /// <summary>
+    /// For an image index: one item per runtime identifier, with metadata <c>Platform</c> and <c>ContextName</c> (the
+    /// named context its publish output goes to, <see cref="ContainerPlatform.PublishContextName"/>); empty for one.
+    /// </summary>
+    [Output]
+    public ITaskItem[] PlatformRuntimeIdentifiers { get; private set; } = [];
 
     /// <inheritdoc />
     public override bool Execute()
     {
-        string[] several = (ContainerRuntimeIdentifiers ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string[] several = [.. (ContainerRuntimeIdentifiers ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct()];
         RuntimeIdentifier = ContainerRuntimeIdentifier?.Trim() ?? "";
-        if (RuntimeIdentifier.Length == 0)
+        // As the SDK (_ContainerEstablishRIDNess): several runtime identifiers without ContainerRuntimeIdentifier make
+        // an image index, each platform's image from that runtime identifier's publish output.
+        string[] identifiers = RuntimeIdentifier.Length > 0 ? [RuntimeIdentifier] : several.Length > 0 ? several : [""];
+        var platforms = new List<string>(identifiers.Length);
+        foreach (string identifier in identifiers)
         {
-            if (several.Length > 1)
+            if (ContainerPlatform.Of(identifier) is not string platform)
             {
-                Error(ImgBuildErrorCodes.NotSupported, $"not supported yet: ContainerRuntimeIdentifiers '{string.Join(";", several)}' asks for an image index of {several.Length} platforms, " +
-                    "and imgbuild builds one platform per image: set ContainerRuntimeIdentifier to one of them");
+                Error(ImgBuildErrorCodes.NotSupported, $"not supported yet: {(RuntimeIdentifier.Length > 0 ? "ContainerRuntimeIdentifier" : "ContainerRuntimeIdentifiers")} '{identifier}': " +
+                    "imgbuild builds Linux images (linux-x64, linux-arm64, linux-musl-x64…)");
                 return false;
             }
-            RuntimeIdentifier = several.FirstOrDefault() ?? "";
+            if (platforms.Contains(platform))
+            {
+                Error(ImgBuildErrorCodes.InvalidProperty, $"ContainerRuntimeIdentifiers '{string.Join(";", several)}' names {platform} twice: an image index has one image per platform");
+                return false;
+            }
+            platforms.Add(platform);
         }
-        if (ContainerPlatform.Of(RuntimeIdentifier) is not string platform)
+        if (identifiers.Length == 1)
         {
-            Error(ImgBuildErrorCodes.NotSupported, $"not supported yet: ContainerRuntimeIdentifier '{RuntimeIdentifier}': imgbuild builds Linux images (linux-x64, linux-arm64, linux-musl-x64…)");
-            return false;
+            RuntimeIdentifier = identifiers[0];
         }
-        if (platform != ContainerPlatform.Current)
+        else
         {
-            Error(ImgBuildErrorCodes.NotSupported, $"not supported yet: ContainerRuntimeIdentifier '{RuntimeIdentifier}' is {platform}, and imgbuild builds images for this machine's platform ({ContainerPlatform.Current}) only");
-            return false;
+            PlatformRuntimeIdentifiers = [.. identifiers.Zip(platforms).Select(p => (ITaskItem)new TaskItem(p.First, new Dictionary<string, string>
+            {
+                ["Platform"] = p.Second,
+                ["ContextName"] = ContainerPlatform.PublishContextName(p.Second),
+            }))];
         }
-        Platform = platform;
+        Platform = string.Join(",", platforms);
         BaseImage = UserBaseImage?.Trim() ?? "";
         if (BaseImage.Length > 0 || !Infer) return true;
         var project = new DotnetBaseImage.Project

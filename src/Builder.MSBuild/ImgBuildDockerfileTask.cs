@@ -71,6 +71,9 @@ public sealed class ImgBuildDockerfileTask : Microsoft.Build.Utilities.Task
     /// <summary><c>@(ContainerEntrypointArgs)</c>.</summary>
     public ITaskItem[] EntrypointArgs { get; set; } = [];
 
+    /// <summary>Each platform's files come from its own publish output (a named context per platform): several runtime identifiers.</summary>
+    public bool PublishPerPlatform { get; set; }
+
     /// <summary>Build arguments for the values a Dockerfile line cannot hold: item spec the name, metadata <c>Value</c>.</summary>
     [Output]
     public ITaskItem[] ValueArguments { get; private set; } = [];
@@ -97,6 +100,7 @@ public sealed class ImgBuildDockerfileTask : Microsoft.Build.Utilities.Task
             DefaultArgs = [.. DefaultArgs.Select(i => i.ItemSpec)],
             EntrypointItems = [.. Entrypoint.Select(i => i.ItemSpec)],
             EntrypointArgs = [.. EntrypointArgs.Select(i => i.ItemSpec)],
+            PublishPerPlatform = PublishPerPlatform,
         };
         string text = dockerfile.Render();
         foreach (string error in dockerfile.Errors)

@@ -46,8 +46,11 @@ public sealed class ImgBuildTask : ImgBuildToolTask
     /// <summary>Push to the registry the names point at; the image is also kept in the store under them.</summary>
     public bool Push { get; set; }
 
-    /// <summary>The target platform (<c>--platform</c>, <c>linux/arm64</c>); this machine's when empty.</summary>
+    /// <summary>The target platform (<c>--platform</c>, <c>linux/arm64</c>, or several separated by ','); this machine's when empty.</summary>
     public string? Platform { get; set; }
+
+    /// <summary>Named contexts (<c>--build-context NAME=DIRECTORY</c>): item spec the name, metadata <c>Path</c> the directory.</summary>
+    public ITaskItem[] BuildContexts { get; set; } = [];
 
     /// <summary>
     /// The .NET SDK's <c>ContainerImageFormat</c>: <c>OCI</c> or <c>Docker</c> media types for the image in the store,
@@ -162,6 +165,7 @@ public sealed class ImgBuildTask : ImgBuildToolTask
             builder.AppendSwitchIfNotNull("--label ", $"org.opencontainers.artifact.created={created}");
         }
         if (!string.IsNullOrEmpty(Platform)) builder.AppendSwitchIfNotNull("--platform ", Platform);
+        foreach (ITaskItem context in BuildContexts) builder.AppendSwitchIfNotNull("--build-context ", $"{context.ItemSpec}={context.GetMetadata("Path")}");
         string mediaTypes = ImageFormat is { Length: > 0 } format && format.Equals("Docker", StringComparison.OrdinalIgnoreCase) ? ",oci-mediatypes=false" : "";
         if (Outputs.Length > 0)
         {

@@ -125,6 +125,42 @@ public sealed class MSBuildPublishTests : IDisposable
         Assert.True(File.Exists(Path.Combine(rootfs, "app", "sample")));
     }
 
+    // Issue 16: several runtime identifiers make an image index, one manifest per platform, each platform's image
+    // holding its runtime identifier's publish output (its deps.json names that runtime identifier).
+    [Fact]
+    public void Publish_TwoRuntimeIdentifiers_PushesAnIndexWithTwoManifestsOfTheirPublishOutputs()
+    {
+        RequiredTool.RequireRoot();
+        // The SDK restores a runtime pack for every runtime identifier RuntimeIdentifiers lists.
+        PackagedProject.UseFeed(_project, RuntimePacksFeed.Directory);
+        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <ContainerBaseImage>{_registry.SeedMultiPlatform("library/multi")}</ContainerBaseImage>
+                <RuntimeIdentifiers>linux-x64;linux-arm64</RuntimeIdentifiers>
+                <ContainerRuntimeIdentifiers>linux-x64;linux-arm64</ContainerRuntimeIdentifiers>
+                <UseAppHost>false</UseAppHost>
+                <ContainerRegistry>{_registry.Host}</ContainerRegistry>
+              </PropertyGroup>
+            </Project>
+            """);
+
+        var publish = Publish();
+
+        Assert.True(publish.Status == 0, publish.Output);
+        string skopeo = RequiredTool.Find("skopeo", "skopeo");
+        using var index = System.Text.Json.JsonDocument.Parse(ProcessRunner.Run(skopeo, ["inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/sample:1.0"]));
+        System.Text.Json.JsonElement[] manifests = [.. index.RootElement.GetProperty("manifests").EnumerateArray()];
+        Assert.Equal(["amd64", "arm64"], manifests.Select(m => m.GetProperty("platform").GetProperty("architecture").GetString()));
+        foreach ((System.Text.Json.JsonElement manifest, string rid) in manifests.Zip(["linux-x64", "linux-arm64"]))
+        {
+            string layout = Path.Combine(_root, "layout-" + rid), rootfs = Path.Combine(_root, "rootfs-" + rid);
+            ProcessRunner.Run(skopeo, ["copy", "--src-tls-verify=false", $"docker://{_registry.Host}/sample@{manifest.GetProperty("digest").GetString()}", $"oci:{layout}:latest"]);
+            ProcessRunner.Run(RequiredTool.Find("umoci", "umoci"), ["raw", "unpack", "--image", $"{layout}:latest", rootfs]);
+            Assert.Contains($"\".NETCoreApp,Version=v10.0/{rid}\"", File.ReadAllText(Path.Combine(rootfs, "app", "sample.deps.json")), StringComparison.Ordinal);
+        }
+    }
+
     private async Task<string?> StoredDigestAsync(string name)
     {
         var images = new ImageStore(new ContentStore(Path.Combine(_root, "store")));

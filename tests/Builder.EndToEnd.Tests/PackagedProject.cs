@@ -18,15 +18,15 @@ internal static class PackagedProject
     /// <summary>The product's one version (Directory.Build.props): the package's, and the one imgbuild prints.</summary>
     public static string Version { get; } = XDocument.Load(Path.Combine(Repository, "Directory.Build.props")).Descendants("Version").Single().Value;
 
-    /// <summary>Writes the nuget.config that points <paramref name="project"/> at the packed package.</summary>
-    public static void UseFeed(string project) =>
+    /// <summary>Writes the nuget.config that points <paramref name="project"/> at the packed package (and <paramref name="moreFeeds"/>).</summary>
+    public static void UseFeed(string project, params string[] moreFeeds) =>
         File.WriteAllText(Path.Combine(project, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
                 <clear />
                 <add key="imgbuild" value="{Feed.Value}" />
-              </packageSources>
+            {string.Concat(moreFeeds.Select((feed, i) => $"    <add key=\"feed{i}\" value=\"{feed}\" />\n"))}  </packageSources>
             </configuration>
             """);
 

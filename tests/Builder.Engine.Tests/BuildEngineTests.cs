@@ -93,6 +93,35 @@ public sealed class BuildEngineTests : IDisposable
         }
     }
 
+    // Issue 16: one solve for every platform; a step that does not depend on the platform (a FROM --platform=$BUILDPLATFORM
+    // stage's RUN before any TARGET* arg) is key-equal across them and runs once; the result is an index.
+    [Fact]
+    public async Task BuildAsync_TwoPlatforms_BuildPlatformStepRunsOnce_TargetArchStepPerPlatform_ResultIsAnIndex()
+    {
+        RequiredTool.RequireRoot();
+        TargetRequest target = Target($"""
+            FROM --platform=$BUILDPLATFORM {_base} AS build
+            RUN echo shared-step > /shared
+            ARG TARGETARCH
+            RUN echo $TARGETARCH > /arch
+            FROM scratch
+            COPY --from=build /shared /arch /
+            """, null, "example.test/multi:1");
+        var progress = new RecordingProgress();
+        Platform amd64 = Platform.Parse("linux/amd64"), arm64 = Platform.Parse("linux/arm64");
+
+        BuildResult result = await Engine().BuildAsync(new BuildRequest { Targets = [target], Platforms = [amd64, arm64] }, progress);
+
+        Assert.Single(progress.Started, s => s.Step.Origin?.Instruction == "RUN echo shared-step > /shared");
+        Assert.Equal(2, progress.Started.Count(s => s.Step.Origin?.Instruction == "RUN echo $TARGETARCH > /arch"));
+        TargetResult made = Assert.Single(result.Targets);
+        Assert.Equal(MediaTypes.OciIndex, made.Manifest.MediaType);
+        var content = new ContentStore(Store);
+        ImageIndex index = ManifestSerializer.DeserializeIndex(Cache.Export.ImageBlobs.ReadAll(content, made.Manifest.Digest));
+        Assert.Equal([amd64, arm64], index.Manifests.Select(m => m.Platform!));
+        Assert.Equal(made.Manifest.Digest, (await new ImageStore(content).GetAsync(target.Names[0])).Target.Digest);
+    }
+
     // What the build has written under the store's work folder for contexts (work/context-…), while it runs.
     private string[] ContextFilesInWork() =>
         Directory.Exists(new StoreLayout(Store).Work)

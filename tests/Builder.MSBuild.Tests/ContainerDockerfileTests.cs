@@ -30,6 +30,25 @@ public sealed class ContainerDockerfileTests
     }
 
     [Fact]
+    public void Render_PublishPerPlatform_CopiesFromTheStageOfThePlatformsNamedContext()
+    {
+        Assert.Equal([
+            "# Written by Builder.MSBuild from the project's container properties",
+            "FROM imgbuild-publish-${TARGETARCH}${TARGETVARIANT} AS publish",
+            "FROM mcr.microsoft.com/dotnet/aspnet:10.0",
+            "WORKDIR \"/app/\"",
+            "COPY --from=publish [\".\", \"/app/\"]",
+            "ENTRYPOINT [\"dotnet\", \"/app/web.dll\"]",
+        ], Lines(new ContainerDockerfile
+        {
+            BaseImage = "mcr.microsoft.com/dotnet/aspnet:10.0",
+            WorkingDirectory = "/app/",
+            AppCommand = ["dotnet", "/app/web.dll"],
+            PublishPerPlatform = true,
+        }));
+    }
+
+    [Fact]
     public void Render_ValuesWithDollarQuoteAndBackslash_AreEscapedInDoubleQuotes()
     {
         var dockerfile = new ContainerDockerfile

@@ -47,31 +47,55 @@ public sealed class ImgBuildBaseImageTaskTests
     }
 
     [Fact]
-    public void Execute_SeveralRids_FailsNamingContainerRuntimeIdentifiers()
+    public void Execute_SeveralRids_IsAnIndexOfTheirPlatformsWithANamedContextEach()
     {
-        (ImgBuildBaseImageTask task, RecordingBuildEngine engine) = Task();
+        (ImgBuildBaseImageTask task, _) = Task();
         task.ContainerRuntimeIdentifiers = "linux-x64;linux-arm64";
+        task.UserBaseImage = "registry.example/base:1";
 
-        Assert.False(task.Execute());
+        Assert.True(task.Execute());
 
-        BuildErrorEventArgs error = Assert.Single(engine.Errors);
-        Assert.Equal("IB4101", error.Code);
-        Assert.StartsWith("not supported yet: ContainerRuntimeIdentifiers 'linux-x64;linux-arm64' asks for an image index", error.Message, StringComparison.Ordinal);
+        Assert.Equal(("", "linux/amd64,linux/arm64"), (task.RuntimeIdentifier, task.Platform));
+        Assert.Equal([("linux-x64", "linux/amd64", "imgbuild-publish-amd64"), ("linux-arm64", "linux/arm64", "imgbuild-publish-arm64")],
+            task.PlatformRuntimeIdentifiers.Select(i => (i.ItemSpec, i.GetMetadata("Platform"), i.GetMetadata("ContextName"))));
     }
 
-    [Theory]
-    [InlineData("win-x64")]
-    [InlineData("other")]
-    public void Execute_RidOfAnotherPlatform_FailsNamingContainerRuntimeIdentifier(string rid)
+    [Fact]
+    public void Execute_TwoRidsOfOnePlatform_FailsNamingIt()
     {
         (ImgBuildBaseImageTask task, RecordingBuildEngine engine) = Task();
-        task.ContainerRuntimeIdentifier = rid == "other" ? OtherMachine : rid;
+        task.ContainerRuntimeIdentifiers = "linux-x64;linux-musl-x64";
+
+        Assert.False(task.Execute());
+
+        BuildErrorEventArgs error = Assert.Single(engine.Errors);
+        Assert.Equal("IB4100", error.Code);
+        Assert.Contains("names linux/amd64 twice", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Execute_RidOfAnotherArchitecture_IsItsPlatform()
+    {
+        (ImgBuildBaseImageTask task, _) = Task();
+        task.ContainerRuntimeIdentifier = OtherMachine;
+        task.UserBaseImage = "registry.example/base:1";
+
+        Assert.True(task.Execute());
+
+        Assert.Equal(OtherMachine == "linux-x64" ? "linux/amd64" : "linux/arm64", task.Platform);
+    }
+
+    [Fact]
+    public void Execute_RidOfAnotherOperatingSystem_FailsNamingContainerRuntimeIdentifier()
+    {
+        (ImgBuildBaseImageTask task, RecordingBuildEngine engine) = Task();
+        task.ContainerRuntimeIdentifier = "win-x64";
 
         Assert.False(task.Execute());
 
         BuildErrorEventArgs error = Assert.Single(engine.Errors);
         Assert.Equal("IB4101", error.Code);
-        Assert.StartsWith($"not supported yet: ContainerRuntimeIdentifier '{task.ContainerRuntimeIdentifier}'", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("not supported yet: ContainerRuntimeIdentifier 'win-x64'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -66,6 +66,21 @@ public sealed class ImgBuildTaskTests : IDisposable
     }
 
     [Fact]
+    public void CommandLine_SeveralPlatforms_AreOnePlatformListWithANamedContextEach()
+    {
+        (ImgBuildTask task, _) = Task();
+        task.Platform = "linux/amd64,linux/arm64";
+        var amd64 = new TaskItem("imgbuild-publish-amd64");
+        amd64.SetMetadata("Path", "/src/app/bin/linux-x64/publish/");
+        var arm64 = new TaskItem("imgbuild-publish-arm64");
+        arm64.SetMetadata("Path", "/src/app/bin/linux-arm64/publish/");
+        task.BuildContexts = [amd64, arm64];
+
+        Assert.Contains(" --platform \"linux/amd64,linux/arm64\" --build-context imgbuild-publish-amd64=/src/app/bin/linux-x64/publish/ " +
+            "--build-context imgbuild-publish-arm64=/src/app/bin/linux-arm64/publish/ ", task.CommandLine(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CommandLine_OciFormat_KeepsOciMediaTypes()
     {
         (ImgBuildTask task, _) = Task();

@@ -37,4 +37,19 @@ public static class ImageAssembler
             manifest = manifest with { Annotations = manifest.Annotations.SetItems(annotations) };
         return await content.WriteAsync(manifest.MediaType, ManifestSerializer.Serialize(manifest), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Writes the image index of a multi-platform build: one descriptor per manifest, each carrying its platform
+    /// (image-index.md), in the order given. A Docker manifest list when every manifest is a Docker one
+    /// (<c>oci-mediatypes=false</c>), else an OCI index, as BuildKit's containerimage exporter writes one.
+    /// </summary>
+    public static async Task<Descriptor> AssembleIndexAsync(ContentStore content, IReadOnlyList<(Descriptor Manifest, Platform Platform)> manifests,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(manifests);
+        string mediaType = manifests.All(m => m.Manifest.MediaType == MediaTypes.DockerManifest) ? MediaTypes.DockerManifestList : MediaTypes.OciIndex;
+        var index = new ImageIndex(mediaType, [.. manifests.Select(m => m.Manifest with { Platform = m.Platform })]);
+        return await content.WriteAsync(mediaType, ManifestSerializer.Serialize(index), cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -17,7 +17,7 @@ namespace Builder.Cli.Commands;
 internal sealed class BuildFlags
 {
     public Option<string[]> BuildArgs { get; } = new("--build-arg") { Description = "A build argument, NAME=VALUE (or NAME to take it from the environment)" };
-    public Option<string?> Platform { get; } = new("--platform") { Description = "The target platform (only this machine's is built)" };
+    public Option<string?> Platform { get; } = new("--platform") { Description = "The target platforms, separated by ',' (several give an image index)" };
     public Option<string> Progress { get; } = new("--progress") { Description = "auto (default: tty on a terminal, else plain), tty, plain, rawjson (BuildKit's SolveStatus JSON) or quiet; unlike buildx, a step's output is never clipped", DefaultValueFactory = _ => "auto" };
     public Option<int?> Jobs { get; } = new("--jobs") { Description = "Steps run at once (default: no limit, as BuildKit: every step whose inputs are ready starts)" };
     public Option<string[]> Outputs { get; } = new("--output", "-o") { Description = "Where the result goes: type=image|registry|local|tar|oci|oci-layout|docker[,dest=…][,name=…][,push=true][,compression=gzip|zstd|uncompressed][,oci-mediatypes=false]; repeatable" };
@@ -68,7 +68,7 @@ internal sealed class BuildFlags
     /// <exception cref="FormatException">A flag or <c>SOURCE_DATE_EPOCH</c> is malformed.</exception>
     public BuildRequest Request(ParseResult result, CliEnvironment environment, IEnumerable<string> moreSecrets, IEnumerable<string> moreCacheImports)
     {
-        Oci.Platform platform = TargetPlatform(result);
+        ImmutableArray<Oci.Platform> platforms = TargetPlatforms(result);
         RefuseAttestations(result);
         string network = result.GetValue(Network)!;
         return new BuildRequest
@@ -77,7 +77,7 @@ internal sealed class BuildFlags
             Secrets = BuildSecrets.Parse([.. result.GetValue(Secrets) ?? [], .. moreSecrets], environment.Variable),
             SshAgents = SshAgents.Parse(result.GetValue(Ssh) ?? [], environment.Variable),
             CacheImports = [.. (result.GetValue(CacheFrom) ?? []).Concat(moreCacheImports).Distinct().Select(c => CacheSpecParser.Parse(c, export: false))],
-            Platform = platform,
+            Platforms = platforms,
             SourceDateEpoch = SourceDateEpoch.From(ImmutableDictionary<string, string>.Empty, environment.Variable(SourceDateEpoch.Name)),
             Jobs = result.GetValue(Jobs),
             NoCache = result.GetValue(NoCache),
@@ -95,14 +95,14 @@ internal sealed class BuildFlags
         };
     }
 
-    // --platform: one platform, this machine's; buildx's lists (linux/amd64,linux/arm64) build an index of several.
-    private Oci.Platform TargetPlatform(ParseResult result)
+    // --platform: one platform, or buildx's list (linux/amd64,linux/arm64) for an index of several; a platform
+    // named twice is built once, as buildx's platformutil.Dedupe.
+    private ImmutableArray<Oci.Platform> TargetPlatforms(ParseResult result)
     {
-        if (result.GetValue(Platform) is not string p) return Oci.Platform.Current;
-        if (p.Contains(',', StringComparison.Ordinal))
-            throw new NotSupportedException($"not supported yet: --platform {p} (several platforms in one build); build one platform at a time");
-        return Oci.Platform.TryParse(p, out Oci.Platform? platform) ? platform
-            : throw new FormatException($"invalid --platform '{p}': write os/arch[/variant], for example linux/arm64");
+        if (result.GetValue(Platform) is not string given) return [Oci.Platform.Current];
+        string[] written = given.Split(',', StringSplitOptions.TrimEntries);
+        return [.. written.Select(p => Oci.Platform.TryParse(p, out Oci.Platform? platform) ? platform
+            : throw new FormatException($"invalid --platform '{p}': write os/arch[/variant], for example linux/arm64, and separate several with ','")).Distinct()];
     }
 
     // --sbom, --provenance and --attest add attestation manifests (an index around the image); imgbuild writes none,
@@ -135,8 +135,18 @@ internal sealed class BuildFlags
         NamedContexts = target.NamedContexts.SetItems(BuildContextParser.Parse(result.GetValue(BuildContexts) ?? [])),
         Outputs = target.Outputs.IsDefaultOrEmpty ? [.. (result.GetValue(Outputs) ?? []).Select(OutputSpecParser.Parse)] : target.Outputs,
         CacheExports = [.. (result.GetValue(CacheTo) ?? []).Concat(moreCacheExports).Distinct().Select(c => CacheSpecParser.Parse(c, export: true))],
-        Annotations = target.Annotations.SetItems(AnnotationParser.Parse(result.GetValue(Annotations) ?? [], TargetPlatform(result))),
+        Annotations = target.Annotations.SetItems(ParseAnnotations(result)),
     };
+
+    // --annotation for one platform's manifest; for several (an index) not yet.
+    private ImmutableDictionary<string, string> ParseAnnotations(ParseResult result)
+    {
+        string[] given = result.GetValue(Annotations) ?? [];
+        ImmutableArray<Oci.Platform> platforms = TargetPlatforms(result);
+        if (platforms.Length > 1 && given.Length > 0)
+            throw new NotSupportedException($"not supported yet: --annotation with several platforms ({string.Join(",", platforms)}); build one platform at a time");
+        return AnnotationParser.Parse(given, platforms[0]);
+    }
 
     /// <summary>The progress renderer <c>--progress</c> asks for, or <paramref name="mode"/> when given (<c>-q</c>).</summary>
     /// <remarks>The tty is coloured unless <c>NO_COLOR</c> is set to anything but empty, as https://no-color.org/ and buildx say.</remarks>

@@ -87,7 +87,7 @@ internal static class ComposeCommand
                 Targets = [.. targets],
                 Secrets = request.Secrets.SetItems(BuildSecrets.Parse(chosen.SelectMany(s => s.Build!.Secrets).Distinct(), project.Lookup)),
                 SshAgents = request.SshAgents.SetItems(SshAgents.Parse(chosen.SelectMany(s => s.Build!.Ssh).Distinct(), project.Lookup)),
-                Platform = PlatformOf(chosen, project, request.Platform, result.GetValue(flags.Platform) is not null),
+                Platforms = result.GetValue(flags.Platform) is not null ? request.Platforms : [PlatformOf(chosen, project, request.Platform)],
                 // The store's base images are shared by the whole solve, so one service's pull: true looks every
                 // tagged base image up in its registry (a fresher base, never a different build).
                 Pull = request.Pull || chosen.Any(s => s.Build!.Pull),
@@ -110,9 +110,8 @@ internal static class ComposeCommand
                 .Select(c => KeyValuePair.Create(c.Key, (NamedContextSource)new NamedContextSource.Target(c.Value["service:".Length..]))));
 
     // build.platforms (or the service's platform:) sets the build's platform, unless --platform does; one build has one.
-    private static Platform PlatformOf(IReadOnlyList<ComposeService> chosen, ComposeProject project, Platform current, bool fromFlag)
+    private static Platform PlatformOf(IReadOnlyList<ComposeService> chosen, ComposeProject project, Platform current)
     {
-        if (fromFlag) return current;
         string[] asked = [.. chosen.SelectMany(s => s.Build!.Platforms).Distinct()];
         if (asked.Length == 0) return current;
         if (asked.Length > 1) throw new FormatException($"{project.File}: not supported yet: services built for different platforms ({string.Join(", ", asked)}) in one build");

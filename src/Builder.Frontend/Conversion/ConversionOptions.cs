@@ -18,6 +18,13 @@ public sealed record ConversionOptions
     /// <summary>The platform the build runs on (BUILDPLATFORM).</summary>
     public Platform BuildPlatform { get; init; } = Platform.Current;
 
+    /// <summary>
+    /// Whether the build was asked for <see cref="TargetPlatform"/> (<c>--platform</c>): then the image's config says
+    /// the target's OS and architecture whatever its base image says, as BuildKit does when the target platform is not
+    /// implicit (dockerfile2llb/convert.go, <c>!platformOpt.implicitTarget</c>).
+    /// </summary>
+    public bool TargetPlatformGiven { get; init; }
+
     /// <summary>The build context's .dockerignore patterns, in order (<c>!</c> exceptions included).</summary>
     public ImmutableArray<string> IgnorePatterns { get; init; } = [];
 

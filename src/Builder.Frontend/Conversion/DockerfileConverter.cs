@@ -55,6 +55,15 @@ public sealed class DockerfileConverter
         StageState stage = await converter.StageAsync(target, cancellationToken).ConfigureAwait(false);
         string name = stage.Name ?? target.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach ((string key, string value) in options.Labels.OrderBy(l => l.Key, StringComparer.Ordinal)) stage.Config.SetLabel(key, value);
+        if (options.TargetPlatformGiven)
+        {
+            // BuildKit (dockerfile2llb/convert.go): an asked-for platform is the image's, even when the last stage
+            // started FROM --platform=$BUILDPLATFORM; the variant only when there is one or the OS/architecture changed.
+            Platform platform = options.TargetPlatform;
+            bool sameOsArch = stage.Config.OS == platform.OS && stage.Config.Architecture == platform.Architecture;
+            (stage.Config.OS, stage.Config.Architecture) = (platform.OS, platform.Architecture);
+            if (platform.Variant.Length > 0 || !sameOsArch) stage.Config.Variant = platform.Variant;
+        }
         return new BuildGraph(new BuildTarget(name, stage.Root, stage.Config.Build()));
     }
 

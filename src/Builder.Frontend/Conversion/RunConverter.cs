@@ -5,6 +5,7 @@ using Builder.Frontend.Diagnostics;
 using Builder.Frontend.Instructions;
 using Builder.Frontend.Syntax;
 using Builder.Graph;
+using Builder.Oci;
 
 namespace Builder.Frontend.Conversion;
 
@@ -15,6 +16,15 @@ internal sealed class RunConverter(DockerfileConverter dockerfile, StageState st
 
     public async Task ConvertAsync(RunInstruction run, CancellationToken cancellationToken)
     {
+        Platform build = dockerfile.Options.BuildPlatform;
+        if (stage.Platform.OS != build.OS || stage.Platform.Architecture != build.Architecture)
+        {
+            // BuildKit runs such a RUN under a binfmt_misc emulator (QEMU) and fails with "exec format error" where there
+            // is none; imgbuild runs no emulator yet, so it says so before anything runs.
+            throw InstructionErrors.At(run.Syntax, DiagnosticCodes.NotSupportedYet,
+                $"not supported yet: RUN for {stage.Platform} needs emulation (this machine builds {build}, and imgbuild runs no binfmt_misc emulator)",
+                "build this stage FROM --platform=$BUILDPLATFORM and cross-compile for $TARGETARCH, or build only for " + build);
+        }
         var expand = new WordExpander(dockerfile.Lexer, stage.ExpansionEnvironment(), run);
         var inputs = ImmutableArray.CreateBuilder<BuildStep>();
         inputs.Add(stage.Root);

@@ -87,7 +87,9 @@ public sealed class BaseImageProvider(ImageStore images, RegistryClient registry
         if (Directory.Exists(image.RootFilesystem)) return;
         foreach (Descriptor layer in image.Manifest.Layers)
             await _fetcher.EnsureAsync(images.Content, layer.Digest, cancellationToken).ConfigureAwait(false);
-        if (image.Reference.Tag is not null) // a reference by digest alone has no name to keep
+        // A reference by digest alone has no name to keep; the image of another platform than this machine's (a
+        // cross build's base) is not named either, so the name keeps the image this machine runs.
+        if (image.Reference.Tag is not null && IsFor(image.Config, Platform.Current))
             await images.SetAsync(image.Reference, image.ManifestDescriptor, cancellationToken).ConfigureAwait(false);
         await UnpackLayersAsync(image.ManifestDescriptor.Digest, image.Manifest, image.Config, cancellationToken).ConfigureAwait(false);
     }
@@ -97,10 +99,35 @@ public sealed class BaseImageProvider(ImageStore images, RegistryClient registry
         Descriptor? target = (await images.FindAsync(reference, cancellationToken).ConfigureAwait(false))?.Target;
         if (target is null && reference.Digest is { } digest && images.Content.Contains(digest))
             target = new Descriptor(ManifestSerializer.DetectMediaType(ImageBlobs.ReadAll(images.Content, digest)), digest, images.Content.GetInfo(digest).Size);
-        if (target is null || !ManifestSerializer.IsIndex(target.MediaType)) return target;
+        if (target is null) return null;
+        if (!ManifestSerializer.IsIndex(target.MediaType))
+        {
+            // The store names one platform's image: an image of another platform is looked up in the registry,
+            // which may have an index with this platform's.
+            ImageManifest manifest = ManifestSerializer.DeserializeManifest(ImageBlobs.ReadAll(images.Content, target.Digest));
+            if (!images.Content.Contains(manifest.Config.Digest)) return target;
+            ImageConfig config = ImageConfigSerializer.Deserialize(ImageBlobs.ReadAll(images.Content, manifest.Config.Digest));
+            return IsFor(config, platform) ? target : null;
+        }
         ImageIndex index = ManifestSerializer.DeserializeIndex(ImageBlobs.ReadAll(images.Content, target.Digest));
         Descriptor? chosen = index.Select(platform);
         return chosen is not null && images.Content.Contains(chosen.Digest) ? chosen : null;
+    }
+
+    // Whether an image's config says it is for the platform's OS and architecture; a config that says nothing
+    // usable (synthetic images) is taken to be.
+    private static bool IsFor(ImageConfig config, Platform platform)
+    {
+        if (config.OS.Length == 0 || config.Architecture.Length == 0) return true;
+        try
+        {
+            Platform its = config.Platform;
+            return its.OS == platform.OS && its.Architecture == platform.Architecture;
+        }
+        catch (FormatException)
+        {
+            return true;
+        }
     }
 
     private async Task<string> UnpackLayersAsync(Digest manifest, ImageManifest layers, ImageConfig config, CancellationToken cancellationToken)

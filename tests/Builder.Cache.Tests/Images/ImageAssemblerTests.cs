@@ -42,6 +42,23 @@ public sealed class ImageAssemblerTests : IDisposable
             (manifest.MediaType, read.Config.MediaType, read.Layers[0].MediaType));
     }
 
+    [Theory]
+    [InlineData(true, MediaTypes.OciIndex)]
+    [InlineData(false, MediaTypes.DockerManifestList)]
+    public async Task AssembleIndexAsync_TwoPlatforms_ListsEachManifestWithItsPlatform(bool ociMediaTypes, string indexType)
+    {
+        (ContentStore content, ImageLayer layer) = await StoreWithLayerAsync();
+        Platform amd64 = Platform.Parse("linux/amd64"), arm64 = Platform.Parse("linux/arm64");
+        Descriptor first = await ImageAssembler.AssembleAsync(content, ImageConfig.Empty(amd64), [layer], ociMediaTypes, CancellationToken.None);
+        Descriptor second = await ImageAssembler.AssembleAsync(content, ImageConfig.Empty(arm64), [layer], ociMediaTypes, CancellationToken.None);
+
+        Descriptor index = await ImageAssembler.AssembleIndexAsync(content, [(first, amd64), (second, arm64)], CancellationToken.None);
+
+        ImageIndex read = ManifestSerializer.DeserializeIndex(ImageBlobs.ReadAll(content, index.Digest));
+        Assert.Equal((indexType, indexType), (index.MediaType, read.MediaType));
+        Assert.Equal([(first.Digest, amd64), (second.Digest, arm64)], read.Manifests.Select(m => (m.Digest, m.Platform!)));
+    }
+
     [Fact]
     public async Task AssembleAsync_SameInputsTwice_SameDigest()
     {

@@ -25,7 +25,7 @@ public sealed class BuildxFlagTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new[] { "--platform", "linux/amd64,linux/arm64" }, "not supported yet: --platform linux/amd64,linux/arm64")]
+    [InlineData(new[] { "--platform", "linux/amd64,linux/arm64", "--annotation", "a=b" }, "not supported yet: --annotation with several platforms (linux/amd64,linux/arm64)")]
     [InlineData(new[] { "--sbom", "true" }, "not supported yet: --sbom true")]
     [InlineData(new[] { "--provenance", "mode=max" }, "not supported yet: --provenance mode=max")]
     [InlineData(new[] { "--attest", "type=sbom" }, "not supported yet: --attest type=sbom")]

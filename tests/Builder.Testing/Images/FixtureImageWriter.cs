@@ -16,8 +16,9 @@ public static class FixtureImageWriter
     /// <param name="cmd">The config's Cmd.</param>
     /// <param name="createdBy">Each history entry's created_by.</param>
     /// <param name="configDiffIds">Given the layers' diff_ids, what the config lists: for tests of broken images.</param>
+    /// <param name="architecture">The config's (and the index entry's) architecture.</param>
     public static string Write(string directory, IReadOnlyList<string> layerDirectories, IReadOnlyList<string> env, IReadOnlyList<string> cmd, string createdBy,
-        Func<IReadOnlyList<string>, IEnumerable<string>>? configDiffIds = null)
+        Func<IReadOnlyList<string>, IEnumerable<string>>? configDiffIds = null, string architecture = "amd64")
     {
         string blobs = Path.Combine(directory, "blobs", "sha256");
         Directory.CreateDirectory(blobs);
@@ -38,7 +39,7 @@ public static class FixtureImageWriter
         }
         string Strings(IEnumerable<string> values) => "[" + string.Join(",", values.Select(v => $"\"{v}\"")) + "]";
         string config = $$"""
-            {"created":"1970-01-01T00:00:00Z","architecture":"amd64","os":"linux","config":{"Env":{{Strings(env)}},"Cmd":{{Strings(cmd)}}},"rootfs":{"type":"layers","diff_ids":{{Strings(configDiffIds?.Invoke(diffIds) ?? diffIds)}}},"history":[{{string.Join(",", layers.Select(_ => $"{{\"created\":\"1970-01-01T00:00:00Z\",\"created_by\":\"{createdBy}\"}}"))}}]}
+            {"created":"1970-01-01T00:00:00Z","architecture":"{{architecture}}","os":"linux","config":{"Env":{{Strings(env)}},"Cmd":{{Strings(cmd)}}},"rootfs":{"type":"layers","diff_ids":{{Strings(configDiffIds?.Invoke(diffIds) ?? diffIds)}}},"history":[{{string.Join(",", layers.Select(_ => $"{{\"created\":\"1970-01-01T00:00:00Z\",\"created_by\":\"{createdBy}\"}}"))}}]}
             """;
         (string configDigest, long configSize) = Publish(blobs, Encoding.UTF8.GetBytes(config));
         string layerDescriptors = string.Join(",", layers.Select(l => $"{{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"{l.Digest}\",\"size\":{l.Size}}}"));
@@ -47,7 +48,7 @@ public static class FixtureImageWriter
             """;
         (string manifestDigest, long manifestSize) = Publish(blobs, Encoding.UTF8.GetBytes(manifest));
         File.WriteAllText(Path.Combine(directory, "index.json"), $$$"""
-            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{{manifestDigest}}}","size":{{{manifestSize}}},"annotations":{"org.opencontainers.image.ref.name":"latest"},"platform":{"architecture":"amd64","os":"linux"}}]}
+            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{{manifestDigest}}}","size":{{{manifestSize}}},"annotations":{"org.opencontainers.image.ref.name":"latest"},"platform":{"architecture":"{{{architecture}}}","os":"linux"}}]}
             """);
         File.WriteAllText(Path.Combine(directory, "oci-layout"), """{"imageLayoutVersion":"1.0.0"}""");
         File.WriteAllText(Path.Combine(directory, "manifest-digest"), manifestDigest + "\n");

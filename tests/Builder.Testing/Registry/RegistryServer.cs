@@ -92,11 +92,21 @@ public sealed class RegistryServer : IDisposable
     public string SeedBusybox(string repository, string? username = null, string? password = null) =>
         Seed(Images.BusyboxImage.OciLayoutDirectory, repository, username, password);
 
-    /// <summary>Copies the OCI layout at <paramref name="layout"/> (tag <c>latest</c>) into <paramref name="repository"/> with skopeo.</summary>
-    public string Seed(string layout, string repository, string? username = null, string? password = null)
+    /// <summary>
+    /// Copies <see cref="Images.MultiPlatformBaseImage"/> (an index of linux/amd64 and linux/arm64) into
+    /// <paramref name="repository"/> as <c>:latest</c> with skopeo, every platform, and returns the full reference.
+    /// </summary>
+    public string SeedMultiPlatform(string repository) => Seed(Images.MultiPlatformBaseImage.OciLayoutDirectory, repository, allPlatforms: true);
+
+    /// <summary>
+    /// Copies the OCI layout at <paramref name="layout"/> (tag <c>latest</c>) into <paramref name="repository"/> with
+    /// skopeo: an index's every platform with <paramref name="allPlatforms"/>, else this machine's.
+    /// </summary>
+    public string Seed(string layout, string repository, string? username = null, string? password = null, bool allPlatforms = false)
     {
         string reference = $"{Host}/{repository}:latest";
         var arguments = new List<string> { "copy", "--quiet", "--dest-tls-verify=false" };
+        if (allPlatforms) arguments.Add("--all");
         if (username is not null) arguments.Add($"--dest-creds={username}:{password}");
         arguments.Add($"oci:{layout}:latest");
         arguments.Add($"docker://{reference}");
