@@ -50,6 +50,13 @@ internal sealed class ContainerDockerfile
     public IReadOnlyList<(string Name, string Value)> EnvironmentVariables { get; init; } = [];
     public IReadOnlyList<(string Port, string Type)> Ports { get; init; } = [];
     public string? User { get; init; }
+
+    /// <summary>
+    /// With no <see cref="User"/> and a base whose config is not known (no <see cref="BaseImageDigest"/>): the user is
+    /// the base image's <c>APP_UID</c>, for an inferred Microsoft base image (.NET 8 on) that is known to have it.
+    /// </summary>
+    public bool UserFromAppUid { get; init; }
+
     public IReadOnlyList<string> AppCommand { get; init; } = [];
     public IReadOnlyList<string> AppCommandArgs { get; init; } = [];
     public string? AppCommandInstruction { get; init; }
@@ -98,9 +105,11 @@ internal sealed class ContainerDockerfile
         }
         foreach (int port in AspNetCorePorts()) body.Append("EXPOSE ").Append(port).Append("/tcp\n");
         if (!string.IsNullOrEmpty(User)) body.Append("USER ").Append(Quote(User)).Append('\n');
-        // With no ContainerUser, a base image that names its non-root user in APP_UID (Microsoft's, .NET 8 on) runs as
-        // that user: the SDK sets it from the base's environment (ImageBuilder.AssignUserFromEnvironment).
-        else if (BaseEnvironment.Any(v => v.Name == "APP_UID")) body.Append("USER ${APP_UID}\n");
+        // With no ContainerUser, an image whose environment names a non-root user in APP_UID (Microsoft's base images,
+        // .NET 8 on, or the project's ContainerEnvironmentVariable) runs as that user: the SDK sets it from the image's
+        // environment when it builds (ImageBuilder.AssignUserFromEnvironment).
+        else if (string.IsNullOrEmpty(BaseImageDigest) ? UserFromAppUid : BaseEnvironment.Concat(EnvironmentVariables).Any(v => v.Name == "APP_UID"))
+            body.Append("USER ${APP_UID}\n");
         (IReadOnlyList<string>? entrypoint, IReadOnlyList<string> command) = EntrypointAndCommand();
         if (entrypoint is not null) body.Append("ENTRYPOINT ").Append(Json(entrypoint)).Append('\n');
         if (command.Count > 0) body.Append("CMD ").Append(Json(command)).Append('\n');

@@ -50,6 +50,9 @@ public sealed class ImgBuildDockerfileTask : Microsoft.Build.Utilities.Task
     /// <summary><c>ContainerUser</c>.</summary>
     public string? User { get; set; }
 
+    /// <summary>With no <see cref="User"/> and no <see cref="BaseImageDigest"/>: the user is the base image's <c>APP_UID</c> (an inferred .NET 8+ Microsoft base has it).</summary>
+    public bool UserFromAppUid { get; set; }
+
     /// <summary><c>@(ContainerAppCommand)</c>.</summary>
     public ITaskItem[] AppCommand { get; set; } = [];
 
@@ -90,6 +93,7 @@ public sealed class ImgBuildDockerfileTask : Microsoft.Build.Utilities.Task
             EnvironmentVariables = [.. EnvironmentVariables.Select(e => (e.ItemSpec, e.GetMetadata("Value")))],
             Ports = [.. Ports.Select(p => (p.ItemSpec, p.GetMetadata("Type")))],
             User = User,
+            UserFromAppUid = UserFromAppUid,
             AppCommand = [.. AppCommand.Select(i => i.ItemSpec)],
             AppCommandArgs = [.. AppCommandArgs.Select(i => i.ItemSpec)],
             AppCommandInstruction = AppCommandInstruction,

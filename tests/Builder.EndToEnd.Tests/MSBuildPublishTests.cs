@@ -262,6 +262,36 @@ public sealed class MSBuildPublishTests : IDisposable
 
     private string Skopeo(params string[] arguments) => ProcessRunner.Run(RequiredTool.Find("skopeo", "skopeo"), ["inspect", "--tls-verify=false", .. arguments]);
 
+    // Publishes the project on baseImage, pushed to the test registry as sample:1.0, with more properties and items.
+    private (int Status, string Output) PublishOn(string baseImage, string properties = "", string items = "")
+    {
+        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <ContainerBaseImage>{baseImage}</ContainerBaseImage>
+                <ContainerRegistry>{_registry.Host}</ContainerRegistry>
+                {properties}
+              </PropertyGroup>
+              <ItemGroup>{items}</ItemGroup>
+            </Project>
+            """);
+        return Publish();
+    }
+
+    // The pushed sample:1.0: its manifest's media type and its config's "config" object.
+    private (string MediaType, System.Text.Json.JsonElement Container) Pushed()
+    {
+        string image = $"docker://{_registry.Host}/sample:1.0";
+        using var manifest = System.Text.Json.JsonDocument.Parse(Skopeo("--raw", image));
+        using var config = System.Text.Json.JsonDocument.Parse(Skopeo("--config", image));
+        return (manifest.RootElement.GetProperty("mediaType").GetString()!, config.RootElement.GetProperty("config").Clone());
+    }
+
+    // Whether the config has a non-empty array or object under name (Cmd, Entrypoint, Labels).
+    private static bool HasAny(System.Text.Json.JsonElement container, string name) =>
+        container.TryGetProperty(name, out System.Text.Json.JsonElement value)
+        && (value.ValueKind == System.Text.Json.JsonValueKind.Array ? value.GetArrayLength() > 0 : value.ValueKind == System.Text.Json.JsonValueKind.Object && value.EnumerateObject().Any());
+
     // What the SDK takes from a base with Docker media types and an ENTRYPOINT of its own (pulled, since the project's
     // store lacks it): the image has Docker media types, the base.digest label is the base manifest's digest in its
     // registry, the app command replaces the entrypoint with a warning, APP_UID is the user and the ASP.NET Core port
@@ -273,28 +303,17 @@ public sealed class MSBuildPublishTests : IDisposable
         string baseImage = PushBase(Path.Combine(_root, "base-store"), "library/dockerbase:1",
             "ENV APP_UID=1000 ASPNETCORE_HTTP_PORTS=8080\nENTRYPOINT [\"/bin/sh\", \"-c\"]\nCMD [\"echo base\"]\n", dockerMediaTypes: true);
         string baseDigest = Skopeo("--format", "{{.Digest}}", $"docker://{baseImage}").Trim();
-        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
-            <Project>
-              <PropertyGroup>
-                <ContainerBaseImage>{baseImage}</ContainerBaseImage>
-                <ContainerRegistry>{_registry.Host}</ContainerRegistry>
-              </PropertyGroup>
-            </Project>
-            """);
 
-        var publish = Publish();
+        var publish = PublishOn(baseImage);
 
         Assert.True(publish.Status == 0, publish.Output);
         Assert.Contains("warning IB4103: the base image's ENTRYPOINT [\"/bin/sh\", \"-c\"] is replaced by the app command", publish.Output, StringComparison.Ordinal);
-        string image = $"docker://{_registry.Host}/sample:1.0";
-        using var manifest = System.Text.Json.JsonDocument.Parse(Skopeo("--raw", image));
-        Assert.Equal("application/vnd.docker.distribution.manifest.v2+json", manifest.RootElement.GetProperty("mediaType").GetString());
-        using var config = System.Text.Json.JsonDocument.Parse(Skopeo("--config", image));
-        System.Text.Json.JsonElement container = config.RootElement.GetProperty("config");
+        (string mediaType, System.Text.Json.JsonElement container) = Pushed();
+        Assert.Equal("application/vnd.docker.distribution.manifest.v2+json", mediaType);
         Assert.Equal(baseDigest, container.GetProperty("Labels").GetProperty("org.opencontainers.image.base.digest").GetString());
         Assert.Equal(baseImage, container.GetProperty("Labels").GetProperty("org.opencontainers.image.base.name").GetString());
         Assert.Equal(["dotnet", "/app/sample.dll"], container.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
-        Assert.False(container.TryGetProperty("Cmd", out System.Text.Json.JsonElement cmd) && cmd.ValueKind == System.Text.Json.JsonValueKind.Array && cmd.GetArrayLength() > 0, cmd.ToString());
+        Assert.False(HasAny(container, "Cmd"), container.ToString());
         Assert.Equal("1000", container.GetProperty("User").GetString());
         Assert.True(container.GetProperty("ExposedPorts").TryGetProperty("8080/tcp", out _));
     }
@@ -307,29 +326,15 @@ public sealed class MSBuildPublishTests : IDisposable
     {
         RequiredTool.RequireRoot();
         string baseImage = PushBase(Path.Combine(_root, "store"), "library/dotnetbase:1", "ENTRYPOINT [\"dotnet\"]\nCMD [\"--info\"]\n", dockerMediaTypes: false);
-        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
-            <Project>
-              <PropertyGroup>
-                <ContainerBaseImage>{baseImage}</ContainerBaseImage>
-                <ContainerRegistry>{_registry.Host}</ContainerRegistry>
-                <ContainerAppCommandInstruction>None</ContainerAppCommandInstruction>
-                <ContainerGenerateLabelsImageBaseDigest>false</ContainerGenerateLabelsImageBaseDigest>
-              </PropertyGroup>
-            </Project>
-            """);
 
-        var publish = Publish();
+        var publish = PublishOn(baseImage, "<ContainerAppCommandInstruction>None</ContainerAppCommandInstruction><ContainerGenerateLabelsImageBaseDigest>false</ContainerGenerateLabelsImageBaseDigest>");
 
         Assert.True(publish.Status == 0, publish.Output);
         Assert.DoesNotContain("is not in the image store: pulling it", publish.Output, StringComparison.Ordinal);
-        string image = $"docker://{_registry.Host}/sample:1.0";
-        using var manifest = System.Text.Json.JsonDocument.Parse(Skopeo("--raw", image));
-        Assert.Equal("application/vnd.oci.image.manifest.v1+json", manifest.RootElement.GetProperty("mediaType").GetString());
-        using var config = System.Text.Json.JsonDocument.Parse(Skopeo("--config", image));
-        System.Text.Json.JsonElement container = config.RootElement.GetProperty("config");
-        foreach (string field in new[] { "Entrypoint", "Cmd" })
-            Assert.False(container.TryGetProperty(field, out System.Text.Json.JsonElement words) && words.ValueKind == System.Text.Json.JsonValueKind.Array && words.GetArrayLength() > 0,
-                $"{field}: {words}");
+        (string mediaType, System.Text.Json.JsonElement container) = Pushed();
+        Assert.Equal("application/vnd.oci.image.manifest.v1+json", mediaType);
+        Assert.False(HasAny(container, "Entrypoint"), container.ToString());
+        Assert.False(HasAny(container, "Cmd"), container.ToString());
         Assert.False(container.GetProperty("Labels").TryGetProperty("org.opencontainers.image.base.digest", out _));
         Assert.Equal(baseImage, container.GetProperty("Labels").GetProperty("org.opencontainers.image.base.name").GetString());
     }
@@ -342,20 +347,11 @@ public sealed class MSBuildPublishTests : IDisposable
         string seeded = _registry.SeedBusybox("library/busybox");
         string digest = Skopeo("--format", "{{.Digest}}", $"docker://{seeded}").Trim();
         string baseImage = $"{_registry.Host}/library/busybox@{digest}";
-        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
-            <Project>
-              <PropertyGroup>
-                <ContainerBaseImage>{baseImage}</ContainerBaseImage>
-                <ContainerRegistry>{_registry.Host}</ContainerRegistry>
-              </PropertyGroup>
-            </Project>
-            """);
 
-        var publish = Publish();
+        var publish = PublishOn(baseImage);
 
         Assert.True(publish.Status == 0, publish.Output);
-        using var config = System.Text.Json.JsonDocument.Parse(Skopeo("--config", $"docker://{_registry.Host}/sample:1.0"));
-        System.Text.Json.JsonElement labels = config.RootElement.GetProperty("config").GetProperty("Labels");
+        System.Text.Json.JsonElement labels = Pushed().Container.GetProperty("Labels");
         Assert.Equal(digest, labels.GetProperty("org.opencontainers.image.base.digest").GetString());
         Assert.Equal(baseImage, labels.GetProperty("org.opencontainers.image.base.name").GetString());
     }
@@ -365,24 +361,13 @@ public sealed class MSBuildPublishTests : IDisposable
     public void Publish_ContainerGenerateLabelsFalse_LeavesOutEveryLabel()
     {
         RequiredTool.RequireRoot();
-        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
-            <Project>
-              <PropertyGroup>
-                <ContainerBaseImage>{_registry.SeedBusybox("library/busybox")}</ContainerBaseImage>
-                <ContainerRegistry>{_registry.Host}</ContainerRegistry>
-                <ContainerGenerateLabels>false</ContainerGenerateLabels>
-              </PropertyGroup>
-              <ItemGroup><ContainerLabel Include="org.example.team" Value="blue" /></ItemGroup>
-            </Project>
-            """);
 
-        var publish = Publish();
+        var publish = PublishOn(_registry.SeedBusybox("library/busybox"), "<ContainerGenerateLabels>false</ContainerGenerateLabels>",
+            "<ContainerLabel Include=\"org.example.team\" Value=\"blue\" />");
 
         Assert.True(publish.Status == 0, publish.Output);
-        using var config = System.Text.Json.JsonDocument.Parse(Skopeo("--config", $"docker://{_registry.Host}/sample:1.0"));
-        System.Text.Json.JsonElement container = config.RootElement.GetProperty("config");
-        Assert.False(container.TryGetProperty("Labels", out System.Text.Json.JsonElement labels) && labels.ValueKind == System.Text.Json.JsonValueKind.Object
-            && labels.EnumerateObject().Any(), labels.ToString());
+        System.Text.Json.JsonElement container = Pushed().Container;
+        Assert.False(HasAny(container, "Labels"), container.ToString());
     }
 
     [Fact]
@@ -390,13 +375,8 @@ public sealed class MSBuildPublishTests : IDisposable
     {
         RequiredTool.RequireRoot();
         string missing = $"{_registry.Host}/library/missing:1";
-        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
-            <Project>
-              <PropertyGroup><ContainerBaseImage>{missing}</ContainerBaseImage></PropertyGroup>
-            </Project>
-            """);
 
-        var publish = Publish();
+        var publish = PublishOn(missing);
 
         Assert.NotEqual(0, publish.Status);
         Assert.Contains($"error IB4102: cannot pull the base image {missing} (ContainerBaseImage): ", publish.Output, StringComparison.Ordinal);

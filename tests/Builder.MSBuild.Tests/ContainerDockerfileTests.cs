@@ -152,13 +152,32 @@ public sealed class ContainerDockerfileTests
     [Fact]
     public void Render_BaseWithAppUid_RunsAsThatUser()
     {
-        Assert.Contains("USER ${APP_UID}", Lines(new ContainerDockerfile { BaseImage = "b", WorkingDirectory = "/app", BaseEnvironment = [("APP_UID", "1654")] }));
+        Assert.Contains("USER ${APP_UID}", Lines(new ContainerDockerfile { BaseImage = "b", BaseImageDigest = "sha256:1", WorkingDirectory = "/app", BaseEnvironment = [("APP_UID", "1654")] }));
+    }
+
+    [Fact]
+    public void Render_ProjectAppUid_RunsAsThatUser()
+    {
+        var dockerfile = new ContainerDockerfile { BaseImage = "b", BaseImageDigest = "sha256:1", WorkingDirectory = "/app", EnvironmentVariables = [("APP_UID", "1000")] };
+
+        Assert.Contains("USER ${APP_UID}", Lines(dockerfile));
+    }
+
+    [Theory]
+    [InlineData(true, "", true)]        // a base not read beforehand: the inferred Microsoft image has APP_UID
+    [InlineData(true, "sha256:1", false)] // a base read: its environment decides, and it has no APP_UID
+    [InlineData(false, "", false)]
+    public void Render_UserFromAppUid_OnlyForABaseNotRead(bool userFromAppUid, string digest, bool expected)
+    {
+        var dockerfile = new ContainerDockerfile { BaseImage = "b", BaseImageDigest = digest, WorkingDirectory = "/app", UserFromAppUid = userFromAppUid };
+
+        Assert.Equal(expected, Lines(dockerfile).Contains("USER ${APP_UID}"));
     }
 
     [Fact]
     public void Render_BaseWithAppUidAndContainerUser_RunsAsContainerUser()
     {
-        string[] lines = Lines(new ContainerDockerfile { BaseImage = "b", WorkingDirectory = "/app", User = "root", BaseEnvironment = [("APP_UID", "1654")] });
+        string[] lines = Lines(new ContainerDockerfile { BaseImage = "b", BaseImageDigest = "sha256:1", WorkingDirectory = "/app", User = "root", BaseEnvironment = [("APP_UID", "1654")] });
 
         Assert.Equal("USER \"root\"", Assert.Single(lines, l => l.StartsWith("USER", StringComparison.Ordinal)));
     }
