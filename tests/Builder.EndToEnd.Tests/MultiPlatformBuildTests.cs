@@ -157,6 +157,13 @@ public sealed class MultiPlatformBuildTests : IDisposable
         Assert.True(inspect.Status == 0, inspect.Err);
         JsonElement stored = JsonDocument.Parse(inspect.Out).RootElement;
         Assert.Equal(["linux/amd64", "linux/arm64"], Platforms(stored.GetProperty("index")));
+        var listed = Imgbuild("images");
+        Assert.True(listed.Status == 0, listed.Err);
+        Assert.Contains("app/local", listed.Out, StringComparison.Ordinal);
+        string saved = Path.Combine(_root, "saved.tar");
+        var save = Imgbuild("save", "app/local:1", "--format", "oci", "-o", saved);
+        Assert.True(save.Status == 0, save.Err);
+        Assert.Equal(["linux/amd64", "linux/arm64"], Platforms(Skopeo("inspect", "--raw", $"oci-archive:{saved}")));
 
         string pushed = $"{_registry.Host}/app/local:1";
         var tag = Imgbuild("tag", "app/local:1", pushed);
@@ -164,6 +171,21 @@ public sealed class MultiPlatformBuildTests : IDisposable
         var push = Imgbuild("push", pushed);
         Assert.True(push.Status == 0, push.Err);
         Assert.Equal(["linux/amd64", "linux/arm64"], Platforms(Skopeo("inspect", "--raw", "--tls-verify=false", $"docker://{pushed}")));
+    }
+
+    [Fact]
+    public void Compose_PlatformList_PushesAnIndexPerService()
+    {
+        RequiredTool.RequireRoot();
+        string context = Context($"FROM {_base}\nCOPY hello.txt /hello.txt\n");
+        File.WriteAllText(Path.Combine(context, "compose.yaml"),
+            $"services:\n  web:\n    build: .\n    image: {_registry.Host}/app/web:1\n  api:\n    build: .\n    image: {_registry.Host}/app/api:1\n");
+
+        var build = Imgbuild("compose", "-f", Path.Combine(context, "compose.yaml"), "--platform", "linux/amd64,linux/arm64", "--push");
+
+        Assert.True(build.Status == 0, build.Err);
+        foreach (string service in new[] { "web", "api" })
+            Assert.Equal(["linux/amd64", "linux/arm64"], Platforms(Skopeo("inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/app/{service}:1")));
     }
 
     // The content of a file in a manifest's last layer, from an OCI layout.
