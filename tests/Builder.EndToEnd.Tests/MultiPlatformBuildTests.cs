@@ -82,11 +82,16 @@ public sealed class MultiPlatformBuildTests : IDisposable
     {
         RequiredTool.RequireRoot();
         string name = $"{_registry.Host}/app/multi:1";
-        var build = Imgbuild("--platform", "linux/amd64,linux/arm64", "-t", name, "--push", Context($"FROM {_base}\nCOPY hello.txt /hello.txt\n"));
+        string metadata = Path.Combine(_root, "metadata.json");
+        var build = Imgbuild("--platform", "linux/amd64,linux/arm64", "-t", name, "--push", "--metadata-file", metadata, Context($"FROM {_base}\nCOPY hello.txt /hello.txt\n"));
 
         Assert.True(build.Status == 0, build.Err);
         JsonElement index = Skopeo("inspect", "--raw", "--tls-verify=false", $"docker://{name}");
         Assert.Equal("application/vnd.oci.image.index.v1+json", index.GetProperty("mediaType").GetString());
+        // As buildx: the metadata names the index, and has no config digest (an index has none).
+        JsonElement written = JsonDocument.Parse(File.ReadAllText(metadata)).RootElement;
+        Assert.Equal("application/vnd.oci.image.index.v1+json", written.GetProperty("containerimage.descriptor").GetProperty("mediaType").GetString());
+        Assert.False(written.TryGetProperty("containerimage.config.digest", out _));
         Assert.Equal(["linux/amd64", "linux/arm64"], Platforms(index));
         // Each manifest is its platform's: the arm64 one's config says arm64, over the arm64 base's layers.
         JsonElement arm64 = Skopeo("inspect", "--raw", "--tls-verify=false", "--override-arch", "arm64",
