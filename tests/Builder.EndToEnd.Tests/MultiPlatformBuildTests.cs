@@ -193,6 +193,24 @@ public sealed class MultiPlatformBuildTests : IDisposable
             Assert.Equal(["linux/amd64", "linux/arm64"], Platforms(Skopeo("inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/app/{service}:1")));
     }
 
+    [Fact]
+    public void Compose_BuildPlatformsInTheFile_PushesAnIndex_AndDifferentListsAreRefused()
+    {
+        RequiredTool.RequireRoot();
+        string context = Context($"FROM {_base}\nCOPY hello.txt /hello.txt\n");
+        File.WriteAllText(Path.Combine(context, "compose.yaml"),
+            $"services:\n  web:\n    build:\n      context: .\n      platforms: [linux/amd64, linux/arm64]\n    image: {_registry.Host}/app/web:2\n" +
+            "  odd:\n    profiles: [odd]\n    build:\n      context: .\n      platforms: [linux/arm64]\n");
+
+        var build = Imgbuild("compose", "-f", Path.Combine(context, "compose.yaml"), "--push", "web");
+        var refused = Imgbuild("compose", "-f", Path.Combine(context, "compose.yaml"), "web", "odd");
+
+        Assert.True(build.Status == 0, build.Err);
+        Assert.Equal(["linux/amd64", "linux/arm64"], Platforms(Skopeo("inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/app/web:2")));
+        Assert.Equal(1, refused.Status);
+        Assert.Contains("not supported yet: services built for different platforms (linux/amd64,linux/arm64; linux/arm64)", refused.Err, StringComparison.Ordinal);
+    }
+
     // The content of a file in a manifest's last layer, from an OCI layout.
     private static string LastLayerFile(string layout, string manifestDigest, string file)
     {
