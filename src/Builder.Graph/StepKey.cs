@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Builder.Oci;
 
 namespace Builder.Graph;
@@ -70,7 +69,7 @@ public readonly record struct StepKey
             string where = step.Origin is { } origin ? $"{origin}: " : "";
             throw new ArgumentException($"{where}invalid {step.Kind} step: {problem}", nameof(step));
         }
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = new Sha256Hasher();
         var encoder = new StepKeyEncoder(hash);
         encoder.Header(EncodingVersion, step.Kind);
         step.WriteFields(encoder);

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using System.Text;
 using Builder.Oci;
 
@@ -10,7 +9,7 @@ namespace Builder.Graph;
 /// The canonical binary encoding of a step for <see cref="StepKey"/>. Every value is tagged and every string,
 /// list and blob is length-prefixed, and field names are included, so two different steps never encode alike.
 /// </summary>
-internal sealed class StepKeyEncoder(IncrementalHash hash) : IStepFieldWriter
+internal sealed class StepKeyEncoder(Sha256Hasher hash) : IStepFieldWriter
 {
     private const byte NullTag = 0, StringTag = 1, IntegerTag = 2, BooleanTag = 3, StringsTag = 4, BytesTag = 5,
         ListTag = 6, ItemTag = 7, ItemEndTag = 8, ListEndTag = 9, InputsTag = 10;
@@ -53,7 +52,7 @@ internal sealed class StepKeyEncoder(IncrementalHash hash) : IStepFieldWriter
         Tag(IntegerTag);
         Span<byte> bytes = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, v);
-        hash.AppendData(bytes);
+        hash.Append(bytes);
     }
 
     public void Boolean(string name, bool value)
@@ -79,7 +78,7 @@ internal sealed class StepKeyEncoder(IncrementalHash hash) : IStepFieldWriter
         Tag(BytesTag);
         ReadOnlySpan<byte> bytes = value.IsDefault ? [] : value.AsSpan();
         Int32(bytes.Length);
-        hash.AppendData(bytes);
+        hash.Append(bytes);
     }
 
     public void BeginList(string name, int count)
@@ -99,19 +98,19 @@ internal sealed class StepKeyEncoder(IncrementalHash hash) : IStepFieldWriter
 
     public void EndList() => Tag(ListEndTag);
 
-    private void Tag(byte tag) => hash.AppendData([tag]);
+    private void Tag(byte tag) => hash.Append([tag]);
 
     private void Int32(int value)
     {
         Span<byte> bytes = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(bytes, value);
-        hash.AppendData(bytes);
+        hash.Append(bytes);
     }
 
     private void RawString(string value)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(value);
         Int32(bytes.Length);
-        hash.AppendData(bytes);
+        hash.Append(bytes);
     }
 }

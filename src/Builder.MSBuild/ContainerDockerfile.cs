@@ -25,17 +25,31 @@ internal sealed class ContainerDockerfile
     private const string PublishStage = "publish";
 
     private readonly List<string> _errors = [];
+    private readonly List<string> _warnings = [];
     private readonly Dictionary<string, string> _valueArguments = new(StringComparer.Ordinal);
 
     public required string BaseImage { get; init; }
+
+    /// <summary>
+    /// The digest of the base image's manifest as resolved before the Dockerfile is written: <c>FROM</c> names it
+    /// (<c>NAME@DIGEST</c>), so the build uses the very image the labels, format and entrypoint were read from.
+    /// </summary>
+    public string? BaseImageDigest { get; init; }
+
+    /// <summary>The base image config's <c>Entrypoint</c>; <see langword="null"/> when not known (then the Dockerfile never names it).</summary>
+    public IReadOnlyList<string>? BaseEntrypoint { get; init; }
+
+    /// <summary>The base image config's <c>Cmd</c>.</summary>
+    public IReadOnlyList<string> BaseCmd { get; init; } = [];
+
+    /// <summary>The base image config's <c>Env</c>: its <c>APP_UID</c> and ASP.NET Core port variables matter here.</summary>
+    public IReadOnlyList<(string Name, string Value)> BaseEnvironment { get; init; } = [];
+
     public required string WorkingDirectory { get; init; }
     public IReadOnlyList<(string Name, string Value)> Labels { get; init; } = [];
     public IReadOnlyList<(string Name, string Value)> EnvironmentVariables { get; init; } = [];
     public IReadOnlyList<(string Port, string Type)> Ports { get; init; } = [];
     public string? User { get; init; }
-
-    /// <summary>With no <see cref="User"/>: the user is the base image's <c>APP_UID</c>, as the SDK makes it for its images.</summary>
-    public bool UserFromAppUid { get; init; }
     public IReadOnlyList<string> AppCommand { get; init; } = [];
     public IReadOnlyList<string> AppCommandArgs { get; init; } = [];
     public string? AppCommandInstruction { get; init; }
@@ -52,6 +66,9 @@ internal sealed class ContainerDockerfile
     /// <summary>What is wrong with the properties, one sentence each naming the property; empty when the Dockerfile is good.</summary>
     public IReadOnlyList<string> Errors => _errors;
 
+    /// <summary>What the image does that the project may not expect (the base image's entrypoint replaced), one sentence each.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
     /// <summary>The build arguments <see cref="Render"/> made for values a Dockerfile line cannot hold.</summary>
     public IReadOnlyDictionary<string, string> ValueArguments => _valueArguments;
 
@@ -59,6 +76,7 @@ internal sealed class ContainerDockerfile
     public string Render()
     {
         _errors.Clear();
+        _warnings.Clear();
         _valueArguments.Clear();
         var body = new StringBuilder();
         foreach ((string name, string value) in Labels)
@@ -78,24 +96,42 @@ internal sealed class ContainerDockerfile
             else
                 body.Append("EXPOSE ").Append(number).Append('/').Append(protocol).Append('\n');
         }
+        foreach (int port in AspNetCorePorts()) body.Append("EXPOSE ").Append(port).Append("/tcp\n");
         if (!string.IsNullOrEmpty(User)) body.Append("USER ").Append(Quote(User)).Append('\n');
-        else if (UserFromAppUid) body.Append("USER ${APP_UID}\n");
+        // With no ContainerUser, a base image that names its non-root user in APP_UID (Microsoft's, .NET 8 on) runs as
+        // that user: the SDK sets it from the base's environment (ImageBuilder.AssignUserFromEnvironment).
+        else if (BaseEnvironment.Any(v => v.Name == "APP_UID")) body.Append("USER ${APP_UID}\n");
         (IReadOnlyList<string>? entrypoint, IReadOnlyList<string> command) = EntrypointAndCommand();
         if (entrypoint is not null) body.Append("ENTRYPOINT ").Append(Json(entrypoint)).Append('\n');
         if (command.Count > 0) body.Append("CMD ").Append(Json(command)).Append('\n');
+        // The SDK's image has the command it computed, never the base image's; ENTRYPOINT above already cleared that
+        // (a Dockerfile's ENTRYPOINT resets an inherited CMD, BuildKit's dispatchEntrypoint).
+        else if (entrypoint is null && BaseCmd.Count > 0) body.Append("CMD []\n");
 
         // The comment has no '=' so the parser never reads it as a directive.
         var text = new StringBuilder("# Written by Builder.MSBuild from the project's container properties\n");
         if (PublishPerPlatform) text.Append("FROM ").Append(ContainerPlatform.PublishContextFrom).Append(" AS ").Append(PublishStage).Append('\n');
-        text.Append("FROM ").Append(BaseImage).Append('\n');
+        text.Append("FROM ").Append(BaseImage);
+        if (BaseImageDigest is { Length: > 0 } digest)
+            text.Append(BaseImage.Contains('@') ? "" : "@" + digest);
+        text.Append('\n');
         foreach (string argument in _valueArguments.Keys) text.Append("ARG ").Append(argument).Append('\n');
         return text.Append(body).ToString();
     }
 
     // The SDK's rules (ImageBuilder.DetermineEntrypointAndCmd): the app command is the entrypoint unless the
     // instruction says DefaultArgs (it starts CMD) or None; ContainerEntrypoint alone keeps its old meaning. A null
-    // entrypoint keeps the base image's.
+    // entrypoint keeps the base image's, except a base ENTRYPOINT of dotnet alone, which the SDK drops (its images
+    // once set it, and dotnet with the app's arguments would not start the app).
     private (IReadOnlyList<string>? Entrypoint, IReadOnlyList<string> Command) EntrypointAndCommand()
+    {
+        (IReadOnlyList<string>? entrypoint, IReadOnlyList<string> command) = AppEntrypointAndCommand();
+        bool baseIsDotnet = BaseEntrypoint is [("dotnet" or "/usr/bin/dotnet")];
+        if (entrypoint is null && baseIsDotnet) entrypoint = [];
+        return (entrypoint, command);
+    }
+
+    private (IReadOnlyList<string>? Entrypoint, IReadOnlyList<string> Command) AppEntrypointAndCommand()
     {
         IReadOnlyList<string> entrypoint = EntrypointItems, entrypointArgs = EntrypointArgs, appCommand = AppCommand, command = DefaultArgs;
         bool setsEntrypoint = entrypoint.Count > 0 || entrypointArgs.Count > 0;
@@ -111,6 +147,8 @@ internal sealed class ContainerDockerfile
             // Before ContainerAppCommand existed, ContainerEntrypointArgs were the arguments of the app's command.
             (entrypoint, command, entrypointArgs, appCommand, instruction) = (appCommand, entrypointArgs, [], [], NoneInstruction);
         }
+        if (instruction is null && !setsEntrypoint && BaseEntrypoint is { Count: > 0 } baseEntrypoint && baseEntrypoint is not [("dotnet" or "/usr/bin/dotnet")])
+            _warnings.Add($"the base image's ENTRYPOINT {Json(baseEntrypoint)} is replaced by the app command: set ContainerAppCommandInstruction to DefaultArgs to keep it (the app command then starts CMD) or to None");
         instruction ??= setsEntrypoint ? DefaultArgsInstruction : EntrypointInstruction;
         if (entrypointArgs.Count > 0 && entrypoint.Count == 0)
         {
@@ -138,6 +176,31 @@ internal sealed class ContainerDockerfile
                 break;
         }
         return (entrypoint.Count > 0 ? [.. entrypoint, .. entrypointArgs] : null, command);
+    }
+
+    // The SDK exposes the ports ASP.NET Core will listen on, read from the image's environment (the base's, then the
+    // project's ContainerEnvironmentVariable): ASPNETCORE_URLS alone when set, else ASPNETCORE_HTTP_PORTS and
+    // ASPNETCORE_HTTPS_PORTS (ImageBuilder.AssignPortsFromEnvironment). The base's own EXPOSE lines are inherited.
+    private IEnumerable<int> AspNetCorePorts()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string name, string value) in BaseEnvironment.Concat(EnvironmentVariables)) environment[name] = value;
+        static string[] Split(string list) => list.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        static int? Number(string text) =>
+            int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n is > 0 and <= 65535 ? n : null;
+        IEnumerable<int?> ports;
+        if (environment.TryGetValue("ASPNETCORE_URLS", out string? urls))
+        {
+            // scheme://host:port[/path]: the SDK reads the digits after the host's last ':' (its aspnetPortRegex).
+            ports = Split(urls).Select(url => System.Text.RegularExpressions.Regex.Match(url, @"^\w+://.+:(\d+)") is { Success: true } m ? Number(m.Groups[1].Value) : null);
+        }
+        else
+        {
+            ports = new[] { "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS" }
+                .SelectMany(name => environment.TryGetValue(name, out string? list) ? Split(list) : []).Select(Number);
+        }
+        HashSet<string> declared = [.. Ports.Select(p => $"{p.Port}/{(p.Type.Length == 0 ? "tcp" : p.Type.ToLowerInvariant())}")];
+        return ports.OfType<int>().Distinct().Where(p => !declared.Contains($"{p}/tcp"));
     }
 
     // ENV and LABEL names are written bare: one with space, quote, '=', '$' or '\' would need the lexer to read it.

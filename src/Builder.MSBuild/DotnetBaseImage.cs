@@ -7,8 +7,9 @@ namespace Builder.MSBuild;
 /// (its <c>ComputeDotnetBaseImageAndTag</c> task, .NET SDK 10): <c>runtime-deps</c> for a self-contained app,
 /// <c>aspnet</c> for one that references ASP.NET Core, else <c>runtime</c>; the tag is the target framework's
 /// major.minor (or the preview's channel while the SDK is one), then <c>-alpine</c> for <c>linux-musl</c> RIDs,
-/// <c>-noble-chiseled</c> for trimmed and AOT apps, <c>-extra</c> where such an app needs globalization, or
-/// <c>-ContainerFamily</c> when that is set (with <c>-extra</c> after a <c>*-chiseled</c> family for a globalized app).
+/// <c>-noble-chiseled</c> for trimmed and AOT apps, <c>-extra</c> where such an app needs globalization and <c>-aot</c>
+/// (from <c>dotnet/nightly/runtime-deps</c>) for an AOT app that does not, or <c>-ContainerFamily</c> when that is set
+/// (with <c>-extra</c> after a <c>*-chiseled</c> family for a globalized app on a stable SDK 8).
 /// </summary>
 internal static class DotnetBaseImage
 {
@@ -68,13 +69,20 @@ internal static class DotnetBaseImage
         {
             newTags = true;
         }
-        string repository = project.IsSelfContained ? "dotnet/runtime-deps" : project.IsAspNetCore ? "dotnet/aspnet" : "dotnet/runtime";
-        if (!string.IsNullOrWhiteSpace(project.ContainerFamily))
+        bool hasFamily = !string.IsNullOrWhiteSpace(project.ContainerFamily);
+        // The -aot images (no ICU, tzdata or libstdc++) are published on MCR's nightly repository only, so an AOT app in
+        // invariant mode gets dotnet/nightly/runtime-deps (the SDK's NeedsNightlyImages), unless a family is chosen.
+        bool nightly = project.IsAotPublished && project.UsesInvariantGlobalization && project.IsSelfContained && !hasFamily && newTags;
+        string repository = nightly ? "dotnet/nightly/runtime-deps"
+            : project.IsSelfContained ? "dotnet/runtime-deps" : project.IsAspNetCore ? "dotnet/aspnet" : "dotnet/runtime";
+        if (hasFamily)
         {
-            // The family follows the version part; a chiseled family lacks ICU and tzdata, so a globalized app gets -extra.
+            // The family follows the version part; a chiseled family lacks ICU and tzdata, so a globalized app gets
+            // -extra, but only on a stable SDK 8 (the SDK checks parsedVersion.Major == FirstVersionWithNewTaggingScheme:
+            // "the extras only became available on the stable tags of" .NET 8), so not on SDK 9 or 10.
             tag += $"-{project.ContainerFamily}";
-            if (!isMusl && project.ContainerFamily.EndsWith("-chiseled", StringComparison.Ordinal) && !project.UsesInvariantGlobalization && newTags
-                && !sdk.IsPrerelease && sdk.Major >= FirstVersionWithNewTags)
+            if (!isMusl && project.ContainerFamily!.EndsWith("-chiseled", StringComparison.Ordinal) && !project.UsesInvariantGlobalization && newTags
+                && !sdk.IsPrerelease && sdk.Major == FirstVersionWithNewTags)
                 tag += "-extra";
         }
         else if (!newTags)
@@ -84,11 +92,12 @@ internal static class DotnetBaseImage
         else
         {
             // Alpine for musl; chiseled Ubuntu for trimmed and AOT apps (noble from SDK 8.0.300 on, jammy before);
-            // then -extra (ICU and tzdata) when such an app needs globalization.
+            // then -extra (ICU and tzdata) when such an app needs globalization, or -aot for an AOT app that does not.
             bool trimmed = project.IsAotPublished || project.IsTrimmed;
             if (isMusl) tag += "-alpine";
             else if (trimmed) tag += sdk.CompareTo(new SdkVersion(8, 0, 300, [])) >= 0 ? "-noble-chiseled" : "-jammy-chiseled";
             if (trimmed && !project.UsesInvariantGlobalization) tag += "-extra";
+            else if (project.IsAotPublished && project.UsesInvariantGlobalization) tag += "-aot";
         }
         image = $"{Registry}/{repository}:{tag}";
         return true;

@@ -18,6 +18,22 @@ public sealed class ImgBuildDockerfileTask : Microsoft.Build.Utilities.Task
     [Required]
     public string BaseImage { get; set; } = "";
 
+    /// <summary>
+    /// The digest of the base image's manifest (<see cref="ImgBuildResolveBaseImageTask"/>): <c>FROM</c> names it, and the
+    /// base image's <see cref="BaseEntrypoint"/>, <see cref="BaseCmd"/> and <see cref="BaseEnvironment"/> are those of
+    /// that image. Empty when the base was not resolved (then its config is not read).
+    /// </summary>
+    public string? BaseImageDigest { get; set; }
+
+    /// <summary>The base image config's <c>Entrypoint</c>, one item per word.</summary>
+    public ITaskItem[] BaseEntrypoint { get; set; } = [];
+
+    /// <summary>The base image config's <c>Cmd</c>, one item per word.</summary>
+    public ITaskItem[] BaseCmd { get; set; } = [];
+
+    /// <summary>The base image config's <c>Env</c>: item spec the name, metadata <c>Value</c>.</summary>
+    public ITaskItem[] BaseEnvironment { get; set; } = [];
+
     /// <summary><c>ContainerWorkingDirectory</c>.</summary>
     [Required]
     public string WorkingDirectory { get; set; } = "";
@@ -33,9 +49,6 @@ public sealed class ImgBuildDockerfileTask : Microsoft.Build.Utilities.Task
 
     /// <summary><c>ContainerUser</c>.</summary>
     public string? User { get; set; }
-
-    /// <summary>With no <see cref="User"/>, the user is the base image's <c>APP_UID</c> (the SDK does this for its own images).</summary>
-    public bool UserFromAppUid { get; set; }
 
     /// <summary><c>@(ContainerAppCommand)</c>.</summary>
     public ITaskItem[] AppCommand { get; set; } = [];
@@ -68,12 +81,15 @@ public sealed class ImgBuildDockerfileTask : Microsoft.Build.Utilities.Task
         var dockerfile = new ContainerDockerfile
         {
             BaseImage = BaseImage,
+            BaseImageDigest = BaseImageDigest,
+            BaseEntrypoint = string.IsNullOrEmpty(BaseImageDigest) ? null : [.. BaseEntrypoint.Select(i => i.ItemSpec)],
+            BaseCmd = [.. BaseCmd.Select(i => i.ItemSpec)],
+            BaseEnvironment = [.. BaseEnvironment.Select(e => (e.ItemSpec, e.GetMetadata("Value")))],
             WorkingDirectory = WorkingDirectory,
             Labels = [.. Labels.Select(l => (l.ItemSpec, l.GetMetadata("Value")))],
             EnvironmentVariables = [.. EnvironmentVariables.Select(e => (e.ItemSpec, e.GetMetadata("Value")))],
             Ports = [.. Ports.Select(p => (p.ItemSpec, p.GetMetadata("Type")))],
             User = User,
-            UserFromAppUid = UserFromAppUid,
             AppCommand = [.. AppCommand.Select(i => i.ItemSpec)],
             AppCommandArgs = [.. AppCommandArgs.Select(i => i.ItemSpec)],
             AppCommandInstruction = AppCommandInstruction,
@@ -86,6 +102,8 @@ public sealed class ImgBuildDockerfileTask : Microsoft.Build.Utilities.Task
         foreach (string error in dockerfile.Errors)
             Log.LogError(null, ImgBuildErrorCodes.InvalidProperty, null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0, error);
         if (dockerfile.Errors.Count > 0) return false;
+        foreach (string warning in dockerfile.Warnings)
+            Log.LogWarning(null, ImgBuildErrorCodes.BaseEntrypointReplaced, null, BuildEngine?.ProjectFileOfTaskNode, 0, 0, 0, 0, warning);
         ValueArguments = [.. dockerfile.ValueArguments.Select(a => new TaskItem(a.Key, new Dictionary<string, string> { ["Value"] = a.Value }))];
         if (!System.IO.File.Exists(File) || System.IO.File.ReadAllText(File) != text)
         {

@@ -25,6 +25,9 @@ internal static class ImgBuildErrorCodes
     /// <summary>A property whose meaning imgbuild does not implement yet (several runtime identifiers, another platform).</summary>
     public const string NotSupported = "IB4101";
 
-    /// <summary>The base image could not be inferred from the project (an SDK version it cannot read).</summary>
+    /// <summary>The base image could not be inferred from the project (an SDK version it cannot read), pulled or read.</summary>
     public const string BaseImage = "IB4102";
+
+    /// <summary>A warning: the app command replaces the base image's own <c>ENTRYPOINT</c> (the SDK warns too: its BaseEntrypointOverwritten message).</summary>
+    public const string BaseEntrypointReplaced = "IB4103";
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Security.Cryptography;
 
 namespace Builder.Oci;
 
@@ -60,9 +59,9 @@ public readonly record struct Digest
         return true;
     }
 
-    /// <summary>The sha256 digest of <paramref name="content"/>.</summary>
+    /// <summary>The sha256 digest of <paramref name="content"/>, a small input held in memory (a key, a config, a manifest).</summary>
     public static Digest Sha256Of(ReadOnlySpan<byte> content) =>
-        new(Sha256, Convert.ToHexStringLower(SHA256.HashData(content)));
+        new(Sha256, Convert.ToHexStringLower(Sha256Hasher.HashData(content)));
 
     /// <summary>The OCI form, <c>sha256:&lt;hex&gt;</c>.</summary>
     public override string ToString() => $"{Algorithm}:{Encoded}";

@@ -249,6 +249,159 @@ public sealed class MSBuildPublishTests : IDisposable
         }
     }
 
+    // A base image built and pushed by imgbuild, for the tests of what the SDK reads from its base.
+    private string PushBase(string store, string name, string dockerfileBody, bool dockerMediaTypes)
+    {
+        string reference = $"{_registry.Host}/{name}";
+        string context = TestContext.WithDockerfile(_root, $"FROM {_registry.SeedBusybox("library/busybox")}\n{dockerfileBody}");
+        var build = InProcessImgbuild.Run("--root", store, "--progress", "quiet",
+            "--output", $"type=image,name={reference},push=true{(dockerMediaTypes ? ",oci-mediatypes=false" : "")}", context);
+        Assert.True(build.Status == 0, build.Err);
+        return reference;
+    }
+
+    private string Skopeo(params string[] arguments) => ProcessRunner.Run(RequiredTool.Find("skopeo", "skopeo"), ["inspect", "--tls-verify=false", .. arguments]);
+
+    // What the SDK takes from a base with Docker media types and an ENTRYPOINT of its own (pulled, since the project's
+    // store lacks it): the image has Docker media types, the base.digest label is the base manifest's digest in its
+    // registry, the app command replaces the entrypoint with a warning, APP_UID is the user and the ASP.NET Core port
+    // variable is exposed.
+    [Fact]
+    public void Publish_OnADockerBaseWithItsOwnEntrypoint_FollowsTheBaseAsTheSdkDoes()
+    {
+        RequiredTool.RequireRoot();
+        string baseImage = PushBase(Path.Combine(_root, "base-store"), "library/dockerbase:1",
+            "ENV APP_UID=1000 ASPNETCORE_HTTP_PORTS=8080\nENTRYPOINT [\"/bin/sh\", \"-c\"]\nCMD [\"echo base\"]\n", dockerMediaTypes: true);
+        string baseDigest = Skopeo("--format", "{{.Digest}}", $"docker://{baseImage}").Trim();
+        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <ContainerBaseImage>{baseImage}</ContainerBaseImage>
+                <ContainerRegistry>{_registry.Host}</ContainerRegistry>
+              </PropertyGroup>
+            </Project>
+            """);
+
+        var publish = Publish();
+
+        Assert.True(publish.Status == 0, publish.Output);
+        Assert.Contains("warning IB4103: the base image's ENTRYPOINT [\"/bin/sh\", \"-c\"] is replaced by the app command", publish.Output, StringComparison.Ordinal);
+        string image = $"docker://{_registry.Host}/sample:1.0";
+        using var manifest = System.Text.Json.JsonDocument.Parse(Skopeo("--raw", image));
+        Assert.Equal("application/vnd.docker.distribution.manifest.v2+json", manifest.RootElement.GetProperty("mediaType").GetString());
+        using var config = System.Text.Json.JsonDocument.Parse(Skopeo("--config", image));
+        System.Text.Json.JsonElement container = config.RootElement.GetProperty("config");
+        Assert.Equal(baseDigest, container.GetProperty("Labels").GetProperty("org.opencontainers.image.base.digest").GetString());
+        Assert.Equal(baseImage, container.GetProperty("Labels").GetProperty("org.opencontainers.image.base.name").GetString());
+        Assert.Equal(["dotnet", "/app/sample.dll"], container.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
+        Assert.False(container.TryGetProperty("Cmd", out System.Text.Json.JsonElement cmd) && cmd.ValueKind == System.Text.Json.JsonValueKind.Array && cmd.GetArrayLength() > 0, cmd.ToString());
+        Assert.Equal("1000", container.GetProperty("User").GetString());
+        Assert.True(container.GetProperty("ExposedPorts").TryGetProperty("8080/tcp", out _));
+    }
+
+    // A base (in the project's store already) whose ENTRYPOINT is dotnet and which has a CMD: with
+    // ContainerAppCommandInstruction None the SDK drops that entrypoint and keeps no CMD; an OCI base gives an OCI
+    // image; ContainerGenerateLabelsImageBaseDigest=false leaves out the digest label.
+    [Fact]
+    public void Publish_OnABaseWithADotnetEntrypoint_DropsItAndItsCmd()
+    {
+        RequiredTool.RequireRoot();
+        string baseImage = PushBase(Path.Combine(_root, "store"), "library/dotnetbase:1", "ENTRYPOINT [\"dotnet\"]\nCMD [\"--info\"]\n", dockerMediaTypes: false);
+        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <ContainerBaseImage>{baseImage}</ContainerBaseImage>
+                <ContainerRegistry>{_registry.Host}</ContainerRegistry>
+                <ContainerAppCommandInstruction>None</ContainerAppCommandInstruction>
+                <ContainerGenerateLabelsImageBaseDigest>false</ContainerGenerateLabelsImageBaseDigest>
+              </PropertyGroup>
+            </Project>
+            """);
+
+        var publish = Publish();
+
+        Assert.True(publish.Status == 0, publish.Output);
+        Assert.DoesNotContain("is not in the image store: pulling it", publish.Output, StringComparison.Ordinal);
+        string image = $"docker://{_registry.Host}/sample:1.0";
+        using var manifest = System.Text.Json.JsonDocument.Parse(Skopeo("--raw", image));
+        Assert.Equal("application/vnd.oci.image.manifest.v1+json", manifest.RootElement.GetProperty("mediaType").GetString());
+        using var config = System.Text.Json.JsonDocument.Parse(Skopeo("--config", image));
+        System.Text.Json.JsonElement container = config.RootElement.GetProperty("config");
+        foreach (string field in new[] { "Entrypoint", "Cmd" })
+            Assert.False(container.TryGetProperty(field, out System.Text.Json.JsonElement words) && words.ValueKind == System.Text.Json.JsonValueKind.Array && words.GetArrayLength() > 0,
+                $"{field}: {words}");
+        Assert.False(container.GetProperty("Labels").TryGetProperty("org.opencontainers.image.base.digest", out _));
+        Assert.Equal(baseImage, container.GetProperty("Labels").GetProperty("org.opencontainers.image.base.name").GetString());
+    }
+
+    // A base named by digest is pulled by that digest, and the label names it.
+    [Fact]
+    public void Publish_OnABaseNamedByDigest_LabelsThatDigest()
+    {
+        RequiredTool.RequireRoot();
+        string seeded = _registry.SeedBusybox("library/busybox");
+        string digest = Skopeo("--format", "{{.Digest}}", $"docker://{seeded}").Trim();
+        string baseImage = $"{_registry.Host}/library/busybox@{digest}";
+        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <ContainerBaseImage>{baseImage}</ContainerBaseImage>
+                <ContainerRegistry>{_registry.Host}</ContainerRegistry>
+              </PropertyGroup>
+            </Project>
+            """);
+
+        var publish = Publish();
+
+        Assert.True(publish.Status == 0, publish.Output);
+        using var config = System.Text.Json.JsonDocument.Parse(Skopeo("--config", $"docker://{_registry.Host}/sample:1.0"));
+        System.Text.Json.JsonElement labels = config.RootElement.GetProperty("config").GetProperty("Labels");
+        Assert.Equal(digest, labels.GetProperty("org.opencontainers.image.base.digest").GetString());
+        Assert.Equal(baseImage, labels.GetProperty("org.opencontainers.image.base.name").GetString());
+    }
+
+    // The SDK adds @(ContainerLabel) only when ContainerGenerateLabels is on (CreateNewImage), so false means no labels.
+    [Fact]
+    public void Publish_ContainerGenerateLabelsFalse_LeavesOutEveryLabel()
+    {
+        RequiredTool.RequireRoot();
+        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <ContainerBaseImage>{_registry.SeedBusybox("library/busybox")}</ContainerBaseImage>
+                <ContainerRegistry>{_registry.Host}</ContainerRegistry>
+                <ContainerGenerateLabels>false</ContainerGenerateLabels>
+              </PropertyGroup>
+              <ItemGroup><ContainerLabel Include="org.example.team" Value="blue" /></ItemGroup>
+            </Project>
+            """);
+
+        var publish = Publish();
+
+        Assert.True(publish.Status == 0, publish.Output);
+        using var config = System.Text.Json.JsonDocument.Parse(Skopeo("--config", $"docker://{_registry.Host}/sample:1.0"));
+        System.Text.Json.JsonElement container = config.RootElement.GetProperty("config");
+        Assert.False(container.TryGetProperty("Labels", out System.Text.Json.JsonElement labels) && labels.ValueKind == System.Text.Json.JsonValueKind.Object
+            && labels.EnumerateObject().Any(), labels.ToString());
+    }
+
+    [Fact]
+    public void Publish_BaseImageNotInItsRegistry_FailsWithIB4102NamingIt()
+    {
+        RequiredTool.RequireRoot();
+        string missing = $"{_registry.Host}/library/missing:1";
+        File.WriteAllText(Path.Combine(_project, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup><ContainerBaseImage>{missing}</ContainerBaseImage></PropertyGroup>
+            </Project>
+            """);
+
+        var publish = Publish();
+
+        Assert.NotEqual(0, publish.Status);
+        Assert.Contains($"error IB4102: cannot pull the base image {missing} (ContainerBaseImage): ", publish.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Publish_CancelledDuringARun_ImgbuildCleansUp()
     {

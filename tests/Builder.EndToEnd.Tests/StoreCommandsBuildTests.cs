@@ -42,6 +42,26 @@ public sealed class StoreCommandsBuildTests : IDisposable
         return File.ReadAllText(iid);
     }
 
+    // docker pull NAME@DIGEST keeps no tag; imgbuild's store names images by tag, so the image stays unnamed in the
+    // content store, where inspect NAME@DIGEST (and a build's FROM NAME@DIGEST) finds it.
+    [Fact]
+    public void PullByDigest_KeepsNoNameAndInspectByDigestFindsIt()
+    {
+        string digest = Builder.Testing.Images.BusyboxImage.ManifestDigest;
+        string reference = $"{_registry.Host}/library/busybox@{digest}";
+
+        var pull = Imgbuild("pull", reference);
+        var inspect = Imgbuild("inspect", reference);
+        var images = Imgbuild("images", "--format", "json");
+
+        Assert.True(pull.Status == 0, pull.Err);
+        Assert.True(inspect.Status == 0, inspect.Err);
+        using JsonDocument document = JsonDocument.Parse(inspect.Out);
+        Assert.Equal(digest, document.RootElement.GetProperty("digest").GetString());
+        Assert.Equal("sh", document.RootElement.GetProperty("config").GetProperty("config").GetProperty("Cmd")[0].GetString());
+        Assert.DoesNotContain("busybox", images.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void History_ShowsDockerHistoryColumns_NewestFirst_ImageIdOnTheTopRow()
     {

@@ -5,12 +5,10 @@ namespace Builder.MSBuild.Tests;
 /// <summary>The Dockerfile written from the SDK's container properties: escaping, and entrypoint and command as the SDK sets them.</summary>
 public sealed class ContainerDockerfileTests
 {
-    private static ContainerDockerfile Dockerfile() => new()
-    {
-        BaseImage = "mcr.microsoft.com/dotnet/aspnet:10.0",
-        WorkingDirectory = "/app/",
-        AppCommand = ["dotnet", "/app/web.dll"],
-    };
+    private const string Web = "mcr.microsoft.com/dotnet/aspnet:10.0";
+    private static readonly string[] WebCommand = ["dotnet", "/app/web.dll"];
+
+    private static ContainerDockerfile Dockerfile() => new() { BaseImage = Web, WorkingDirectory = "/app/", AppCommand = WebCommand };
 
     private static string[] Lines(ContainerDockerfile dockerfile)
     {
@@ -152,9 +150,127 @@ public sealed class ContainerDockerfileTests
     }
 
     [Fact]
-    public void Render_UserFromAppUid_IsTheBaseImagesAppUid()
+    public void Render_BaseWithAppUid_RunsAsThatUser()
     {
-        Assert.Contains("USER ${APP_UID}", Lines(new ContainerDockerfile { BaseImage = "b", WorkingDirectory = "/app", UserFromAppUid = true }));
+        Assert.Contains("USER ${APP_UID}", Lines(new ContainerDockerfile { BaseImage = "b", WorkingDirectory = "/app", BaseEnvironment = [("APP_UID", "1654")] }));
+    }
+
+    [Fact]
+    public void Render_BaseWithAppUidAndContainerUser_RunsAsContainerUser()
+    {
+        string[] lines = Lines(new ContainerDockerfile { BaseImage = "b", WorkingDirectory = "/app", User = "root", BaseEnvironment = [("APP_UID", "1654")] });
+
+        Assert.Equal("USER \"root\"", Assert.Single(lines, l => l.StartsWith("USER", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Render_BaseWithoutAppUid_KeepsTheBasesUser()
+    {
+        Assert.DoesNotContain(Lines(Dockerfile()), l => l.StartsWith("USER", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Render_ResolvedBase_FromPinsItsDigest()
+    {
+        const string Digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+        string[] lines = Lines(new ContainerDockerfile { BaseImage = "127.0.0.1:5000/base:1", BaseImageDigest = Digest, BaseEntrypoint = [], WorkingDirectory = "/app" });
+
+        Assert.Equal($"FROM 127.0.0.1:5000/base:1@{Digest}", lines[1]);
+    }
+
+    // The SDK drops a base ENTRYPOINT of dotnet (ImageBuilder.DetermineEntrypointAndCmd), and never keeps the base's CMD.
+    [Theory]
+    [InlineData("dotnet")]
+    [InlineData("/usr/bin/dotnet")]
+    public void Render_BaseEntrypointDotnetAndNoAppCommand_ClearsIt(string dotnet)
+    {
+        ContainerDockerfile dockerfile = new()
+        {
+            BaseImage = "base", WorkingDirectory = "/app", AppCommandInstruction = "None", BaseEntrypoint = [dotnet], BaseCmd = ["--info"], BaseImageDigest = "sha256:1",
+        };
+
+        string[] lines = Lines(dockerfile);
+
+        Assert.Equal("ENTRYPOINT []", lines[^1]);
+        Assert.Empty(dockerfile.Warnings);
+    }
+
+    [Fact]
+    public void Render_BaseEntrypointDotnet_IsReplacedByTheAppCommandWithoutAWarning()
+    {
+        ContainerDockerfile dockerfile = new ContainerDockerfile { BaseImage = Web, WorkingDirectory = "/app/", AppCommand = WebCommand, BaseEntrypoint = ["dotnet"] };
+
+        Assert.Equal("ENTRYPOINT [\"dotnet\", \"/app/web.dll\"]", Lines(dockerfile)[^1]);
+        Assert.Empty(dockerfile.Warnings);
+    }
+
+    [Fact]
+    public void Render_BaseEntrypointOfItsOwn_IsReplacedWithAWarning()
+    {
+        ContainerDockerfile dockerfile = new ContainerDockerfile { BaseImage = Web, WorkingDirectory = "/app/", AppCommand = WebCommand, BaseEntrypoint = ["/sbin/tini", "--"] };
+
+        Assert.Equal("ENTRYPOINT [\"dotnet\", \"/app/web.dll\"]", Lines(dockerfile)[^1]);
+        Assert.StartsWith("the base image's ENTRYPOINT [\"/sbin/tini\", \"--\"] is replaced by the app command", Assert.Single(dockerfile.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_DefaultArgsOnABaseEntrypoint_KeepsItAndTheAppCommandIsCmd()
+    {
+        ContainerDockerfile dockerfile = new ContainerDockerfile { BaseImage = Web, WorkingDirectory = "/app/", AppCommand = WebCommand, BaseEntrypoint = ["/sbin/tini", "--"], BaseCmd = ["sh"], AppCommandInstruction = "DefaultArgs" };
+
+        string[] lines = Lines(dockerfile);
+
+        Assert.DoesNotContain(lines, l => l.StartsWith("ENTRYPOINT", StringComparison.Ordinal));
+        Assert.Equal("CMD [\"dotnet\", \"/app/web.dll\"]", lines[^1]);
+        Assert.Empty(dockerfile.Warnings);
+    }
+
+    [Fact]
+    public void Render_NoneOnABaseWithACmd_KeepsItsEntrypointAndClearsItsCmd()
+    {
+        ContainerDockerfile dockerfile = new()
+        {
+            BaseImage = "base", WorkingDirectory = "/app", AppCommandInstruction = "None", BaseEntrypoint = ["/sbin/tini", "--"], BaseCmd = ["sh"], BaseImageDigest = "sha256:1",
+        };
+
+        string[] lines = Lines(dockerfile);
+
+        Assert.DoesNotContain(lines, l => l.StartsWith("ENTRYPOINT", StringComparison.Ordinal));
+        Assert.Equal("CMD []", lines[^1]);
+    }
+
+    // ImageBuilder.AssignPortsFromEnvironment: ASPNETCORE_URLS alone when set, else the HTTP and HTTPS port lists.
+    [Theory]
+    [InlineData("ASPNETCORE_HTTP_PORTS", "8080", "", new[] { 8080 })]
+    [InlineData("ASPNETCORE_HTTP_PORTS", "8080;8081", "ASPNETCORE_HTTPS_PORTS=8443", new[] { 8080, 8081, 8443 })]
+    [InlineData("ASPNETCORE_URLS", "http://+:5000;https://localhost:5001/base", "ASPNETCORE_HTTP_PORTS=8080", new[] { 5000, 5001 })]
+    public void Render_AspNetCorePortVariables_AreExposed(string name, string value, string projectVariable, int[] expected)
+    {
+        string[] project = projectVariable.Split('=', 2);
+        ContainerDockerfile dockerfile = new ContainerDockerfile
+        {
+            BaseImage = Web, WorkingDirectory = "/app/", AppCommand = WebCommand,
+            BaseEnvironment = [(name, value)],
+            EnvironmentVariables = projectVariable.Length == 0 ? [] : [(project[0], project[1])],
+        };
+
+        string[] lines = Lines(dockerfile);
+
+        Assert.Equal(expected.Select(p => $"EXPOSE {p}/tcp"), lines.Where(l => l.StartsWith("EXPOSE", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Render_ProjectPortVariable_OverridesTheBases()
+    {
+        ContainerDockerfile dockerfile = new ContainerDockerfile
+        {
+            BaseImage = Web, WorkingDirectory = "/app/", AppCommand = WebCommand,
+            BaseEnvironment = [("ASPNETCORE_HTTP_PORTS", "8080")],
+            EnvironmentVariables = [("ASPNETCORE_HTTP_PORTS", "5000")],
+        };
+
+        Assert.Equal(["EXPOSE 5000/tcp"], Lines(dockerfile).Where(l => l.StartsWith("EXPOSE", StringComparison.Ordinal)));
     }
 
     [Theory]

@@ -14,10 +14,17 @@ public sealed class DotnetBaseImageTests
         ["web"] = (Project() with { IsAspNetCore = true }, "mcr.microsoft.com/dotnet/aspnet:10.0"),
         ["self-contained web"] = (Project() with { IsAspNetCore = true, IsSelfContained = true }, "mcr.microsoft.com/dotnet/runtime-deps:10.0"),
         ["AOT, globalized"] = (Project() with { IsSelfContained = true, IsAotPublished = true }, "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled-extra"),
-        ["AOT, invariant"] = (Project() with { IsSelfContained = true, IsAotPublished = true, UsesInvariantGlobalization = true }, "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled"),
+        // The SDK's tests (TheBigMatrixOfTrimmingInference, AOTAppsGetAOTImages): the -aot images are on MCR's nightly repository.
+        ["AOT, invariant"] = (Project() with { IsSelfContained = true, IsAotPublished = true, UsesInvariantGlobalization = true }, "mcr.microsoft.com/dotnet/nightly/runtime-deps:10.0-noble-chiseled-aot"),
+        ["musl AOT, invariant"] = (Project(rid: "linux-musl-x64") with { IsSelfContained = true, IsAotPublished = true, UsesInvariantGlobalization = true }, "mcr.microsoft.com/dotnet/nightly/runtime-deps:10.0-alpine-aot"),
+        ["trimmed, invariant"] = (Project() with { IsSelfContained = true, IsTrimmed = true, UsesInvariantGlobalization = true }, "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled"),
+        ["AOT, invariant, family"] = (Project() with { IsSelfContained = true, IsAotPublished = true, UsesInvariantGlobalization = true, ContainerFamily = "noble-chiseled" }, "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled"),
         ["trimmed, globalized"] = (Project() with { IsSelfContained = true, IsTrimmed = true }, "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled-extra"),
-        ["AOT on SDK 8.0.100"] = (Project("8.0", "8.0.100") with { IsSelfContained = true, IsAotPublished = true, UsesInvariantGlobalization = true }, "mcr.microsoft.com/dotnet/runtime-deps:8.0-jammy-chiseled"),
-        ["family chiseled, globalized"] = (Project() with { IsAspNetCore = true, ContainerFamily = "noble-chiseled" }, "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled-extra"),
+        ["AOT on SDK 8.0.100"] = (Project("8.0", "8.0.100") with { IsSelfContained = true, IsAotPublished = true, UsesInvariantGlobalization = true }, "mcr.microsoft.com/dotnet/nightly/runtime-deps:8.0-jammy-chiseled-aot"),
+        // -extra after a chiseled family only on a stable SDK 8 (the SDK's CanTakeContainerBaseFamilyIntoAccount; its
+        // code compares the SDK's major version with 8 exactly), so SDK 10 gives the family as written.
+        ["family chiseled, globalized, SDK 8"] = (Project("8.0", "8.0.300") with { IsAspNetCore = true, ContainerFamily = "noble-chiseled" }, "mcr.microsoft.com/dotnet/aspnet:8.0-noble-chiseled-extra"),
+        ["family chiseled, globalized, SDK 10"] = (Project() with { IsAspNetCore = true, ContainerFamily = "noble-chiseled" }, "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled"),
         ["family chiseled, invariant"] = (Project() with { IsAspNetCore = true, ContainerFamily = "noble-chiseled", UsesInvariantGlobalization = true }, "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled"),
         ["family alpine"] = (Project() with { ContainerFamily = "alpine" }, "mcr.microsoft.com/dotnet/runtime:10.0-alpine"),
         ["musl"] = (Project(rid: "linux-musl-x64") with { IsAspNetCore = true }, "mcr.microsoft.com/dotnet/aspnet:10.0-alpine"),

@@ -141,9 +141,13 @@ public sealed class ContentStore : IBlobReader
     public Task<BlobInfo> WriteAsync(Stream content, CancellationToken cancellationToken = default) =>
         WriteCoreAsync(content, null, null, cancellationToken);
 
-    /// <summary>Writes a blob held in memory, computing its sha256 digest.</summary>
+    /// <summary>
+    /// Writes a blob held in memory, computing its sha256 digest. It is hashed before anything is written, so a blob
+    /// already stored (the config and manifest of a rebuild that changed nothing) only has its time refreshed: no
+    /// temporary file, no flush to disk.
+    /// </summary>
     public Task<BlobInfo> WriteAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
-        WriteCoreAsync(new ReadOnlyMemoryStream(content), null, null, cancellationToken);
+        WriteCoreAsync(new ReadOnlyMemoryStream(content), Digest.Sha256Of(content.Span), content.Length, cancellationToken);
 
     /// <summary>Writes a blob held in memory (a manifest, a config) and returns its descriptor.</summary>
     public async Task<Descriptor> WriteAsync(string mediaType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)

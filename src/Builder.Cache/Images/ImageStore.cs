@@ -80,7 +80,13 @@ public sealed partial class ImageStore
             // Checked under the collection lock: a collection cannot remove the target between check and tag.
             if (!Content.Contains(target.Digest))
                 throw new BlobNotFoundException(target.Digest, $"the content store at {Content.Root}");
-            return images.SetItem(record.Reference.ToString(), record.Target);
+            // The list keeps a target's media type, digest and size: a name that already points at this one (a
+            // rebuild that changed nothing) leaves the list as it is, and it is not written again.
+            string name = record.Reference.ToString();
+            if (images.TryGetValue(name, out Descriptor? current)
+                && (current.MediaType, current.Digest, current.Size) == (record.Target.MediaType, record.Target.Digest, record.Target.Size))
+                return images;
+            return images.SetItem(name, record.Target);
         }, cancellationToken).ConfigureAwait(false);
         return record;
     }

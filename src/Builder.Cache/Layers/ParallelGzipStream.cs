@@ -8,7 +8,9 @@ namespace Builder.Cache.Layers;
 /// in parallel, and written in order as concatenated gzip members. RFC 1952 section 2.2 allows several members
 /// in one file, and gzip, Go's compress/gzip (so Docker and containerd) and .NET read them as one stream. The
 /// output depends only on the input, the level and the block size, never on thread timing. The ratio is a
-/// fraction of a percent worse than one member, since each block starts without a dictionary.
+/// fraction of a percent worse than one member, since each block starts without a dictionary. A block the
+/// <see cref="CompressibilityProbe"/> finds incompressible is written stored (level 0): deflate would store it too,
+/// after ten times the work.
 /// </summary>
 internal sealed class ParallelGzipStream(Stream destination, int level, int blockSize, int parallelism) : Stream
 {
@@ -61,7 +63,8 @@ internal sealed class ParallelGzipStream(Stream destination, int level, int bloc
         var member = new MemoryStream(length / 2 + 1024);
         try
         {
-            using var gzip = new GZipStream(member, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true);
+            int memberLevel = level > 0 && CompressibilityProbe.IsIncompressible(block.AsSpan(0, length)) ? 0 : level;
+            using var gzip = new GZipStream(member, new ZLibCompressionOptions { CompressionLevel = memberLevel }, leaveOpen: true);
             gzip.Write(block, 0, length);
         }
         finally

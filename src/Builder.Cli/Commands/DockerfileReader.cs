@@ -57,7 +57,8 @@ internal static class DockerfileReader
     private static async Task<string> ReadCappedAsync(TextReader reader, string shown, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
-        char[] buffer = new char[81920];
+        // 16 K characters: 80 K would be a large-object allocation (its pages zeroed) for a file that is mostly tiny.
+        char[] buffer = new char[16384];
         int read;
         while ((read = await reader.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
         {

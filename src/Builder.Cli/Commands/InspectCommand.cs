@@ -7,7 +7,8 @@ namespace Builder.Cli.Commands;
 
 /// <summary>
 /// <c>imgbuild inspect NAME</c>: prints <c>{"name":…,"digest":…,"manifest":…,"config":…}</c> for an image, or
-/// <c>{"name":…,"digest":…,"index":…}</c> for a multi-platform index, the documents as stored.
+/// <c>{"name":…,"digest":…,"index":…}</c> for a multi-platform index, the documents as stored. <c>NAME@DIGEST</c> finds
+/// the image by digest when the store has it without that name.
 /// </summary>
 internal static class InspectCommand
 {
@@ -17,7 +18,13 @@ internal static class InspectCommand
         var command = new Command("inspect", "Print an image's manifest and config as JSON") { name };
         command.SetAction((result, cancellationToken) => store.RunAsync(result, stderr, async images =>
         {
-            ImageRecord image = await images.GetAsync(StoreRoot.ParseReference(result.GetValue(name)!), cancellationToken).ConfigureAwait(false);
+            ImageReference reference = StoreRoot.ParseReference(result.GetValue(name)!);
+            ImageRecord image = await images.FindAsync(reference, cancellationToken).ConfigureAwait(false) is { } named ? named
+                : reference.Digest is { } digest && images.Content.Contains(digest)
+                    // NAME@DIGEST of an image the store has without that name (pulled by digest): its content names it.
+                    ? new ImageRecord(reference, new Descriptor(ManifestSerializer.DetectMediaType(
+                        await images.Content.ReadAllBytesAsync(digest, cancellationToken).ConfigureAwait(false)), digest, images.Content.GetInfo(digest).Size))
+                    : throw new ImageNotFoundException(reference);
             byte[] target = await images.Content.ReadAllBytesAsync(image.Target.Digest, cancellationToken).ConfigureAwait(false);
             using var buffer = new MemoryStream();
             using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))

@@ -167,6 +167,23 @@ public sealed class ContentStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteAsync_BytesAlreadyStored_RefreshesTheBlobWithoutWritingAFile()
+    {
+        byte[] content = Encoding.UTF8.GetBytes("a config a rebuild makes again");
+        BlobInfo first = await Store.WriteAsync(content);
+        File.SetLastWriteTimeUtc(Store.GetBlobPath(first.Digest), DateTime.UtcNow.AddHours(-1));
+        // Hashed before anything is written: a second write of stored bytes needs no temporary file, so it succeeds
+        // even where none can be made.
+        Directory.Delete(Store.IngestDirectory);
+        await File.WriteAllTextAsync(Store.IngestDirectory, "not a directory");
+
+        BlobInfo second = await Store.WriteAsync(content);
+
+        Assert.Equal(first.Digest, second.Digest);
+        Assert.True(DateTime.UtcNow - Store.GetInfo(first.Digest).ModifiedUtc < TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
     public async Task WriteAsync_Cancelled_LeavesNeitherBlobNorTemporaryFile()
     {
         using var cancellation = new CancellationTokenSource();

@@ -42,6 +42,20 @@ public sealed class ImageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task SetAsync_NameAlreadyOnThatTarget_LeavesTheListUnwritten()
+    {
+        TestImages.Written image = await TestImages.WriteAsync(_store.Content, "same");
+        await _images.SetAsync(Ref("app:1"), image.Manifest);
+        var written = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(_images.ImagesFilePath, written);
+
+        await _images.SetAsync(Ref("app:1"), image.Manifest with { Annotations = image.Manifest.Annotations.Add("org.example", "x") });
+
+        Assert.Equal(written, File.GetLastWriteTimeUtc(_images.ImagesFilePath));
+        Assert.Equal(image.Manifest.Digest, Assert.Single(await _images.ListAsync()).Target.Digest);
+    }
+
+    [Fact]
     public async Task SetAsync_TargetNotInContentStore_ThrowsBlobNotFound()
     {
         var missing = new Descriptor(MediaTypes.OciManifest, Digest.Sha256Of([1]), 1);
