@@ -82,11 +82,16 @@ public sealed class MultiPlatformBuildTests : IDisposable
     {
         RequiredTool.RequireRoot();
         string name = $"{_registry.Host}/app/multi:1";
-        var build = Imgbuild("--platform", "linux/amd64,linux/arm64", "-t", name, "--push", Context($"FROM {_base}\nCOPY hello.txt /hello.txt\n"));
+        string metadata = Path.Combine(_root, "metadata.json");
+        var build = Imgbuild("--platform", "linux/amd64,linux/arm64", "-t", name, "--push", "--metadata-file", metadata, Context($"FROM {_base}\nCOPY hello.txt /hello.txt\n"));
 
         Assert.True(build.Status == 0, build.Err);
         JsonElement index = Skopeo("inspect", "--raw", "--tls-verify=false", $"docker://{name}");
         Assert.Equal("application/vnd.oci.image.index.v1+json", index.GetProperty("mediaType").GetString());
+        // As buildx: the metadata names the index, and has no config digest (an index has none).
+        JsonElement written = JsonDocument.Parse(File.ReadAllText(metadata)).RootElement;
+        Assert.Equal("application/vnd.oci.image.index.v1+json", written.GetProperty("containerimage.descriptor").GetProperty("mediaType").GetString());
+        Assert.False(written.TryGetProperty("containerimage.config.digest", out _));
         Assert.Equal(["linux/amd64", "linux/arm64"], Platforms(index));
         // Each manifest is its platform's: the arm64 one's config says arm64, over the arm64 base's layers.
         JsonElement arm64 = Skopeo("inspect", "--raw", "--tls-verify=false", "--override-arch", "arm64",
@@ -157,6 +162,13 @@ public sealed class MultiPlatformBuildTests : IDisposable
         Assert.True(inspect.Status == 0, inspect.Err);
         JsonElement stored = JsonDocument.Parse(inspect.Out).RootElement;
         Assert.Equal(["linux/amd64", "linux/arm64"], Platforms(stored.GetProperty("index")));
+        var listed = Imgbuild("images");
+        Assert.True(listed.Status == 0, listed.Err);
+        Assert.Contains("app/local", listed.Out, StringComparison.Ordinal);
+        string saved = Path.Combine(_root, "saved.tar");
+        var save = Imgbuild("save", "app/local:1", "--format", "oci", "-o", saved);
+        Assert.True(save.Status == 0, save.Err);
+        Assert.Equal(["linux/amd64", "linux/arm64"], Platforms(Skopeo("inspect", "--raw", $"oci-archive:{saved}")));
 
         string pushed = $"{_registry.Host}/app/local:1";
         var tag = Imgbuild("tag", "app/local:1", pushed);
@@ -164,6 +176,39 @@ public sealed class MultiPlatformBuildTests : IDisposable
         var push = Imgbuild("push", pushed);
         Assert.True(push.Status == 0, push.Err);
         Assert.Equal(["linux/amd64", "linux/arm64"], Platforms(Skopeo("inspect", "--raw", "--tls-verify=false", $"docker://{pushed}")));
+    }
+
+    [Fact]
+    public void Compose_PlatformList_PushesAnIndexPerService()
+    {
+        RequiredTool.RequireRoot();
+        string context = Context($"FROM {_base}\nCOPY hello.txt /hello.txt\n");
+        File.WriteAllText(Path.Combine(context, "compose.yaml"),
+            $"services:\n  web:\n    build: .\n    image: {_registry.Host}/app/web:1\n  api:\n    build: .\n    image: {_registry.Host}/app/api:1\n");
+
+        var build = Imgbuild("compose", "-f", Path.Combine(context, "compose.yaml"), "--platform", "linux/amd64,linux/arm64", "--push");
+
+        Assert.True(build.Status == 0, build.Err);
+        foreach (string service in new[] { "web", "api" })
+            Assert.Equal(["linux/amd64", "linux/arm64"], Platforms(Skopeo("inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/app/{service}:1")));
+    }
+
+    [Fact]
+    public void Compose_BuildPlatformsInTheFile_PushesAnIndex_AndDifferentListsAreRefused()
+    {
+        RequiredTool.RequireRoot();
+        string context = Context($"FROM {_base}\nCOPY hello.txt /hello.txt\n");
+        File.WriteAllText(Path.Combine(context, "compose.yaml"),
+            $"services:\n  web:\n    build:\n      context: .\n      platforms: [linux/amd64, linux/arm64]\n    image: {_registry.Host}/app/web:2\n" +
+            "  odd:\n    profiles: [odd]\n    build:\n      context: .\n      platforms: [linux/arm64]\n");
+
+        var build = Imgbuild("compose", "-f", Path.Combine(context, "compose.yaml"), "--push", "web");
+        var refused = Imgbuild("compose", "-f", Path.Combine(context, "compose.yaml"), "web", "odd");
+
+        Assert.True(build.Status == 0, build.Err);
+        Assert.Equal(["linux/amd64", "linux/arm64"], Platforms(Skopeo("inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/app/web:2")));
+        Assert.Equal(1, refused.Status);
+        Assert.Contains("not supported yet: services built for different platforms (linux/amd64,linux/arm64; linux/arm64)", refused.Err, StringComparison.Ordinal);
     }
 
     // The content of a file in a manifest's last layer, from an OCI layout.

@@ -87,7 +87,7 @@ internal static class ComposeCommand
                 Targets = [.. targets],
                 Secrets = request.Secrets.SetItems(BuildSecrets.Parse(chosen.SelectMany(s => s.Build!.Secrets).Distinct(), project.Lookup)),
                 SshAgents = request.SshAgents.SetItems(SshAgents.Parse(chosen.SelectMany(s => s.Build!.Ssh).Distinct(), project.Lookup)),
-                Platforms = result.GetValue(flags.Platform) is not null ? request.Platforms : [PlatformOf(chosen, project, request.Platform)],
+                Platforms = result.GetValue(flags.Platform) is not null ? request.Platforms : PlatformsOf(chosen, project, request.Platforms),
                 // The store's base images are shared by the whole solve, so one service's pull: true looks every
                 // tagged base image up in its registry (a fresher base, never a different build).
                 Pull = request.Pull || chosen.Any(s => s.Build!.Pull),
@@ -109,13 +109,15 @@ internal static class ComposeCommand
             .AddRange(build.AdditionalContexts.Where(c => c.Value.StartsWith("service:", StringComparison.Ordinal))
                 .Select(c => KeyValuePair.Create(c.Key, (NamedContextSource)new NamedContextSource.Target(c.Value["service:".Length..]))));
 
-    // build.platforms (or the service's platform:) sets the build's platform, unless --platform does; one build has one.
-    private static Platform PlatformOf(IReadOnlyList<ComposeService> chosen, ComposeProject project, Platform current)
+    // build.platforms (or the service's platform:) sets the build's platforms, unless --platform does; one build has
+    // one list of platforms, so the services that name platforms must name the same ones (several: an index each).
+    private static ImmutableArray<Platform> PlatformsOf(IReadOnlyList<ComposeService> chosen, ComposeProject project, ImmutableArray<Platform> current)
     {
-        string[] asked = [.. chosen.SelectMany(s => s.Build!.Platforms).Distinct()];
+        ImmutableArray<Platform>[] asked = [.. chosen.Where(s => !s.Build!.Platforms.IsEmpty).Select(s => s.Build!.Platforms.Select(p => Platform.TryParse(p, out Platform? platform) ? platform
+            : throw new FormatException($"{project.File}: invalid platform '{p}': write os/arch[/variant], for example linux/arm64")).Distinct().ToImmutableArray())];
         if (asked.Length == 0) return current;
-        if (asked.Length > 1) throw new FormatException($"{project.File}: not supported yet: services built for different platforms ({string.Join(", ", asked)}) in one build");
-        return Platform.TryParse(asked[0], out Platform? platform) ? platform
-            : throw new FormatException($"{project.File}: invalid platform '{asked[0]}': write os/arch[/variant], for example linux/arm64");
+        if (asked.Skip(1).Any(a => !a.ToHashSet().SetEquals(asked[0])))
+            throw new FormatException($"{project.File}: not supported yet: services built for different platforms ({string.Join("; ", asked.Select(a => string.Join(",", a)).Distinct())}) in one build");
+        return asked[0];
     }
 }

@@ -47,7 +47,7 @@ internal sealed record ComposeBuild(string Context, string Dockerfile)
     /// <summary><c>shm_size</c>: the size of the RUN containers' <c>/dev/shm</c> in bytes, or null for the default.</summary>
     public long? ShmSize { get; init; }
 
-    /// <summary><c>platforms</c>: the platforms to build for (only this machine's can be built).</summary>
+    /// <summary><c>platforms</c>: the platforms to build for (several: an image index).</summary>
     public ImmutableArray<string> Platforms { get; init; } = [];
 
     /// <summary><c>privileged: true</c> and <c>entitlements</c>: entitlements this service's build is granted.</summary>

@@ -68,7 +68,6 @@ internal sealed class ComposeBuildReader(string file, string projectDirectory, F
             Unsupported.Add($"build.{key} (attestations)");
 
         ImmutableArray<string> platforms = List(build, "platforms", at);
-        if (platforms.Length > 1) Unsupported.Add($"build.platforms with {platforms.Length} platforms (one image per platform; only this machine's is built)");
 
         return new ComposeBuild(context, dockerfilePath)
         {

@@ -5,7 +5,7 @@ namespace Builder.Cli.Output;
 
 /// <summary>
 /// The <c>--metadata-file</c> document, with the keys docker buildx writes: <c>containerimage.digest</c> (the
-/// manifest), <c>containerimage.config.digest</c>, <c>containerimage.descriptor</c> and <c>image.name</c> (the names,
+/// manifest, or the index of several platforms), <c>containerimage.config.digest</c> (one platform's only), <c>containerimage.descriptor</c> and <c>image.name</c> (the names,
 /// comma-separated).
 /// </summary>
 internal static class BuildMetadata
@@ -15,7 +15,8 @@ internal static class BuildMetadata
         await using FileStream file = File.Create(path);
         await using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
-        json.WriteString("containerimage.config.digest", config.ToString());
+        // BuildKit's containerimage exporter sets the config digest for one platform's manifest only, not for an index.
+        if (!ManifestSerializer.IsIndex(manifest.MediaType)) json.WriteString("containerimage.config.digest", config.ToString());
         json.WriteStartObject("containerimage.descriptor");
         json.WriteString("mediaType", manifest.MediaType);
         json.WriteString("digest", manifest.Digest.ToString());

@@ -219,7 +219,6 @@ public sealed class ComposeProjectTests : IDisposable
     [InlineData("sbom: true", "not supported yet: build.sbom")]
     [InlineData("network: backend", "not supported yet: build.network 'backend'")]
     [InlineData("context: https://github.com/x/y.git", "not supported yet: build.context 'https://github.com/x/y.git'")]
-    [InlineData("platforms: [linux/amd64, linux/arm64]", "not supported yet: build.platforms with 2 platforms")]
     public void Select_KeyNotSupportedYet_IsAnErrorNamingIt_OnlyForAServiceBeingBuilt(string key, string message)
     {
         string context = key.StartsWith("context:", StringComparison.Ordinal) ? "" : "\n      context: app";
