@@ -155,7 +155,7 @@ public sealed class ComposeOptionsTests : IDisposable
     }
 
     [Fact]
-    public async Task Compose_PlatformOfAnotherMachine_FailsWithTheMessageBuildGives()
+    public async Task Compose_RunForAnotherMachinesPlatform_FailsWithTheMessageBuildGives()
     {
         RequiredTool.RequireRoot();
         string other = Platform.Current.Architecture == "arm64" ? "linux/amd64" : "linux/arm64";
@@ -165,10 +165,14 @@ public sealed class ComposeOptionsTests : IDisposable
         var built = Imgbuild("store-build", "build", "--target", "web", "--platform", other, App);
 
         Assert.Equal((1, 1), (composed.Status, built.Status));
-        Assert.Contains($"--platform '{other}': only {Platform.Current} (this machine's platform) can be built", composed.Err, StringComparison.Ordinal);
-        Assert.Equal(built.Err, composed.Err);
+        // Another architecture is cross-built, but a RUN in it needs an emulator imgbuild does not have.
+        Assert.Contains($"not supported yet: RUN for {other} needs emulation", composed.Err, StringComparison.Ordinal);
+        Assert.Equal(Messages(built.Err), Messages(composed.Err));
         Assert.Empty(await new ImageStore(new ContentStore(Path.Combine(_root, "store"))).ListAsync());
     }
+
+    // What a build says besides its progress lines (#N …), which carry times.
+    private static string[] Messages(string err) => [.. err.Split('\n').Where(line => !line.StartsWith('#'))];
 
     [Fact]
     public async Task Compose_BuildContexts_ANamedDirectoryAndImageReachEveryService_AsInBuild()
