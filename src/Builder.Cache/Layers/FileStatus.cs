@@ -3,7 +3,7 @@ namespace Builder.Cache.Layers;
 /// <summary>What <c>statx(2)</c> says about one path, without following a final symlink.</summary>
 internal sealed record FileStatus(
     uint Mode, uint Uid, uint Gid, ulong Inode, uint DeviceMajor, uint DeviceMinor, uint Links, long Size,
-    long MTimeSeconds, uint MTimeNanoseconds, uint RDevMajor, uint RDevMinor, long CTimeSeconds = 0)
+    long MTimeSeconds, uint MTimeNanoseconds, uint RDevMajor, uint RDevMinor, long CTimeSeconds = 0, uint CTimeNanoseconds = 0)
 {
     public const uint TypeMask = 0xF000;
     public const uint TypeSocket = 0xC000;

@@ -32,7 +32,8 @@ public static class HostFiles
             _ => null,
         };
         return new HostEntry(kind, (int)status.Permissions, new FileIdentity(((ulong)status.DeviceMajor << 32) | status.DeviceMinor, status.Inode,
-            status.Size, status.MTimeSeconds * 1_000_000_000 + status.MTimeNanoseconds, status.Links), node);
+            status.Size, status.MTimeSeconds * 1_000_000_000 + status.MTimeNanoseconds, status.Links,
+            status.CTimeSeconds * 1_000_000_000 + status.CTimeNanoseconds), node);
     }
 
     /// <summary>The numeric owner of <paramref name="path"/>, not following a final link.</summary>
@@ -82,4 +83,9 @@ public static class HostFiles
 /// <param name="Size">The size in bytes.</param>
 /// <param name="ModifiedNanoseconds">The modification time, nanoseconds since the Unix epoch.</param>
 /// <param name="Links">The number of hard links to the inode.</param>
-public readonly record struct FileIdentity(ulong Device, ulong Inode, long Size, long ModifiedNanoseconds, uint Links = 1);
+/// <param name="ChangedNanoseconds">
+/// The inode's change time (ctime), nanoseconds since the Unix epoch. Unlike the modification time, no program can set
+/// it back: a file written or made again (a copy that keeps its source's mtime, an inode number reused after a
+/// delete) gets a new one, so size and mtime alone never vouch for its content.
+/// </param>
+public readonly record struct FileIdentity(ulong Device, ulong Inode, long Size, long ModifiedNanoseconds, uint Links = 1, long ChangedNanoseconds = 0);

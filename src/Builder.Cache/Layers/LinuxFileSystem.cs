@@ -37,7 +37,8 @@ internal static class LinuxFileSystem
             MTimeNanoseconds: BinaryPrimitives.ReadUInt32LittleEndian(b[120..]),
             RDevMajor: BinaryPrimitives.ReadUInt32LittleEndian(b[128..]),
             RDevMinor: BinaryPrimitives.ReadUInt32LittleEndian(b[132..]),
-            CTimeSeconds: BinaryPrimitives.ReadInt64LittleEndian(b[96..]));
+            CTimeSeconds: BinaryPrimitives.ReadInt64LittleEndian(b[96..]),
+            CTimeNanoseconds: BinaryPrimitives.ReadUInt32LittleEndian(b[104..]));
     }
 
     public static FileStatus LStat(string path) =>

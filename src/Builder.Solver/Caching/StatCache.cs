@@ -5,14 +5,17 @@ using Builder.Cache.Layers;
 namespace Builder.Solver.Caching;
 
 /// <summary>
-/// File content hashes remembered by file identity (device, inode, size, modification time), kept in the store
-/// between builds, so an unchanged context file is not read again to compute a cache key. A file modified within
-/// <see cref="RacyWindow"/> of the lookup is hashed but not remembered: a later write in the same clock tick would not
-/// change its time.
+/// File content hashes remembered by file identity (device, inode, size, modification and change times), kept in the
+/// store between builds, so an unchanged context file is not read again to compute a cache key. The change time
+/// (ctime) is what makes the identity safe: a context made again with its files' mtimes kept (a checkout, <c>cp -p</c>,
+/// a test fixture) can reuse freed inode numbers with the same size and mtime, and only the ctime tells the new file
+/// from the old. A file modified within <see cref="RacyWindow"/> of the lookup is hashed but not remembered: a later
+/// write in the same clock tick would not change its times (a file whose mtime was set back is safe: any write
+/// moves it forward again).
 /// </summary>
 /// <remarks>
 /// One cache serves every context the store has built, so it holds tens of thousands of entries while a build
-/// usually asks for a few. The file is therefore mapped, never parsed into a table: fixed 48-byte records sorted by
+/// usually asks for a few. The file is therefore mapped, never parsed into a table: fixed 56-byte records sorted by
 /// (device, inode), looked up by binary search, so a build touches the pages it searches and nothing else (a
 /// MessagePack table of 22,000 entries took most of a no-op build's CPU time); entries learnt during the build are
 /// merged in order when it saves.
@@ -22,15 +25,15 @@ public sealed class StatCache : IDisposable
     /// <summary>How recent a modification must be for the file's hash not to be trusted later.</summary>
     public static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
 
-    // "IBSTAT02": a file of another format (or a damaged one) is not read, and the cache starts empty.
-    private static readonly byte[] Magic = "IBSTAT02"u8.ToArray();
-    private const int RecordSize = 48; // device, inode, size, modified (ns), hash high, hash low: little-endian 64-bit
+    // "IBSTAT03": a file of another format (or a damaged one: IBSTAT02 had no ctime) is not read, and the cache starts empty.
+    private static readonly byte[] Magic = "IBSTAT03"u8.ToArray();
+    private const int RecordSize = 56; // device, inode, size, modified (ns), changed (ns), hash high, hash low: little-endian 64-bit
     private const int MaxEntries = 500_000;
 
     private readonly MemoryMappedFile? _map;
     private readonly MemoryMappedViewAccessor? _saved; // the file, its magic first
     private readonly int _savedCount;
-    private readonly Dictionary<(ulong Device, ulong Inode), (long Size, long Modified, UInt128 Hash)> _learnt = [];
+    private readonly Dictionary<(ulong Device, ulong Inode), (long Size, long Modified, long Changed, UInt128 Hash)> _learnt = [];
     private readonly object _gate = new();
     private readonly string? _file;
     private bool _changed;
@@ -79,12 +82,13 @@ public sealed class StatCache : IDisposable
         {
             if (_learnt.TryGetValue((identity.Device, identity.Inode), out var known))
             {
-                if (known.Size == identity.Size && known.Modified == identity.ModifiedNanoseconds) return known.Hash;
+                if ((known.Size, known.Modified, known.Changed) == (identity.Size, identity.ModifiedNanoseconds, identity.ChangedNanoseconds)) return known.Hash;
             }
             else if (FindSaved(identity.Device, identity.Inode) is int index)
             {
-                if (Saved(index, 2) == (ulong)identity.Size && Saved(index, 3) == (ulong)identity.ModifiedNanoseconds)
-                    return new UInt128(Saved(index, 4), Saved(index, 5));
+                if (Saved(index, 2) == (ulong)identity.Size && Saved(index, 3) == (ulong)identity.ModifiedNanoseconds
+                    && Saved(index, 4) == (ulong)identity.ChangedNanoseconds)
+                    return new UInt128(Saved(index, 5), Saved(index, 6));
             }
         }
         UInt128 value = hash(path);
@@ -93,7 +97,7 @@ public sealed class StatCache : IDisposable
         {
             lock (_gate)
             {
-                _learnt[(identity.Device, identity.Inode)] = (identity.Size, identity.ModifiedNanoseconds, value);
+                _learnt[(identity.Device, identity.Inode)] = (identity.Size, identity.ModifiedNanoseconds, identity.ChangedNanoseconds, value);
                 _changed = true;
             }
         }
@@ -128,13 +132,14 @@ public sealed class StatCache : IDisposable
                     continue;
                 }
                 if (order == 0) s++; // the new entry replaces the saved one
-                ((ulong device, ulong inode), (long size, long modified, UInt128 hash)) = learnt[l++];
+                ((ulong device, ulong inode), (long size, long modified, long changed, UInt128 hash)) = learnt[l++];
                 BinaryPrimitives.WriteUInt64LittleEndian(record, device);
                 BinaryPrimitives.WriteUInt64LittleEndian(record[8..], inode);
                 BinaryPrimitives.WriteInt64LittleEndian(record[16..], size);
                 BinaryPrimitives.WriteInt64LittleEndian(record[24..], modified);
-                BinaryPrimitives.WriteUInt64LittleEndian(record[32..], (ulong)(hash >> 64));
-                BinaryPrimitives.WriteUInt64LittleEndian(record[40..], (ulong)hash);
+                BinaryPrimitives.WriteInt64LittleEndian(record[32..], changed);
+                BinaryPrimitives.WriteUInt64LittleEndian(record[40..], (ulong)(hash >> 64));
+                BinaryPrimitives.WriteUInt64LittleEndian(record[48..], (ulong)hash);
                 output.Write(record);
             }
             bytes = output.ToArray();

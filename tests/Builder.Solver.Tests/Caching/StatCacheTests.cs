@@ -68,6 +68,26 @@ public sealed class StatCacheTests : IDisposable
     }
 
     [Fact]
+    public void GetOrAdd_FileMadeAgainWithTheSameSizeAndMtime_IsHashedAgain()
+    {
+        // A context made again with its mtimes kept (cp -p, a checkout, a fixture) may get the freed inode back; the
+        // identity's ctime tells the new file from the old.
+        string path = OldFile("a.txt", "content");
+        FileIdentity before = HostFiles.Identity(path)!.Value;
+        var cache = StatCache.InMemory();
+        cache.GetOrAdd(before, path, _ => 1);
+        Thread.Sleep(20);
+
+        File.WriteAllText(path, "CONTENT");
+        File.SetLastWriteTimeUtc(path, DateTime.UnixEpoch.AddTicks(before.ModifiedNanoseconds / 100));
+        FileIdentity after = HostFiles.Identity(path)!.Value;
+        UInt128 value = cache.GetOrAdd(after, path, _ => 2);
+
+        Assert.Equal((before.Inode, before.Size, before.ModifiedNanoseconds), (after.Inode, after.Size, after.ModifiedNanoseconds));
+        Assert.Equal((UInt128)2, value);
+    }
+
+    [Fact]
     public void GetOrAdd_FileModifiedJustNow_IsNotRemembered()
     {
         string path = Path.Combine(_root, "fresh.txt");
