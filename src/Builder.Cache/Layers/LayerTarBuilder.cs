@@ -113,8 +113,18 @@ internal sealed class LayerTarBuilder(Stream output, long? sourceDateEpoch)
             Xattrs = added.Xattrs,
         };
         await output.WriteAsync(TarHeaderWriter.Encode(entry), cancellationToken).ConfigureAwait(false);
-        if (size > 0)
+        if (size > 0 && added.Content is { } content && content.Length == size)
+            await WriteContentAsync(content, cancellationToken).ConfigureAwait(false);
+        else if (size > 0)
             await WriteContentAsync(added.FullPath, size, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteContentAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        await output.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+        int padding = (int)((TarHeaderWriter.BlockSize - content.Length % TarHeaderWriter.BlockSize) % TarHeaderWriter.BlockSize);
+        if (padding > 0)
+            await output.WriteAsync(Zeros.AsMemory(0, padding), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WriteContentAsync(string path, long size, CancellationToken cancellationToken)

@@ -89,7 +89,8 @@ public static class LayerWriter
     {
         try
         {
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false);
+            // A large buffer: each time it fills, a synchronous FileStream's WriteAsync moves to a pool thread.
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: false);
             return await WriteAsync(source, file, options, cancellationToken).ConfigureAwait(false);
         }
         catch

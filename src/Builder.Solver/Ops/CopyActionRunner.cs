@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Hashing;
 using Builder.Cache.Layers;
 using Builder.Filesystem;
 using Builder.Filesystem.Patterns;
@@ -24,7 +25,7 @@ internal static class CopyActionRunner
     /// <exception cref="IOException">A source that is not a wildcard does not exist, or a --chown name cannot be looked up.</exception>
     /// <exception cref="Cache.Layers.LayerFormatException">An archive ADD unpacks has an entry that would land outside the destination.</exception>
     public static Task ApplyAsync(CopyAction copy, string sourceRoot, string targetRoot, CancellationToken cancellationToken) =>
-        ApplyAsync(copy, sourceRoot, null, targetRoot, ResolveOwner(copy, targetRoot), cancellationToken);
+        ApplyAsync(copy, sourceRoot, null, targetRoot, ResolveOwner(copy, targetRoot), null, cancellationToken);
 
     /// <summary>
     /// Copies from a build context read in place: only its selected entries exist for the copy (a link is never
@@ -34,7 +35,7 @@ internal static class CopyActionRunner
     public static Task ApplyAsync(CopyAction copy, SelectedContext context, string targetRoot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return ApplyAsync(copy, context.Root, context, targetRoot, ResolveOwner(copy, targetRoot), cancellationToken);
+        return ApplyAsync(copy, context.Root, context, targetRoot, ResolveOwner(copy, targetRoot), null, cancellationToken);
     }
 
     /// <summary>
@@ -46,14 +47,15 @@ internal static class CopyActionRunner
     /// <param name="context">The build context read in place, when the source is one.</param>
     /// <param name="targetRoot">The filesystem copied into.</param>
     /// <param name="owner">The owner <c>--chown</c> gives, or null to keep each source entry's.</param>
+    /// <param name="written">Where the bytes of the files copied are kept for the layer (each file removed or replaced is forgotten), or null.</param>
     /// <param name="cancellationToken">Cancels the copy between entries.</param>
     internal static async Task ApplyAsync(CopyAction copy, string sourceRoot, SelectedContext? context, string targetRoot,
-        (uint Uid, uint Gid)? owner, CancellationToken cancellationToken)
+        (uint Uid, uint Gid)? owner, WrittenFileContents? written, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(copy);
         Func<string, bool>? visible = context is null ? null : context.Includes;
         var job = new CopyJob(copy, context, Path.GetFullPath(targetRoot), owner, ModeChange.Of(copy.Mode),
-            Matcher(copy.IncludePatterns), Matcher(copy.ExcludePatterns));
+            Matcher(copy.IncludePatterns), Matcher(copy.ExcludePatterns), written);
 
         List<string> matches = copy.AllowWildcard
             ? SourceWildcards.Resolve(sourceRoot, copy.Source, copy.FollowSymlinks, visible)
@@ -79,6 +81,7 @@ internal static class CopyActionRunner
                 // entries keep the archive's owners unless --chown is given.
                 string destination = RootedPath.Resolve(targetRoot, copy.Destination);
                 job.MakeDirectories(destination, FileModes.Directory);
+                written?.Clear(); // the archive may replace files copied before, and names none of them here
                 await ArchiveUnpacker.UnpackAsync(source, destination,
                     owner is { } chown ? ((int)chown.Uid, (int)chown.Gid) : null, cancellationToken).ConfigureAwait(false);
                 context?.CheckFile(source); // what was unpacked is what was hashed
@@ -124,7 +127,7 @@ internal static class CopyActionRunner
 
     /// <summary>One copy action's settings, shared by the copies of its matches.</summary>
     private sealed record CopyJob(CopyAction Copy, SelectedContext? Context, string TargetRoot, (uint Uid, uint Gid)? Owner,
-        ModeChange Mode, PatternMatcher? Include, PatternMatcher? Exclude)
+        ModeChange Mode, PatternMatcher? Include, PatternMatcher? Exclude, WrittenFileContents? Written)
     {
         /// <summary>
         /// fsutil's MkdirAll: the missing directories of <paramref name="path"/> (a host path inside the target) are
@@ -142,7 +145,14 @@ internal static class CopyActionRunner
         }
 
         /// <summary>A host path inside the target as the image sees it, for messages.</summary>
-        public string Relative(string path) => "/" + Path.GetRelativePath(TargetRoot, path).Replace('\\', '/').TrimStart('.', '/');
+        public string Relative(string path) => "/" + LayerPath(path);
+
+        /// <summary>A host path inside the target as its layer names it: relative, '/'-separated.</summary>
+        public string LayerPath(string path)
+        {
+            string relative = Path.GetRelativePath(TargetRoot, path).Replace('\\', '/');
+            return relative == "." ? "" : relative;
+        }
     }
 
     /// <summary>
@@ -218,6 +228,7 @@ internal static class CopyActionRunner
             }
 
             bool copyInfo = include, restoreTime = false, infoCopied = false;
+            HostEntry? described = null;
             if (isDirectory)
             {
                 if (!include && !MayIncludeBelow(components, excludedHere)) return;
@@ -229,7 +240,9 @@ internal static class CopyActionRunner
                     restoreTime = !created;
                 }
             }
-            else if (IsLink(source) && source.LinkTarget is { } link)
+            // Anything but a directory is described by one statx (kind, mode, identity, link count), which the copy and the
+            // context check use too; asking the FileSystemInfo would add an lstat and a geteuid per file.
+            else if ((described = HostFiles.Describe(source.FullName))?.Kind == HostEntryKind.Symlink && source.LinkTarget is { } link)
             {
                 job.Context?.Check(source);
                 File.CreateSymbolicLink(target, link);
@@ -240,14 +253,14 @@ internal static class CopyActionRunner
                 context.Check(source);
                 new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0).Dispose();
             }
-            else if (source is FileInfo { Length: 0 } && HostFiles.IsNode(source.FullName)) // devices and fifos have no size
+            else if (described?.Kind is HostEntryKind.Node or HostEntryKind.Socket) // devices and fifos: made again, never read
             {
                 job.Context?.Check(source);
                 HostFiles.CopyNode(source.FullName, target);
             }
             else
             {
-                infoCopied = CopyFile(source, target);
+                infoCopied = CopyFile(source, described, target);
             }
 
             if (copyInfo && !infoCopied) CopyFileInfo(source, target);
@@ -324,6 +337,7 @@ internal static class CopyActionRunner
             if (!Exists(target, null)) return;
             if (IsDirectory(Info(target))) throw new IOException($"cannot replace to directory {job.Relative(target)} with file");
             File.Delete(target);
+            job.Written?.Remove(job.LayerPath(target));
         }
 
         // fsutil's copyFileInfo: owner (--chown's, else the source's: 0:0 for the build context), then mode (--chmod
@@ -338,12 +352,11 @@ internal static class CopyActionRunner
             else File.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
         }
 
-        // Copies a regular file and, unless it became a hard link of one copied before, its owner, mode and time
-        // (copyFileInfo's order) through the open copy, so no path is walked again: true when it did those too.
-        private bool CopyFile(FileSystemInfo source, string target)
+        // Copies a regular file (described by one statx, null when it is gone) and, unless it became a hard link of one
+        // copied before, its owner, mode and time (copyFileInfo's order) through the open copy, so no path is walked
+        // again: true when it did those too.
+        private bool CopyFile(FileSystemInfo source, HostEntry? described, string target)
         {
-            // One lstat: the link count, and what the context check compares.
-            HostEntry? described = HostFiles.Describe(source.FullName);
             // Files that are hard links of each other in the source stay hard links in the copy, as fsutil keeps them.
             if (described?.Identity is { Links: > 1 } identity)
             {
@@ -358,18 +371,28 @@ internal static class CopyActionRunner
             }
 
             job.Context?.Check(source.FullName, described);
-            using var input = new FileStream(source.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-            using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-            if (job.Context is null) input.CopyTo(output, 1 << 16);
-            else job.Context.CopyFile(input, output);
+            if (described is not { } file) throw new FileNotFoundException($"Could not find file '{source.FullName}'.", source.FullName);
+            (uint uid, uint gid) owner = job.Owner ?? (job.Context is not null ? (0u, 0u) : HostFiles.Owner(source.FullName));
+            int mode = job.Mode.Apply(file.Permissions, isDirectory: false) & 0xFFF;
 
-            // FileStream.SafeFileHandle moves the file offset to the stream's position (an lseek) each time it is read.
-            Microsoft.Win32.SafeHandles.SafeFileHandle copied = output.SafeFileHandle;
-            (uint uid, uint gid) = job.Owner ?? (job.Context is not null ? (0u, 0u) : HostFiles.Owner(source.FullName));
-            FileOwnership.Set(copied, target, uid, gid);
-            int mode = described?.Permissions ?? (int)source.UnixFileMode;
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(copied, (UnixFileMode)(job.Mode.Apply(mode, isDirectory: false) & 0xFFF));
-            File.SetLastWriteTimeUtc(copied, source.LastWriteTimeUtc);
+            // Read into room the layer keeps (one read and one write for a file that fits), else through a buffer.
+            Memory<byte> kept = job.Written?.Reserve(file.Identity.Size) ?? Memory<byte>.Empty;
+            byte[]? rented = kept.IsEmpty ? System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16) : null;
+            try
+            {
+                // What is copied from the build context is hashed as it is read: content that is not what the cache
+                // key was made from fails the build (SelectedContext.CheckCopied).
+                var hash = job.Context is null ? null : new XxHash128();
+                long length = RegularFileCopy.Copy(source.FullName, target, rented ?? kept.Span,
+                    hash is null ? null : hash.Append, owner, mode, file.Identity.ModifiedNanoseconds);
+                if (hash is not null) job.Context!.CheckCopied(source.FullName, hash.GetCurrentHashAsUInt128());
+                if (rented is null && length < kept.Length)
+                    job.Written!.Add(job.LayerPath(target), kept, (int)length, file.Identity.ModifiedNanoseconds);
+            }
+            finally
+            {
+                if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
             return true;
         }
 
