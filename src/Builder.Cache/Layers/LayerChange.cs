@@ -8,11 +8,7 @@ internal abstract record LayerChange(string Path)
 {
     /// <summary>A path present in the new tree: added or modified. The tar entry is built from its status.</summary>
     internal sealed record Added(string Path, string FullPath, FileStatus Status, IReadOnlyDictionary<string, byte[]> Xattrs)
-        : LayerChange(Path)
-    {
-        /// <summary>A regular file's content, already in memory (<see cref="WrittenFileContents"/>); null to read <see cref="FullPath"/>.</summary>
-        public ReadOnlyMemory<byte>? Content { get; init; }
-    }
+        : LayerChange(Path);
 
     /// <summary>A path of the lower tree that is gone: a <c>.wh.&lt;name&gt;</c> entry (layer.md, "Whiteouts").</summary>
     internal sealed record Deleted(string Path) : LayerChange(Path);

@@ -16,11 +16,9 @@ public abstract class LayerSource
     /// <summary>
     /// An overlayfs upper directory: a character device 0/0 becomes a <c>.wh.&lt;name&gt;</c> entry, a directory
     /// with <c>trusted.overlay.opaque=y</c> gets a <c>.wh..wh..opq</c> entry after it, and the
-    /// <c>trusted.overlay.*</c> attributes are left out of the layer. Files whose bytes are in <paramref name="written"/>
-    /// (still as they were written) are taken from there rather than read back.
+    /// <c>trusted.overlay.*</c> attributes are left out of the layer.
     /// </summary>
-    public static LayerSource FromOverlayUpper(string upperDirectory, WrittenFileContents? written = null) =>
-        new OverlayUpperLayerSource(Existing(upperDirectory), written);
+    public static LayerSource FromOverlayUpper(string upperDirectory) => new OverlayUpperLayerSource(Existing(upperDirectory));
 
     /// <summary>
     /// The changes from <paramref name="lowerDirectory"/> to <paramref name="upperDirectory"/> (for a copying

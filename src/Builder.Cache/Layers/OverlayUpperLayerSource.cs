@@ -4,10 +4,9 @@ namespace Builder.Cache.Layers;
 /// Reads an overlayfs upper directory (Documentation/filesystems/overlayfs.rst): whiteouts are character
 /// devices 0/0, opaque directories carry <c>trusted.overlay.opaque=y</c>. The <c>trusted.overlay.*</c> attributes
 /// are overlay's bookkeeping and are not copied. Redirected and metacopy directories (redirect_dir=on,
-/// metacopy=on) are not supported: mount without them, as containerd's overlay snapshotter does. A file the step
-/// wrote whose bytes are still in <paramref name="written"/> is not read back.
+/// metacopy=on) are not supported: mount without them, as containerd's overlay snapshotter does.
 /// </summary>
-internal sealed class OverlayUpperLayerSource(string upper, WrittenFileContents? written = null) : LayerSource
+internal sealed class OverlayUpperLayerSource(string upper) : LayerSource
 {
     private const string OverlayXattrPrefix = "trusted.overlay.";
 
@@ -34,10 +33,7 @@ internal sealed class OverlayUpperLayerSource(string upper, WrittenFileContents?
                 if (!key.StartsWith(OverlayXattrPrefix, StringComparison.Ordinal))
                     kept[key] = value;
             }
-            yield return new LayerChange.Added(path, full, status, kept)
-            {
-                Content = written is not null && written.TryGet(path, status, out ReadOnlyMemory<byte> content) ? content : null,
-            };
+            yield return new LayerChange.Added(path, full, status, kept);
             if (!status.IsDirectory)
                 continue;
             if (all.TryGetValue(OverlayXattrPrefix + "opaque", out byte[]? opaque) && opaque is [(byte)'y'])

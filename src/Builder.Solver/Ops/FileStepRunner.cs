@@ -34,23 +34,20 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
         using Snapshot snapshot = snapshotter.Create(inputDirectories[0], workRoot);
         string root = snapshot.RootFilesystem;
         var sources = new Dictionary<int, Snapshot>();
-        // The bytes a copy writes are kept for the layer, which then reads none of them back. Only copies keep them
-        // up to date (each file they remove or replace is forgotten): a step with other actions reads its files back.
-        WrittenFileContents? written = step.Actions.All(action => action is CopyAction) ? new WrittenFileContents() : null;
         try
         {
-            await ApplyAsync(step, inputDirectories, contexts, root, sources, written, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(step, inputDirectories, contexts, root, sources, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             foreach (Snapshot source in sources.Values) source.Dispose();
         }
-        return await committer.CommitAsync(snapshot, layerOptions, written, cancellationToken).ConfigureAwait(false);
+        return await committer.CommitAsync(snapshot, layerOptions, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ApplyAsync(FileStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories,
         IReadOnlyList<SelectedContext?> contexts, string root,
-        Dictionary<int, Snapshot> sources, WrittenFileContents? written, CancellationToken cancellationToken)
+        Dictionary<int, Snapshot> sources, CancellationToken cancellationToken)
     {
         // Owner names are looked up in the step's input as it was before any action, as BuildKit reads them from
         // the action's base input (ChownOpt's input index), and a missing /etc/passwd fails before anything is written.
@@ -78,7 +75,7 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
                 case CopyAction copy:
                     SelectedContext? context = copy.SourceInput < contexts.Count ? contexts[copy.SourceInput] : null;
                     string sourceRoot = context?.Root ?? SourceRoot(copy.SourceInput, inputDirectories, sources);
-                    await CopyActionRunner.ApplyAsync(copy, sourceRoot, context, root, Owner(copy.Owner), written, cancellationToken).ConfigureAwait(false);
+                    await CopyActionRunner.ApplyAsync(copy, sourceRoot, context, root, Owner(copy.Owner), cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     throw new NotSupportedException($"not supported yet: file action {action.GetType().Name}");

@@ -20,20 +20,12 @@ public sealed class SnapshotCommitter(ContentStore content, string workRoot, str
     public string DirectoryOf(Builder.Oci.Digest diffId) => Path.Combine(layersRoot, diffId.Encoded);
 
     /// <summary>Writes the layer of <paramref name="snapshot"/> and commits it.</summary>
-    public Task<CommittedLayer> CommitAsync(Snapshot snapshot, LayerWriteOptions options, CancellationToken cancellationToken) =>
-        CommitAsync(snapshot, options, null, cancellationToken);
-
-    /// <summary>
-    /// Writes the layer of <paramref name="snapshot"/>, taking the files the step wrote from <paramref name="written"/>
-    /// where it still holds them, and commits it.
-    /// </summary>
-    public async Task<CommittedLayer> CommitAsync(Snapshot snapshot, LayerWriteOptions options, WrittenFileContents? written,
-        CancellationToken cancellationToken)
+    public async Task<CommittedLayer> CommitAsync(Snapshot snapshot, LayerWriteOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         Directory.CreateDirectory(workRoot);
         LayerSource changes = snapshot.ChangesDirectory is { } upper
-            ? LayerSource.FromOverlayUpper(upper, written)
+            ? LayerSource.FromOverlayUpper(upper)
             : LayerSource.FromDiff(snapshot.LowerDirectories.Count > 0
                 ? snapshot.LowerDirectories[0]
                 : Directory.CreateDirectory(Path.Combine(workRoot, "empty")).FullName, snapshot.RootFilesystem);

@@ -89,40 +89,6 @@ public sealed class SelectedContextTests : IDisposable
         Assert.Contains("other.txt changed while the build was reading it", e.Message, StringComparison.Ordinal);
     }
 
-    // The copy that keeps each file's bytes for the layer reads a file once, into that room: it is checked there too.
-    [Fact]
-    public async Task Copy_KeepingBytesForTheLayer_FileRewrittenWithSameSizeAndTime_Fails()
-    {
-        string file = Path.Combine(_context, "other.txt");
-        SelectedContext selected = Read(["other.txt"]);
-        DateTime modified = File.GetLastWriteTimeUtc(file);
-        File.WriteAllText(file, "OTHER\n");
-        File.SetLastWriteTimeUtc(file, modified);
-
-        IOException e = await Assert.ThrowsAsync<IOException>(() => CopyActionRunner.ApplyAsync(
-            new CopyAction(0, "/other.txt", "/dst/"), selected.Root, selected, _target, null, new WrittenFileContents(), CancellationToken.None));
-
-        Assert.Contains("other.txt changed while the build was reading it", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Copy_KeepingBytesForTheLayer_LayerIsTheOneReadBackFromTheFiles()
-    {
-        SelectedContext selected = Read(["."]);
-        var written = new WrittenFileContents();
-
-        await CopyActionRunner.ApplyAsync(new CopyAction(0, "/", "/dst/"), selected.Root, selected, _target, null, written, CancellationToken.None);
-
-        var kept = new MemoryStream();
-        var readBack = new MemoryStream();
-        LayerWriteResult fromMemory = await LayerWriter.WriteAsync(LayerSource.FromOverlayUpper(_target, written), kept,
-            new LayerWriteOptions { Compression = LayerCompression.Uncompressed });
-        LayerWriteResult fromFiles = await LayerWriter.WriteAsync(LayerSource.FromOverlayUpper(_target), readBack,
-            new LayerWriteOptions { Compression = LayerCompression.Uncompressed });
-        Assert.Equal(fromFiles.DiffId, fromMemory.DiffId);
-        Assert.Equal(readBack.ToArray(), kept.ToArray());
-    }
-
     [Fact]
     public async Task Copy_FileDeletedAfterHashing_Fails()
     {
