@@ -1,4 +1,5 @@
 using System.Buffers;
+using Builder.Filesystem;
 
 namespace Builder.Cache.Layers;
 
@@ -122,7 +123,7 @@ internal sealed class LayerTarBuilder(Stream output, long? sourceDateEpoch)
         byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         // open, read and close only: File.OpenHandle adds an fstat and an fadvise per file, and a layer of 2,000 small
         // files (the edit-rebuild COPY) paid for them in system calls, not in reading.
-        int file = LinuxFileSystem.OpenRead(path);
+        int file = RegularFileCopy.OpenForReading(path);
         try
         {
             long offset = 0;
@@ -132,7 +133,7 @@ internal sealed class LayerTarBuilder(Stream output, long? sourceDateEpoch)
                 // A synchronous read: a regular file is never slow to become readable, and the async form costs a
                 // thread-pool hop per call that shows on a tree of small files (scripts/bench-layers.sh).
                 cancellationToken.ThrowIfCancellationRequested();
-                int read = LinuxFileSystem.Read(file, buffer.AsSpan(0, wanted), path);
+                int read = RegularFileCopy.Read(file, buffer.AsSpan(0, wanted), path);
                 if (read == 0)
                     throw new IOException($"'{path}' shrank from {size} bytes while the layer was written; do not change a snapshot being committed");
                 await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
@@ -144,7 +145,7 @@ internal sealed class LayerTarBuilder(Stream output, long? sourceDateEpoch)
         }
         finally
         {
-            LinuxFileSystem.Close(file);
+            RegularFileCopy.Close(file);
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }

@@ -89,8 +89,7 @@ public static class LayerWriter
     {
         try
         {
-            // A large buffer: each time it fills, a synchronous FileStream's WriteAsync moves to a pool thread.
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: false);
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false);
             return await WriteAsync(source, file, options, cancellationToken).ConfigureAwait(false);
         }
         catch

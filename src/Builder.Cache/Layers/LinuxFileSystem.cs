@@ -40,32 +40,6 @@ internal static class LinuxFileSystem
             CTimeSeconds: BinaryPrimitives.ReadInt64LittleEndian(b[96..]));
     }
 
-    /// <summary>Opens <paramref name="path"/> for reading (open(2) alone: no fstat, as .NET's handles make).</summary>
-    public static int OpenRead(string path)
-    {
-        while (true)
-        {
-            int fd = LibC.Open(path, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
-            if (fd >= 0) return fd;
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != LibC.EINTR) throw Failure("open", path, errno);
-        }
-    }
-
-    /// <summary>Reads from the current offset of <paramref name="fd"/> (opened from <paramref name="path"/>, named in errors); 0 at the end.</summary>
-    public static int Read(int fd, Span<byte> buffer, string path)
-    {
-        while (true)
-        {
-            nint count = LibC.Read(fd, buffer, (nuint)buffer.Length);
-            if (count >= 0) return (int)count;
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != LibC.EINTR) throw Failure("read", path, errno);
-        }
-    }
-
-    public static void Close(int fd) => _ = LibC.Close(fd);
-
     public static FileStatus LStat(string path) =>
         TryLStat(path) ?? throw new FileNotFoundException($"'{path}' does not exist", path);
 
