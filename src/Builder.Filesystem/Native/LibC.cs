@@ -17,7 +17,7 @@ internal static partial class LibC
     public const int ENOENT = 2, EINTR = 4, EWOULDBLOCK = 11, EACCES = 13, ENOTDIR = 20, EINVAL = 22, ERANGE = 34, ENODATA = 61;
 
     // fcntl.h: open flags, AT_* and flock operations
-    public const int O_RDONLY = 0x0, O_RDWR = 0x2, O_CREAT = 0x40, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
+    public const int O_RDONLY = 0x0, O_WRONLY = 0x1, O_RDWR = 0x2, O_CREAT = 0x40, O_EXCL = 0x80, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
     public const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
     public const int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4;
 
@@ -25,6 +25,9 @@ internal static partial class LibC
     public const int MNT_DETACH = 2;
     public const uint FSOPEN_CLOEXEC = 1, FSMOUNT_CLOEXEC = 1, FSCONFIG_SET_FLAG = 0, FSCONFIG_SET_STRING = 1, FSCONFIG_CMD_CREATE = 6;
     public const uint MOVE_MOUNT_F_EMPTY_PATH = 4;
+
+    // linux/stat.h: utimensat's "leave this time as it is"
+    public const long UTIME_OMIT = (1L << 30) - 2;
 
     // linux/stat.h: STATX_BASIC_STATS
     public const uint STATX_BASIC_STATS = 0x7ff;
@@ -34,6 +37,21 @@ internal static partial class LibC
 
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    [LibraryImport(Library, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, Span<byte> buffer, nuint count);
+
+    [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, ReadOnlySpan<byte> buffer, nuint count);
+
+    [LibraryImport(Library, EntryPoint = "fchown", SetLastError = true)]
+    public static partial int FChown(int fd, uint owner, uint group);
+
+    [LibraryImport(Library, EntryPoint = "fchmod", SetLastError = true)]
+    public static partial int FChmod(int fd, uint mode);
+
+    [LibraryImport(Library, EntryPoint = "futimens", SetLastError = true)]
+    public static partial int FUTimens(int fd, ReadOnlySpan<long> times);
 
     [LibraryImport(Library, EntryPoint = "fsync", SetLastError = true)]
     public static partial int Fsync(int fd);

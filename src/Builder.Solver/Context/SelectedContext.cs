@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.IO.Hashing;
 using Builder.Cache.Layers;
+using Builder.Filesystem.Native;
 using Builder.Solver.Caching;
 
 namespace Builder.Solver.Context;
@@ -89,15 +90,20 @@ public sealed class SelectedContext
     internal bool IncludesHostPath(string path) => Includes(RelativeOf(path));
 
     /// <summary>
-    /// The selected children of <paramref name="directory"/> (lstat'ed while listing); a selected child that is no
+    /// The selected children of <paramref name="directory"/>, each a <see cref="DirectoryInfo"/> when the directory
+    /// lists it as one, else a <see cref="FileInfo"/>; none is lstat'ed here (.NET's enumeration lstats every entry it
+    /// makes a <see cref="FileSystemInfo"/> of, and a copy describes each file itself). A selected child that is no
     /// longer there fails the build.
     /// </summary>
     internal IEnumerable<FileSystemInfo> Children(DirectoryInfo directory)
     {
         string relative = RelativeOf(directory.FullName);
         string prefix = relative.Length == 0 ? "" : relative + "/";
-        List<FileSystemInfo> children = [.. directory.EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 })
-            .Where(child => _entries.ContainsKey(prefix + child.Name))];
+        List<FileSystemInfo> children = [.. DirectoryReader.Read(directory.FullName)
+            .Where(child => _entries.ContainsKey(prefix + child.Name))
+            .Select(child => child.Type == DirectoryReader.EntryType.Directory
+                ? (FileSystemInfo)new DirectoryInfo(Path.Join(directory.FullName, child.Name))
+                : new FileInfo(Path.Join(directory.FullName, child.Name)))];
         if (children.Count != _childCounts.GetValueOrDefault(relative))
         {
             string missing = _paths.First(p => ParentOf(p) == relative && !children.Any(c => prefix + c.Name == p));
@@ -152,8 +158,17 @@ public sealed class SelectedContext
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
-        if (!_entries.TryGetValue(RelativeOf(input.Name), out Entry? entry) || entry.Kind != "f" || entry.Content != hash.GetCurrentHashAsUInt128())
-            throw Changed(input.Name);
+        CheckCopied(input.Name, hash.GetCurrentHashAsUInt128());
+    }
+
+    /// <summary>
+    /// Fails when <paramref name="content"/>, the hash of the bytes just copied from the selected file at
+    /// <paramref name="path"/>, is not the content that was hashed for the cache key.
+    /// </summary>
+    internal void CheckCopied(string path, UInt128 content)
+    {
+        if (!_entries.TryGetValue(RelativeOf(path), out Entry? entry) || entry.Kind != "f" || entry.Content != content)
+            throw Changed(path);
     }
 
     /// <summary>Fails when the selected file at <paramref name="path"/> (read by other means, an archive ADD unpacks) is not what was hashed.</summary>
