@@ -94,8 +94,8 @@ internal static class RegularFileCopy
             throw errno switch
             {
                 LibC.ENOENT when (flags & LibC.O_CREAT) == 0 => new FileNotFoundException($"Could not find file '{path}'.", path),
-                LibC.EACCES or EPERM => new UnauthorizedAccessException($"Access to the path '{path}' is denied."),
-                EEXIST => new IOException($"The file '{path}' already exists.", errno),
+                LibC.EACCES or LibC.EPERM => new UnauthorizedAccessException($"Access to the path '{path}' is denied."),
+                LibC.EEXIST => new IOException($"The file '{path}' already exists.", errno),
                 _ => Failure("open", path, errno),
             };
         }
@@ -127,8 +127,6 @@ internal static class RegularFileCopy
             if (errno != LibC.EINTR) throw Failure("write", path, errno);
         }
     }
-
-    private const int EPERM = 1, EEXIST = 17;
 
     private static IOException Failure(string call, string path) => Failure(call, path, Marshal.GetLastPInvokeError());
 

@@ -1,10 +1,10 @@
+using Builder.Filesystem.Native;
+
 namespace Builder.Cache.Layers;
 
 /// <summary>What the build needs of files on this machine beyond .NET's API: their identity and hard links.</summary>
 public static class HostFiles
 {
-    private const int EXDEV = 18, EPERM = 1, EMLINK = 31, EACCES = 13;
-
     /// <summary>The device, inode, size and modification time of <paramref name="path"/> (not following a final link), or null if it does not exist.</summary>
     public static FileIdentity? Identity(string path) => Describe(path)?.Identity;
 
@@ -70,7 +70,7 @@ public static class HostFiles
             LinuxFileSystem.Link(existing, newPath);
             return true;
         }
-        catch (IOException e) when (e.HResult is EXDEV or EPERM or EMLINK or EACCES)
+        catch (IOException e) when (e.HResult is LibC.EXDEV or LibC.EPERM or LibC.EMLINK or LibC.EACCES)
         {
             return false;
         }

@@ -14,7 +14,7 @@ internal static partial class LibC
     private const string Library = "libc";
 
     // errno values (asm-generic/errno-base.h)
-    public const int ENOENT = 2, EINTR = 4, EWOULDBLOCK = 11, EACCES = 13, ENOTDIR = 20, EINVAL = 22, ERANGE = 34, ENODATA = 61;
+    public const int EPERM = 1, ENOENT = 2, EINTR = 4, EWOULDBLOCK = 11, EACCES = 13, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EINVAL = 22, EMLINK = 31, ERANGE = 34, ENODATA = 61;
 
     // fcntl.h: open flags, AT_* and flock operations
     public const int O_RDONLY = 0x0, O_WRONLY = 0x1, O_RDWR = 0x2, O_CREAT = 0x40, O_EXCL = 0x80, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
