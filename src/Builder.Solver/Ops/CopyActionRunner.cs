@@ -166,6 +166,14 @@ internal static class CopyActionRunner
         private readonly List<PendingDirectory> _parents = [];
         private readonly Dictionary<(ulong Device, ulong Inode), string> _linked = [];
 
+        // Entries below the directory being walked that are not directories, copied together when it ends (CopyPending).
+        private readonly List<PendingEntry> _pending = [];
+
+        // Fewer entries are copied on the walking thread alone: starting workers costs more than they save.
+        private const int ParallelFromEntries = 8;
+
+        private sealed record PendingEntry(FileSystemInfo Source, string Target, bool CopyInfo);
+
         private sealed class PendingDirectory(DirectoryInfo source, string target)
         {
             public DirectoryInfo Source { get; } = source;
@@ -219,7 +227,6 @@ internal static class CopyActionRunner
             }
 
             bool copyInfo = include, restoreTime = false, infoCopied = false;
-            HostEntry? described = null;
             if (isDirectory)
             {
                 if (!include && !MayIncludeBelow(components, excludedHere)) return;
@@ -231,9 +238,38 @@ internal static class CopyActionRunner
                     restoreTime = !created;
                 }
             }
-            // Anything but a directory is described by one statx (kind, mode, identity, link count), which the copy and the
-            // context check use too; asking the FileSystemInfo would add an lstat and a geteuid per file.
-            else if ((described = HostFiles.Describe(source.FullName))?.Kind == HostEntryKind.Symlink && source.LinkTarget is { } link)
+            else if (_parents.Count > 0)
+            {
+                // Inside a directory: copied with the directory's other entries, in parallel, before its time is set.
+                _pending.Add(new PendingEntry(source, target, copyInfo));
+                return;
+            }
+            else
+            {
+                infoCopied = CopyEntry(source, target, HostFiles.Describe(source.FullName), linkedLater: false) == EntryCopy.WithInfo;
+            }
+
+            if (copyInfo && !infoCopied) CopyFileInfo(source, target);
+            else if (restoreTime && targetExisted) Directory.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
+        }
+
+        /// <summary>How far <see cref="CopyEntry"/> went.</summary>
+        private enum EntryCopy
+        {
+            /// <summary>Made; its owner, mode and time are still to be given.</summary>
+            Made,
+            /// <summary>Made with its owner, mode and time.</summary>
+            WithInfo,
+            /// <summary>Left for the walk: a file with other hard links, which must follow the walk's order.</summary>
+            HardLinked,
+        }
+
+        // A non-directory entry of the match, described by one statx (kind, mode, identity, link count), which the copy
+        // and the context check use too; asking the FileSystemInfo would add an lstat and a geteuid per file. With
+        // linkedLater, a regular file with other hard links is left for the walk (CopyPending).
+        private EntryCopy CopyEntry(FileSystemInfo source, string target, HostEntry? described, bool linkedLater)
+        {
+            if (described?.Kind == HostEntryKind.Symlink && source.LinkTarget is { } link)
             {
                 job.Context?.Check(source);
                 File.CreateSymbolicLink(target, link);
@@ -249,13 +285,58 @@ internal static class CopyActionRunner
                 job.Context?.Check(source);
                 HostFiles.CopyNode(source.FullName, target);
             }
+            else if (linkedLater && described?.Identity is { Links: > 1 })
+            {
+                return EntryCopy.HardLinked;
+            }
             else
             {
-                infoCopied = CopyFile(source, described, target);
+                return CopyFile(source, described, target) ? EntryCopy.WithInfo : EntryCopy.Made;
             }
+            return EntryCopy.Made;
+        }
 
-            if (copyInfo && !infoCopied) CopyFileInfo(source, target);
-            else if (restoreTime && targetExisted) Directory.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
+        // The entries of the directory just walked, copied on every core: a COPY of thousands of small files spends its
+        // time in system calls (open, read, write, chown, chmod, utimensat, close) that do not wait on each other.
+        // Files with other hard links are then copied in the walk's order, so that the first path of each inode is
+        // the one the others link to, as fsutil's copier makes them. Nothing in the directory is touched after this,
+        // so the directory's own time, set by the caller, is the source's.
+        private void CopyPending()
+        {
+            if (_pending.Count == 0) return;
+            PendingEntry[] entries = [.. _pending];
+            _pending.Clear();
+            var outcomes = new EntryCopy[entries.Length];
+            var described = new HostEntry?[entries.Length];
+            void CopyOne(int i)
+            {
+                PendingEntry entry = entries[i];
+                described[i] = HostFiles.Describe(entry.Source.FullName);
+                outcomes[i] = CopyEntry(entry.Source, entry.Target, described[i], linkedLater: true);
+                if (outcomes[i] == EntryCopy.Made && entry.CopyInfo) CopyFileInfo(entry.Source, entry.Target);
+            }
+            if (entries.Length < ParallelFromEntries)
+            {
+                for (int i = 0; i < entries.Length; i++) CopyOne(i);
+            }
+            else
+            {
+                try
+                {
+                    Parallel.For(0, entries.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, CopyOne);
+                }
+                catch (AggregateException failed)
+                {
+                    // The failure of one entry, as the walk would have thrown it (IOException, FileNotFoundException...).
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed.InnerExceptions[0]).Throw();
+                }
+            }
+            for (int i = 0; i < entries.Length; i++)
+            {
+                if (outcomes[i] != EntryCopy.HardLinked) continue;
+                PendingEntry entry = entries[i];
+                if (!CopyFile(entry.Source, described[i], entry.Target) && entry.CopyInfo) CopyFileInfo(entry.Source, entry.Target);
+            }
         }
 
         // Whether a directory the patterns leave out can hold something they keep: the walk fsutil makes anyway,
@@ -287,6 +368,7 @@ internal static class CopyActionRunner
                     Copy(child, components.Length == 0 ? child.Name : components + "/" + child.Name, Path.Combine(target, child.Name),
                         overwriteTargetMetadata: true, included, excluded);
                 }
+                CopyPending();
             }
             finally
             {

@@ -47,6 +47,52 @@ public sealed class CopyActionRunnerTests : IDisposable
         return name;
     }
 
+    [Fact]
+    public async Task Copy_DirectoryOfManyEntries_KeepsContentModesTimesOwnersAndHardLinks()
+    {
+        RequiredTool.RequireRoot();
+        // More entries per directory than the copy does on one thread, so they are copied on every core.
+        var times = new Dictionary<string, DateTime>();
+        for (int i = 0; i < 40; i++)
+        {
+            string name = $"tree/f{i:00}";
+            Write(name, new string((char)('a' + i % 26), 1000 + i * 37), i % 3 == 0 ? "600" : i % 3 == 1 ? "755" : "644");
+            times[name] = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMinutes(i);
+            File.SetLastWriteTimeUtc(Path.Combine(_source, name), times[name]);
+        }
+        for (int i = 0; i < 12; i++) Write($"tree/sub/s{i:00}", $"sub {i}\n");
+        ProcessRunner.Run("chown", ["1234:5678", Path.Combine(_source, "tree", "f07")]);
+        // Hard links: two in one directory, one across directories.
+        ProcessRunner.Run("ln", [Path.Combine(_source, "tree", "f10"), Path.Combine(_source, "tree", "g10")]);
+        ProcessRunner.Run("ln", [Path.Combine(_source, "tree", "f20"), Path.Combine(_source, "tree", "sub", "g20")]);
+        File.CreateSymbolicLink(Path.Combine(_source, "tree", "link"), "f01");
+        ProcessRunner.Run("mkfifo", [Path.Combine(_source, "tree", "pipe")]);
+        DateTime subTime = new(2021, 6, 1, 0, 0, 0, DateTimeKind.Utc), treeTime = new(2022, 6, 1, 0, 0, 0, DateTimeKind.Utc);
+        Directory.SetLastWriteTimeUtc(Path.Combine(_source, "tree", "sub"), subTime);
+        Directory.SetLastWriteTimeUtc(Path.Combine(_source, "tree"), treeTime);
+
+        await Copy(new CopyAction(0, "/tree", "/dst/"));
+
+        foreach ((string name, DateTime time) in times)
+        {
+            string target = Target("dst/" + name["tree/".Length..]);
+            Assert.Equal(File.ReadAllText(Path.Combine(_source, name)), File.ReadAllText(target));
+            Assert.Equal(Mode(Path.Combine(_source, name)), Mode(target));
+            Assert.Equal(time, File.GetLastWriteTimeUtc(target));
+        }
+        Assert.Equal("1234:5678", ProcessRunner.Run("stat", ["-c", "%u:%g", Target("dst/f07")]).Trim());
+        Assert.Equal("sub 11\n", File.ReadAllText(Target("dst/sub/s11")));
+        string Inode(string path) => ProcessRunner.Run("stat", ["-c", "%i", Target(path)]).Trim();
+        Assert.Equal(Inode("dst/f10"), Inode("dst/g10"));
+        Assert.Equal(Inode("dst/f20"), Inode("dst/sub/g20"));
+        Assert.NotEqual(Inode("dst/f10"), Inode("dst/f20"));
+        Assert.Equal("f01", new FileInfo(Target("dst/link")).LinkTarget);
+        Assert.Equal("fifo", ProcessRunner.Run("stat", ["-c", "%F", Target("dst/pipe")]).Trim());
+        // Each directory's time is its source's: set after everything in it was made.
+        Assert.Equal(subTime, Directory.GetLastWriteTimeUtc(Target("dst/sub")));
+        Assert.Equal(treeTime, Directory.GetLastWriteTimeUtc(Target("dst")));
+    }
+
     [Theory]
     [InlineData("plain.tar", "--no-auto-compress")]
     [InlineData("gzip.tgz", "--gzip")]
