@@ -77,6 +77,7 @@ internal sealed class BuildSession : IDisposable
 {
     private readonly FileLock _lease;
     private readonly BuildWorkspace _workspace;
+    private readonly SnapshotCommitter _committer;
     private readonly SnapshotCleanup _snapshotCleanup = new();
     private readonly BundleTmpfs _bundles;
     private readonly StatCache _statCache;
@@ -89,7 +90,7 @@ internal sealed class BuildSession : IDisposable
     private BaseImageConfigResolver? _configs;
 
     private BuildSession(ImageStore images, RegistryClient registry, BuildSessionOptions options, IBuildProgress progress, FileLock lease,
-        BuildWorkspace workspace, bool flushWrites)
+        BuildWorkspace workspace, bool flushWrites, CancellationToken cancellationToken)
     {
         Images = images;
         Registry = registry;
@@ -109,7 +110,8 @@ internal sealed class BuildSession : IDisposable
             volatileMounts: !flushWrites, _snapshotCleanup);
         Fetcher = new BlobFetcher();
         Bases = new BaseImageProvider(images, registry, Fetcher) { ForcePull = options.ForcePull };
-        var committer = new SnapshotCommitter(images.Content, _work, layout.Layers, flushBlobs: flushWrites);
+        _committer = new SnapshotCommitter(images.Content, _work, layout.Layers, flushBlobs: flushWrites, stopping: cancellationToken);
+        SnapshotCommitter committer = _committer;
         Imported = new ImportedCache(Fetcher);
         StepCache = new StepCache(new CacheIndex(images), Imported, options.UseCache) { NoCacheReason = options.NoCacheReason };
         Materializer = new LayerMaterializer(committer, images.Content, Fetcher);
@@ -194,7 +196,7 @@ internal sealed class BuildSession : IDisposable
         BuildSession session;
         try
         {
-            session = new BuildSession(images, registry, options, progress, lease, workspace, flushWrites);
+            session = new BuildSession(images, registry, options, progress, lease, workspace, flushWrites, cancellationToken);
         }
         catch
         {
@@ -270,8 +272,14 @@ internal sealed class BuildSession : IDisposable
 
     /// <summary>Runs <paramref name="targets"/> in one solve, independent steps in parallel, identical steps once.</summary>
     /// <exception cref="StepFailedException">A step failed; the others were stopped.</exception>
-    public async Task<IReadOnlyList<StepState>> SolveAsync(IReadOnlyList<BuildTarget> targets, int jobs, CancellationToken cancellationToken) =>
-        await new StepScheduler<StepState>(Executor, jobs).SolveAsync([.. targets.Select(t => t.Step)], cancellationToken).ConfigureAwait(false);
+    /// <remarks>Returns once every layer is written and recorded: a step's layer is written while later steps run.</remarks>
+    public async Task<IReadOnlyList<StepState>> SolveAsync(IReadOnlyList<BuildTarget> targets, int jobs, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StepState> states = await new StepScheduler<StepState>(Executor, jobs).SolveAsync([.. targets.Select(t => t.Step)], cancellationToken)
+            .ConfigureAwait(false);
+        await Executor.SettleAsync().ConfigureAwait(false);
+        return states;
+    }
 
     /// <summary>Writes the image of <paramref name="target"/> (config, history times, inline cache) into the store.</summary>
     public async Task<Descriptor> AssembleAsync(BuildTarget target, StepState state, bool ociMediaTypes, DateTimeOffset? sourceDateEpoch, bool inlineCache,
@@ -437,9 +445,20 @@ internal sealed class BuildSession : IDisposable
         _downloads.Dispose();
         try
         {
+            // Steps that ended before a failure still have their layers written and recorded (cancelled only with the build).
+            try
+            {
+                Executor.SettleAsync().Wait();
+            }
+            catch (AggregateException)
+            {
+                // reported by the step, or the build failed before
+            }
             _bundles.Dispose();
             // Steps release their own snapshots; anything still mounted (a step that failed to) must go before the folder.
             MountTable.UnmountUnder(_workspace.Directory);
+            // Nothing stacks the committed directories now: they go where later builds find them.
+            _committer.Publish();
         }
         finally
         {

@@ -201,6 +201,27 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
+    public void Build_LaterStepFails_StepsThatEndedAreCachedWithTheirLayers()
+    {
+        RequiredTool.RequireRoot();
+        string baseImage = _registry.SeedBusybox("library/busybox");
+        // The first RUN's layer is written in the background while the second runs, and the second fails.
+        string failing = Context($"FROM {baseImage}\nRUN head -c 3000000 /dev/urandom > /big && echo one > /one\nRUN sleep 0.2; exit 3\n");
+        var failed = Imgbuild("-t", "ended:1", failing);
+        string fixedContext = Context($"FROM {baseImage}\nRUN head -c 3000000 /dev/urandom > /big && echo one > /one\nRUN cat /one; test -s /big\n");
+
+        var (status, _, error) = Imgbuild("-t", "ended:1", fixedContext);
+
+        Assert.Equal(1, failed.Status);
+        Assert.True(status == 0, error);
+        Assert.Equal([("RUN head -c 3000000 /dev/urandom > /big && echo one > /one", true), ("RUN cat /one; test -s /big", false)],
+            ProgressSteps.Parse(error).Where(s => !s.Instruction.StartsWith("FROM ", StringComparison.Ordinal)));
+        Assert.Contains(" one", error, StringComparison.Ordinal);
+        // Nothing of either build is left in the working folder: the layer went where later builds find it.
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root, "store", "work")));
+    }
+
+    [Fact]
     public void Build_RawJsonProgress_OneJsonObjectPerLine()
     {
         RequiredTool.RequireRoot();

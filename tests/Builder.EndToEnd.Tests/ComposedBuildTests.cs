@@ -44,10 +44,11 @@ public sealed class ComposedBuildTests : IDisposable
         CommittedLayer run = await runner.RunAsync(step, [(IReadOnlyList<string>)[baseImage.RootFilesystem]],
             new RunMountOptions(Path.Combine(_root, "cache-mounts"), System.Collections.Immutable.ImmutableDictionary<string, byte[]>.Empty, new OverlaySnapshotter(), Path.Combine(_root, "work")),
             _ => { }, new LayerWriteOptions(), CancellationToken.None);
+        LayerWriteResult written = await run.Layer;
         ImmutableArray<ImageLayer> layers =
         [
             .. baseImage.Manifest.Layers.Select((blob, i) => new ImageLayer(blob, baseImage.Config.RootFs.DiffIds[i])),
-            new ImageLayer(run.Layer.Descriptor, run.Layer.DiffId),
+            new ImageLayer(written.Descriptor, written.DiffId),
         ];
         ImageConfig config = baseImage.Config with
         {

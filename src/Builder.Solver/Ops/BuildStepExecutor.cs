@@ -31,6 +31,9 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
     IBuildProgress progress)
     : IStepExecutor<StepState>
 {
+    // The layers of steps that ran, being written and recorded while later steps run.
+    private readonly System.Collections.Concurrent.ConcurrentBag<Task> _recording = [];
+
     /// <summary>Says why a RUN or file step missed the cache, and keeps what a later miss compares with; null for no reasons.</summary>
     public CacheMissExplainer? Explainer { get; init; }
 
@@ -53,8 +56,8 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
             // later step needs it; a step nothing reads from never fetches it.
             progress.Cached(step, key);
             string directory = layers.Register(new Cache.Images.ImageLayer(hit.Layer, hit.DiffId));
-            return inputs[0].With(new CommittedLayer(new LayerWriteResult(hit.Layer, hit.DiffId, 0), directory), cacheKey,
-                hit.Created ?? DateTimeOffset.UtcNow);
+            return inputs[0].With(directory,
+                Task.FromResult(new Cache.Images.ImageLayer(hit.Layer, hit.DiffId) { Created = hit.Created ?? DateTimeOffset.UtcNow }), cacheKey);
         }
         StepRecipe? recipe = null;
         IReadOnlyList<CacheMissExplainer.InputState> explained = [];
@@ -69,7 +72,7 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
             explainer.Ran(key);
             progress.CacheMissed(step, key, ExplainOnly ? reasons : [reasons[0]]);
             if (ExplainOnly)
-                return new StepState(inputs[0].Layers, inputs[0].LowerDirectories, cacheKey);
+                return new StepState(inputs[0].LayerResults, inputs[0].LowerDirectories, cacheKey);
         }
         // A build context a COPY reads is read in place; any other input needs its directories.
         if (step is ExecStep or FileStep)
@@ -77,16 +80,14 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
         var clock = Stopwatch.StartNew();
         StepState result = step switch
         {
-            ScratchStep => new StepState([], [], key.Digest),
+            ScratchStep => StepState.Known([], [], key.Digest),
             ImageSourceStep image => await BaseAsync(image, key, cancellationToken).ConfigureAwait(false),
-            ExecStep run => await RememberAsync(inputs[0], cacheKey,
+            ExecStep run => Remember(step, inputs[0], cacheKey,
                 await exec.RunAsync(run, [.. inputs.Select(i => (IReadOnlyList<string>)i.LowerDirectories)], mountOptions,
-                    line => progress.Output(step, key, line), layerOptions, cancellationToken).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false),
-            FileStep file => await RememberAsync(inputs[0], cacheKey,
+                    line => progress.Output(step, key, line), layerOptions, cancellationToken).ConfigureAwait(false)),
+            FileStep file => Remember(step, inputs[0], cacheKey,
                 await files.RunAsync(file, [.. inputs.Select(i => (IReadOnlyList<string>)i.LowerDirectories)],
-                    [.. inputs.Select((input, i) => ReadsInPlace(step, inputs, i) ? input.Context : null)], layerOptions, cancellationToken).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false),
+                    [.. inputs.Select((input, i) => ReadsInPlace(step, inputs, i) ? input.Context : null)], layerOptions, cancellationToken).ConfigureAwait(false)),
             ContextSourceStep source => ReadContext(source, key, cancellationToken),
             HttpSourceStep http => await DirectoryAsync(key, (directory, token) => sources.Downloads.DownloadAsync(http, directory, token), cancellationToken).ConfigureAwait(false),
             GitSourceStep repository => await DirectoryAsync(key, (directory, token) =>
@@ -110,13 +111,36 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
     private IEnumerable<string> LayerSalt() =>
         layerOptions.SourceDateEpoch is { } epoch ? [$"source-date-epoch={epoch.ToUnixTimeSeconds()}"] : [];
 
-    // The new layer goes on its input and into the cache, with the time it was made: later hits keep that time in
-    // the image history, so a rebuild from the cache gives the same image digest (as BuildKit's does).
-    private async Task<StepState> RememberAsync(StepState input, Digest cacheKey, CommittedLayer layer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the layers of the steps that ran to be written and their cache records made (each is written while
+    /// later steps run); the first that failed throws, as its step's failure.
+    /// </summary>
+    /// <exception cref="StepFailedException">A step's layer could not be written or recorded.</exception>
+    public Task SettleAsync() => Task.WhenAll(_recording);
+
+    // The new layer goes on its input at once, and into the cache once it is written, with the time its step ended:
+    // later hits keep that time in the image history, so a rebuild from the cache gives the same image digest (as
+    // BuildKit's does). A step that ended has its record made even when a later step fails.
+    private StepState Remember(BuildStep step, StepState input, Digest cacheKey, CommittedLayer committed)
     {
         DateTimeOffset created = DateTimeOffset.UtcNow;
-        await cache.AddAsync(cacheKey, new CacheRecord(layer.Layer.Descriptor, layer.Layer.DiffId) { Created = created }, cancellationToken).ConfigureAwait(false);
-        return input.With(layer, cacheKey, created);
+        Task<Cache.Images.ImageLayer> layer = RecordAsync(step, cacheKey, committed.Layer, created);
+        _recording.Add(layer);
+        return input.With(committed.Directory, layer, cacheKey);
+    }
+
+    private async Task<Cache.Images.ImageLayer> RecordAsync(BuildStep step, Digest cacheKey, Task<LayerWriteResult> layer, DateTimeOffset created)
+    {
+        try
+        {
+            LayerWriteResult written = await layer.ConfigureAwait(false);
+            await cache.AddAsync(cacheKey, new CacheRecord(written.Descriptor, written.DiffId) { Created = created }, CancellationToken.None).ConfigureAwait(false);
+            return new Cache.Images.ImageLayer(written.Descriptor, written.DiffId) { Created = created };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new StepFailedException(step, e);
+        }
     }
 
     // Input i of a file step is read in place when it is a build context only copies read (input 0 is the filesystem
@@ -133,7 +157,7 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
         SelectedContext selected = sources.Context.Read(source, sources.Hashes, cancellationToken);
         string directory = Path.Combine(sources.Directory, key.Digest.Encoded);
         layers.Register(directory, token => Filesystem.AtomicDirectory.CreateAsync(directory, selected.MaterializeAsync, token));
-        return new StepState([], [directory], Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{key}\n{selected.ContentHash}"))) { Context = selected };
+        return StepState.Known([], [directory], Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{key}\n{selected.ContentHash}"))) with { Context = selected };
     }
 
     // A source of files (a download, a git repository) made into a directory once per build; its content goes into
@@ -143,7 +167,7 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
         string directory = Path.Combine(sources.Directory, key.Digest.Encoded);
         await Filesystem.AtomicDirectory.CreateAsync(directory, fill, cancellationToken).ConfigureAwait(false);
         string content = ContentHasher.Hash(directory, sources.Hashes);
-        return new StepState([], [directory], Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{key}\n{content}")));
+        return StepState.Known([], [directory], Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes($"{key}\n{content}")));
     }
 
     // A base image is only resolved (manifest and config); its tree is unpacked when a step first needs it.
@@ -152,7 +176,7 @@ public sealed class BuildStepExecutor(BaseImageProvider bases, ExecStepRunner ex
         ImageReference reference = step.ResolvedDigest is { } digest ? step.Image.WithDigest(digest) : step.Image;
         BaseImage image = await bases.ResolveAsync(reference, step.Platform, cancellationToken).ConfigureAwait(false);
         layers.Register(image.RootFilesystem, token => bases.UnpackAsync(image, token));
-        return new StepState(
+        return StepState.Known(
             [.. image.Manifest.Layers.Select((blob, i) => new Cache.Images.ImageLayer(blob, image.Config.RootFs.DiffIds[i]))],
             [image.RootFilesystem], key.Digest);
     }

@@ -103,7 +103,7 @@ public sealed class ExecStepRunner(ISnapshotter snapshotter, IContainerRuntime r
             // Mounts are released (and their stubs removed by the runtime) before the changes become a layer.
             mounts.Dispose();
             mounts = null;
-            return await committer.CommitAsync(snapshot, layerOptions, cancellationToken).ConfigureAwait(false);
+            return committer.Commit(snapshot, layerOptions);
         }
         finally
         {

@@ -42,7 +42,7 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
         {
             foreach (Snapshot source in sources.Values) source.Dispose();
         }
-        return await committer.CommitAsync(snapshot, layerOptions, cancellationToken).ConfigureAwait(false);
+        return committer.Commit(snapshot, layerOptions);
     }
 
     private async Task ApplyAsync(FileStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories,

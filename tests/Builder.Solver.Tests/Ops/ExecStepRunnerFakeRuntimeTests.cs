@@ -32,14 +32,17 @@ public sealed class ExecStepRunnerFakeRuntimeTests : IDisposable
         _content = new ContentStore(Path.Combine(_root, "store"));
     }
 
-    private Task<CommittedLayer> RunAsync(IContainerRuntime runtime, ExecStep step, Action<FailedRunContainer>? keepFailed = null)
+    // The step, with its layer written (the committer writes it in the background).
+    private async Task<CommittedLayer> RunAsync(IContainerRuntime runtime, ExecStep step, Action<FailedRunContainer>? keepFailed = null)
     {
         var runner = new ExecStepRunner(new CopySnapshotter(), runtime, new SnapshotCommitter(_content, _work, Path.Combine(_root, "layers")), _work)
         {
             KeepFailed = keepFailed,
         };
         var mounts = new RunMountOptions(Path.Combine(_root, "cache-mounts"), ImmutableDictionary<string, byte[]>.Empty, new CopySnapshotter(), _work);
-        return runner.RunAsync(step, [(IReadOnlyList<string>)[_lower]], mounts, _output.Enqueue, new LayerWriteOptions(), CancellationToken.None);
+        CommittedLayer committed = await runner.RunAsync(step, [(IReadOnlyList<string>)[_lower]], mounts, _output.Enqueue, new LayerWriteOptions(), CancellationToken.None);
+        await committed.Layer;
+        return committed;
     }
 
     private static ExecStep Step(string user = "", string cwd = "/") =>
@@ -73,7 +76,7 @@ public sealed class ExecStepRunnerFakeRuntimeTests : IDisposable
         CommittedLayer layer = await RunAsync(runtime, Step());
 
         Assert.Equal("yes", File.ReadAllText(Path.Combine(layer.Directory, "built")));
-        Assert.True(_content.Contains(layer.Layer.Descriptor.Digest));
+        Assert.True(_content.Contains((await layer.Layer).Descriptor.Digest));
     }
 
     [Fact]

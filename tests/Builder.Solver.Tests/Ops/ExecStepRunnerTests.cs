@@ -18,6 +18,7 @@ public sealed class ExecStepRunnerTests : IDisposable
     private readonly BusyboxRootfs _base = new();
     private readonly ContentStore _content;
     private readonly ExecStepRunner _runner;
+    private readonly SnapshotCommitter _committer;
     private readonly RuncRuntime _runtime;
     private readonly ConcurrentQueue<ContainerOutputLine> _output = new();
     private readonly string _work;
@@ -27,14 +28,20 @@ public sealed class ExecStepRunnerTests : IDisposable
         _content = new ContentStore(Path.Combine(_base.Parent, "store"));
         _work = Path.Combine(_base.Parent, "work");
         _runtime = new RuncRuntime(RequiredTool.Find("runc", "runc"), Path.Combine(_base.Parent, "runc"));
-        _runner = new ExecStepRunner(new OverlaySnapshotter(), _runtime, new SnapshotCommitter(_content, _work, Path.Combine(_base.Parent, "layers")), _work);
+        _committer = new SnapshotCommitter(_content, _work, Path.Combine(_base.Parent, "layers"));
+        _runner = new ExecStepRunner(new OverlaySnapshotter(), _runtime, _committer, _work);
     }
 
     private static ExecStep Run(string script, string user = "", string cwd = "/") =>
         new(["/bin/sh", "-c", script], ["PATH=/bin"], cwd, user) { Inputs = [new ScratchStep()] };
 
-    private Task<CommittedLayer> RunAsync(ExecStep step, params string[] above) =>
-        _runner.RunAsync(step, [(IReadOnlyList<string>)[.. above, _base.Path]], Mounts, _output.Enqueue, new LayerWriteOptions(), CancellationToken.None);
+    // The step, with its layer written (the committer writes it in the background).
+    private async Task<CommittedLayer> RunAsync(ExecStep step, params string[] above)
+    {
+        CommittedLayer committed = await _runner.RunAsync(step, [(IReadOnlyList<string>)[.. above, _base.Path]], Mounts, _output.Enqueue, new LayerWriteOptions(), CancellationToken.None);
+        await committed.Layer;
+        return committed;
+    }
 
     private RunMountOptions Mounts => new(Path.Combine(_base.Parent, "cache-mounts"), System.Collections.Immutable.ImmutableDictionary<string, byte[]>.Empty,
         new OverlaySnapshotter(), _work);
@@ -44,7 +51,7 @@ public sealed class ExecStepRunnerTests : IDisposable
     {
         CommittedLayer outcome = await RunAsync(Run("mkdir /app && echo hi > /app/x && rm /etc/group"));
 
-        string blob = _content.GetBlobPath(outcome.Layer.Descriptor.Digest);
+        string blob = _content.GetBlobPath((await outcome.Layer).Descriptor.Digest);
         string[] entries = ProcessRunner.Run("tar", ["-tzf", blob]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains("app/x", entries);
         Assert.Contains("etc/.wh.group", entries);
@@ -85,6 +92,7 @@ public sealed class ExecStepRunnerTests : IDisposable
     {
         await RunAsync(Run("true"));
         await Assert.ThrowsAsync<ExecFailedException>(() => RunAsync(Run("false")));
+        _committer.Publish();
 
         Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), line => line.Contains(_work, StringComparison.Ordinal));
         Assert.Empty(await _runtime.ListAsync(CancellationToken.None));
