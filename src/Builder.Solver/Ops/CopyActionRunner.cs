@@ -48,13 +48,20 @@ internal static class CopyActionRunner
     /// <param name="targetRoot">The filesystem copied into.</param>
     /// <param name="owner">The owner <c>--chown</c> gives, or null to keep each source entry's.</param>
     /// <param name="cancellationToken">Cancels the copy between entries.</param>
+    /// <param name="targetChanges">
+    /// The overlay upper directory of <paramref name="targetRoot"/>, or null: what the copy puts under a directory it
+    /// made is written there directly (see <see cref="CopyJob.ChangesRoot"/>).
+    /// </param>
     internal static async Task ApplyAsync(CopyAction copy, string sourceRoot, SelectedContext? context, string targetRoot,
-        (uint Uid, uint Gid)? owner, CancellationToken cancellationToken)
+        (uint Uid, uint Gid)? owner, CancellationToken cancellationToken, string? targetChanges = null)
     {
         ArgumentNullException.ThrowIfNull(copy);
         Func<string, bool>? visible = context is null ? null : context.Includes;
         var job = new CopyJob(copy, context, Path.GetFullPath(targetRoot), owner, ModeChange.Of(copy.Mode),
-            Matcher(copy.IncludePatterns), Matcher(copy.ExcludePatterns));
+            Matcher(copy.IncludePatterns), Matcher(copy.ExcludePatterns))
+        {
+            ChangesRoot = targetChanges is null ? null : Path.GetFullPath(targetChanges),
+        };
 
         List<string> matches = copy.AllowWildcard
             ? SourceWildcards.Resolve(sourceRoot, copy.Source, copy.FollowSymlinks, visible)
@@ -140,10 +147,41 @@ internal static class CopyActionRunner
             Directory.CreateDirectory(path);
             if (Owner is { } owner) FileOwnership.Set(path, owner.Uid, owner.Gid);
             SetMode(path, mode);
+            _made.Add(path);
         }
 
-        /// <summary>A host path inside the target as the image sees it, for messages.</summary>
-        public string Relative(string path) => "/" + Path.GetRelativePath(TargetRoot, path).Replace('\\', '/').TrimStart('.', '/');
+        // The directories MakeDirectories made, through the overlay (host paths in TargetRoot).
+        private readonly HashSet<string> _made = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// The overlay upper directory of <see cref="TargetRoot"/>, or null (a copied snapshot). What the copy puts under a
+        /// directory it made through the overlay goes straight into the upper directory, where the overlay would put it:
+        /// such a directory is the upper one alone, and the overlay has looked up nothing in it, so it finds there what the
+        /// copy wrote. Writing through overlayfs costs two to three times as much per file (a COPY of thousands of files).
+        /// </summary>
+        public string? ChangesRoot { get; init; }
+
+        /// <summary>
+        /// Where the entries of the directory <paramref name="target"/> are written: in the upper directory when the copy
+        /// made <paramref name="target"/> (<paramref name="made"/>, or MakeDirectories did), else beside it.
+        /// </summary>
+        public string ChildrenRoot(string target, bool made) =>
+            ChangesRoot is { } changes && !InChanges(target) && (made || _made.Contains(target))
+                ? changes + target[TargetRoot.Length..]
+                : target;
+
+        /// <summary><paramref name="path"/> as seen from the same side as <paramref name="other"/> (the overlay, or its upper directory).</summary>
+        public string SameSideAs(string path, string other) =>
+            ChangesRoot is not { } changes || InChanges(path) == InChanges(other) ? path
+            : InChanges(path) ? TargetRoot + path[changes.Length..]
+            : changes + path[TargetRoot.Length..];
+
+        private bool InChanges(string path) =>
+            ChangesRoot is { } changes && path.StartsWith(changes, StringComparison.Ordinal) && (path.Length == changes.Length || path[changes.Length] == '/');
+
+        /// <summary>A host path inside the target (or its upper directory) as the image sees it, for messages.</summary>
+        public string Relative(string path) =>
+            "/" + Path.GetRelativePath(InChanges(path) ? ChangesRoot! : TargetRoot, path).Replace('\\', '/').TrimStart('.', '/');
     }
 
     /// <summary>
@@ -360,12 +398,13 @@ internal static class CopyActionRunner
                 (parent.Made, parent.Created) = (true, created);
             }
             _parents.Add(parent);
+            string childrenRoot = job.ChildrenRoot(target, created);
             try
             {
                 IEnumerable<FileSystemInfo> children = job.Context is null ? source.EnumerateFileSystemInfos("*", ListingOptions) : job.Context.Children(source);
                 foreach (FileSystemInfo child in children.OrderBy(c => c.Name, StringComparer.Ordinal))
                 {
-                    Copy(child, components.Length == 0 ? child.Name : components + "/" + child.Name, Path.Combine(target, child.Name),
+                    Copy(child, components.Length == 0 ? child.Name : components + "/" + child.Name, Path.Combine(childrenRoot, child.Name),
                         overwriteTargetMetadata: true, included, excluded);
                 }
                 CopyPending();
@@ -434,7 +473,7 @@ internal static class CopyActionRunner
             {
                 if (_linked.TryGetValue((identity.Device, identity.Inode), out string? first))
                 {
-                    if (HostFiles.TryHardLink(first, target)) return false;
+                    if (HostFiles.TryHardLink(job.SameSideAs(first, target), target)) return false;
                 }
                 else
                 {

@@ -36,7 +36,7 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
         var sources = new Dictionary<int, Snapshot>();
         try
         {
-            await ApplyAsync(step, inputDirectories, contexts, root, sources, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(step, inputDirectories, contexts, root, snapshot.ChangesDirectory, sources, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -46,7 +46,7 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
     }
 
     private async Task ApplyAsync(FileStep step, IReadOnlyList<IReadOnlyList<string>> inputDirectories,
-        IReadOnlyList<SelectedContext?> contexts, string root,
+        IReadOnlyList<SelectedContext?> contexts, string root, string? changes,
         Dictionary<int, Snapshot> sources, CancellationToken cancellationToken)
     {
         // Owner names are looked up in the step's input as it was before any action, as BuildKit reads them from
@@ -75,7 +75,7 @@ public sealed class FileStepRunner(ISnapshotter snapshotter, SnapshotCommitter c
                 case CopyAction copy:
                     SelectedContext? context = copy.SourceInput < contexts.Count ? contexts[copy.SourceInput] : null;
                     string sourceRoot = context?.Root ?? SourceRoot(copy.SourceInput, inputDirectories, sources);
-                    await CopyActionRunner.ApplyAsync(copy, sourceRoot, context, root, Owner(copy.Owner), cancellationToken).ConfigureAwait(false);
+                    await CopyActionRunner.ApplyAsync(copy, sourceRoot, context, root, Owner(copy.Owner), cancellationToken, changes).ConfigureAwait(false);
                     break;
                 default:
                     throw new NotSupportedException($"not supported yet: file action {action.GetType().Name}");
