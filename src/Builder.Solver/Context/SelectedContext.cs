@@ -32,11 +32,13 @@ public sealed class SelectedContext
     {
         Root = Path.GetFullPath(root);
         _paths = [.. paths.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-        var hash = new XxHash128();
         long racy = (DateTimeOffset.UtcNow - StatCache.RacyWindow).ToUnixTimeMilliseconds() * 1_000_000;
-        foreach (string path in _paths)
+        // The entries are described and looked up (or hashed) on every core: one statx and a stat cache lookup each,
+        // thousands of them in a source tree. The content hash then takes them in path order.
+        var read = new Entry[_paths.Length];
+        void ReadOne(int i)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            string path = _paths[i];
             string full = Path.Combine(Root, path);
             // One lstat per entry: kind, mode and the identity the stat cache looks the content up by.
             HostEntry described = HostFiles.Describe(full) ?? throw Changed(full);
@@ -51,13 +53,44 @@ public sealed class SelectedContext
             {
                 throw new IOException($"cannot read '{path}' in the build context {Root}: permission denied");
             }
-            ContentHasher.Append(hash, path, kind, mode, kind == "f" ? content : null);
-            _entries[path] = new Entry(kind, mode, identity, content, identity is { } known && known.ModifiedNanoseconds >= racy);
+            read[i] = new Entry(kind, mode, identity, content, identity is { } known && known.ModifiedNanoseconds >= racy);
+        }
+        if (_paths.Length < ParallelFromEntries)
+        {
+            for (int i = 0; i < _paths.Length; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ReadOne(i);
+            }
+        }
+        else
+        {
+            try
+            {
+                Parallel.For(0, _paths.Length, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, ReadOne);
+            }
+            catch (AggregateException failed)
+            {
+                // One entry's failure, as reading them in turn would have thrown it.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed.InnerExceptions[0]).Throw();
+            }
+        }
+        var hash = new XxHash128();
+        _entries.EnsureCapacity(_paths.Length);
+        for (int i = 0; i < _paths.Length; i++)
+        {
+            string path = _paths[i];
+            Entry entry = read[i];
+            ContentHasher.Append(hash, path, entry.Kind, entry.Mode, entry.Kind == "f" ? entry.Content : null);
+            _entries[path] = entry;
             string parent = ParentOf(path);
             _childCounts[parent] = _childCounts.GetValueOrDefault(parent) + 1;
         }
         ContentHash = Convert.ToHexStringLower(hash.GetCurrentHash());
     }
+
+    // Fewer entries are read on the calling thread alone: starting workers costs more than they save.
+    private const int ParallelFromEntries = 64;
 
     /// <summary>The context directory, a full path.</summary>
     public string Root { get; }

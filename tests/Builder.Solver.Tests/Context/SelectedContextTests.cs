@@ -63,6 +63,22 @@ public sealed class SelectedContextTests : IDisposable
     }
 
     [Fact]
+    public async Task ContentHash_ManyEntriesReadOnEveryCore_IsTheHashOfTheSelectionMaterialized()
+    {
+        // More entries than are read on one thread: they are described and hashed in parallel, then hashed in order.
+        for (int i = 0; i < 300; i++) Write($"tree/d{i % 7}/f{i:000}", $"file {i}\n");
+        SelectedContext selected = Read(["tree"]);
+        string directory = Path.Combine(_root, "materialized-many");
+
+        await selected.MaterializeAsync(directory, CancellationToken.None);
+
+        Assert.Equal(ContentHasher.Hash(directory, StatCache.InMemory()), selected.ContentHash);
+        Assert.Equal(selected.Paths.ToArray(), selected.Listing().Select(l => l.Key).ToArray());
+        Write("tree/d3/f150", "changed\n");
+        Assert.NotEqual(selected.ContentHash, Read(["tree"]).ContentHash);
+    }
+
+    [Fact]
     public async Task Copy_FileEditedAfterHashing_FailsNamingTheFile()
     {
         SelectedContext selected = Read(["app"]);
