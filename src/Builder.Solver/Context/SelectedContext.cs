@@ -55,26 +55,7 @@ public sealed class SelectedContext
             }
             read[i] = new Entry(kind, mode, identity, content, identity is { } known && known.ModifiedNanoseconds >= racy);
         }
-        if (_paths.Length < ParallelFromEntries)
-        {
-            for (int i = 0; i < _paths.Length; i++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                ReadOne(i);
-            }
-        }
-        else
-        {
-            try
-            {
-                Parallel.For(0, _paths.Length, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, ReadOne);
-            }
-            catch (AggregateException failed)
-            {
-                // One entry's failure, as reading them in turn would have thrown it.
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed.InnerExceptions[0]).Throw();
-            }
-        }
+        EveryCore.For(_paths.Length, ParallelFromEntries, ReadOne, cancellationToken);
         var hash = new XxHash128();
         _entries.EnsureCapacity(_paths.Length);
         for (int i = 0; i < _paths.Length; i++)

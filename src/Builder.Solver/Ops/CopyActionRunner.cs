@@ -353,22 +353,7 @@ internal static class CopyActionRunner
                 outcomes[i] = CopyEntry(entry.Source, entry.Target, described[i], linkedLater: true);
                 if (outcomes[i] == EntryCopy.Made && entry.CopyInfo) CopyFileInfo(entry.Source, entry.Target);
             }
-            if (entries.Length < ParallelFromEntries)
-            {
-                for (int i = 0; i < entries.Length; i++) CopyOne(i);
-            }
-            else
-            {
-                try
-                {
-                    Parallel.For(0, entries.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, CopyOne);
-                }
-                catch (AggregateException failed)
-                {
-                    // The failure of one entry, as the walk would have thrown it (IOException, FileNotFoundException...).
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed.InnerExceptions[0]).Throw();
-                }
-            }
+            EveryCore.For(entries.Length, ParallelFromEntries, CopyOne);
             for (int i = 0; i < entries.Length; i++)
             {
                 if (outcomes[i] != EntryCopy.HardLinked) continue;
